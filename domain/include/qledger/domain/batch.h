@@ -1,0 +1,62 @@
+// The ledger's rules for appending a batch (SPEC §4): duplicates, ids reused
+// with other content, targets of rulings, handling records and voids, the
+// one-self-check-per-month rule, approved quarters, departments and callback
+// bounds of the policy in force. A batch is all or nothing: the plan either
+// has no errors and lists what to append, or lists every error.
+#ifndef QLEDGER_DOMAIN_BATCH_H_
+#define QLEDGER_DOMAIN_BATCH_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qledger/domain/event.h"
+#include "qledger/domain/event_input.h"
+#include "qledger/domain/policy.h"
+#include "qledger/domain/status.h"
+
+namespace qledger::domain {
+
+enum class QuarterStatus { kOpen, kApproved, kReopened };
+const char* QuarterStatusName(QuarterStatus s);
+
+// What the rules need to know of an event already in the ledger.
+struct KnownEvent {
+  int64_t seq = 0;
+  EventType type = EventType::kPolicyAdopted;
+  std::string department;
+  std::string period;
+  bool voided = false;
+};
+
+// What the rules need to know of the ledger so far. Implemented by storage
+// over its indexes. Lookups may fail with a storage error.
+class LedgerView {
+ public:
+  virtual ~LedgerView() = default;
+  virtual Result<std::optional<KnownEvent>> Find(const std::string& id) const = 0;
+  // ContentKey() of the stored event with this id. REQUIRES: it exists.
+  virtual Result<std::string> ContentKeyOf(const std::string& id) const = 0;
+  // Id of the not-voided self-check (or spot check) of dept in month.
+  virtual Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& department,
+                                                           const std::string& month) const = 0;
+  virtual Result<QuarterStatus> StatusOf(const Quarter& q) const = 0;
+  // Every policy adopted so far, in seq order.
+  virtual Result<std::vector<AdoptedPolicy>> Policies() const = 0;
+};
+
+struct BatchPlan {
+  std::vector<Event> to_append;  // normalised, in input order; seq not set
+  int64_t duplicates = 0;
+  std::vector<std::string> errors;  // "line 3: event \"x\": data.score: ..."
+};
+
+// Validates every input event against its schema and against the ledger and
+// the batch's own earlier events. Never stops at the first error.
+// Returns a non-OK status only when the ledger itself could not be read.
+Result<BatchPlan> PlanBatch(const LedgerView& ledger, const std::vector<InputEvent>& inputs);
+
+}  // namespace qledger::domain
+
+#endif  // QLEDGER_DOMAIN_BATCH_H_

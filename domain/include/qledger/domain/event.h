@@ -1,0 +1,83 @@
+// Events: the immutable facts of the ledger (SPEC §4), their types, and how
+// they are exported and hashed (SPEC §5).
+#ifndef QLEDGER_DOMAIN_EVENT_H_
+#define QLEDGER_DOMAIN_EVENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "qledger/domain/period.h"
+#include "qledger/domain/status.h"
+
+namespace qledger::domain {
+
+enum class EventType : uint8_t {
+  kPolicyAdopted = 1,
+  kSelfcheckReported,
+  kSpotcheckRecorded,
+  kSurveyResponded,
+  kSurveyDisputed,
+  kSurveyRuled,
+  kComplaintRecorded,
+  kComplaintRuled,
+  kComplaintHandled,
+  kDeductionDirect,
+  kCallbackFinding,
+  kScoreAdjusted,
+  kEntryVoided,
+  kQuarterApproved,
+  kQuarterReopened,
+  kBudgetExpense,
+};
+
+enum class PeriodKind { kNone, kMonth, kQuarter, kYear };
+
+std::optional<EventType> ParseEventType(std::string_view name);
+const char* EventTypeName(EventType type);
+bool HasDepartment(EventType type);
+PeriodKind PeriodKindOf(EventType type);
+
+struct Event {
+  int64_t seq = 0;           // 0 until stored
+  std::string id;
+  EventType type = EventType::kPolicyAdopted;
+  std::string department;    // "" when the type has none
+  std::string period;        // "" when the type has none
+  std::string occurred_at;   // business date YYYY-MM-DD
+  std::string actor;
+  std::string recorded_at;   // UTC, set by the ledger; "" until stored
+  boost::json::object data;  // normalised: decimals as two-decimal strings
+  std::string hash;          // 64 lowercase hex; "" until stored
+
+  // The quarter the event's period falls in (a month's or the quarter
+  // itself); nullopt for types without a month or quarter period.
+  std::optional<Quarter> quarter() const;
+};
+
+// The exported object: seq, id, type, department?, period?, occurred_at,
+// actor, recorded_at, data and, when with_hash, hash.
+boost::json::object ToExportJson(const Event& e, bool with_hash);
+
+// Canonical JSON of the exported event without "hash": the bytes hashed.
+std::string HashInput(const Event& e);
+
+// Canonical JSON of what the writer chose (id, type, department, period,
+// occurred_at, actor, data): two events are "identical content" when equal.
+std::string ContentKey(const Event& e);
+
+// SHA-256(prev_hash raw 32 bytes || hash_input) as 64 lowercase hex digits.
+// prev_hash_hex is "" for the first event (32 zero bytes).
+std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_input);
+
+// Parses an exported event (with or without "hash"). Used for stored events
+// and exports; validates structure, not business rules.
+Result<Event> ParseExportedEvent(std::string_view json_text);
+Result<Event> EventFromExportJson(const boost::json::object& obj);
+
+}  // namespace qledger::domain
+
+#endif  // QLEDGER_DOMAIN_EVENT_H_

@@ -1,0 +1,72 @@
+// Policy: every number the scoring rules use (SPEC §2), adopted into the
+// ledger by a policy.adopted event (SPEC §3).
+#ifndef QLEDGER_DOMAIN_POLICY_H_
+#define QLEDGER_DOMAIN_POLICY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "qledger/domain/decimal.h"
+#include "qledger/domain/period.h"
+#include "qledger/domain/status.h"
+
+namespace qledger::domain {
+
+struct Department {
+  std::string code;
+  std::string name;
+};
+
+struct SpotTier {
+  std::optional<Decimal> max_difference;  // nullopt: no upper bound
+  Decimal deduction;
+};
+
+struct Policy {
+  std::vector<Department> departments;
+  int64_t weight_selfcheck = 0;  // basis points
+  int64_t weight_survey = 0;
+  int64_t weight_complaint = 0;
+  std::vector<SpotTier> spotcheck_tiers;  // ascending by max_difference
+  Decimal survey_full_marks_from;
+  Decimal complaint_deduction;
+  Decimal callback_min;
+  Decimal callback_max;
+  Decimal qualified;          // the grade line (95)
+  Decimal reward_per_point;   // yuan per point above the line
+  Decimal penalty_per_point;  // yuan per point below the line
+  Decimal penalty_floor;      // totals below count as this for the penalty
+  Decimal annual_quota;       // yuan a year for rewards and expenses
+
+  const Department* FindDepartment(std::string_view code) const;
+  // Deduction for a spot-check difference d >= 0 (0 for d == 0).
+  Decimal SpotDeduction(Decimal d) const;
+  Decimal LargestSpotDeduction() const;
+};
+
+// Parses and validates a policy object strictly: every field required,
+// unknown fields rejected, decimals as strings, weights as integers. Error
+// messages name the field ("policy.weights.survey: ...").
+Result<Policy> ParsePolicy(const boost::json::value& v);
+
+// A policy as adopted into the ledger.
+struct AdoptedPolicy {
+  int64_t seq = 0;
+  int64_t version = 0;
+  Quarter effective_from;
+  Policy policy;
+};
+
+// The policy in force for quarter q: the latest adopted (highest seq, among
+// those with seq <= as_of_seq) whose effective_from is not after q; nullptr
+// if none. `adopted` is in seq order.
+const AdoptedPolicy* PolicyFor(const std::vector<AdoptedPolicy>& adopted, const Quarter& q,
+                               int64_t as_of_seq);
+
+}  // namespace qledger::domain
+
+#endif  // QLEDGER_DOMAIN_POLICY_H_

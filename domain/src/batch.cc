@@ -1,0 +1,295 @@
+#include "qledger/domain/batch.h"
+
+#include <map>
+#include <set>
+
+#include <boost/json.hpp>
+
+namespace json = boost::json;
+
+namespace qledger::domain {
+
+const char* QuarterStatusName(QuarterStatus s) {
+  switch (s) {
+    case QuarterStatus::kOpen: return "open";
+    case QuarterStatus::kApproved: return "approved";
+    case QuarterStatus::kReopened: return "reopened";
+  }
+  return "open";
+}
+
+namespace {
+
+std::string DataString(const Event& e, const char* key) {
+  auto it = e.data.find(key);
+  return it != e.data.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+}
+
+// The ledger as seen by the batch: the stored ledger overlaid with the
+// batch's own accepted events.
+class Overlay {
+ public:
+  explicit Overlay(const LedgerView& base) : base_(base) {}
+
+  Status Init() {
+    auto p = base_.Policies();
+    if (!p.ok()) return p.status();
+    policies_ = std::move(*p);
+    return Status::Ok();
+  }
+
+  Result<std::optional<KnownEvent>> Find(const std::string& id) const {
+    auto it = events_.find(id);
+    if (it != events_.end()) {
+      KnownEvent k = it->second;
+      k.voided = k.voided || voided_.count(id);
+      return std::optional<KnownEvent>(k);
+    }
+    auto r = base_.Find(id);
+    if (r.ok() && r->has_value() && voided_.count(id)) (*r)->voided = true;
+    return r;
+  }
+
+  Result<std::string> ContentKeyOf(const std::string& id) const {
+    auto it = content_.find(id);
+    if (it != content_.end()) return it->second;
+    return base_.ContentKeyOf(id);
+  }
+
+  Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& dept, const std::string& month) const {
+    auto it = monthly_.find({static_cast<int>(type), dept, month});
+    if (it != monthly_.end()) return it->second;
+    return base_.ActiveMonthly(type, dept, month);
+  }
+
+  Result<QuarterStatus> StatusOf(const Quarter& q) const {
+    auto it = status_.find(q.ToString());
+    if (it != status_.end()) return it->second;
+    return base_.StatusOf(q);
+  }
+
+  const std::vector<AdoptedPolicy>& policies() const { return policies_; }
+
+  void Accept(const Event& e, const KnownEvent& known) {
+    events_[e.id] = known;
+    content_[e.id] = ContentKey(e);
+    switch (e.type) {
+      case EventType::kSelfcheckReported:
+      case EventType::kSpotcheckRecorded:
+        monthly_[{static_cast<int>(e.type), e.department, e.period}] = e.id;
+        break;
+      case EventType::kEntryVoided: {
+        std::string target = DataString(e, "target");
+        voided_.insert(target);
+        auto t = Find(target);
+        if (t.ok() && t->has_value() &&
+            ((*t)->type == EventType::kSelfcheckReported || (*t)->type == EventType::kSpotcheckRecorded)) {
+          monthly_[{static_cast<int>((*t)->type), (*t)->department, (*t)->period}] = std::nullopt;
+        }
+        break;
+      }
+      case EventType::kQuarterApproved:
+        status_[e.period] = QuarterStatus::kApproved;
+        break;
+      case EventType::kQuarterReopened:
+        status_[e.period] = QuarterStatus::kReopened;
+        break;
+      case EventType::kPolicyAdopted: {
+        AdoptedPolicy a;
+        a.seq = INT64_MAX;  // after everything stored
+        a.version = e.data.at("version").as_int64();
+        a.effective_from = *Quarter::Parse(std::string(e.data.at("effective_from").as_string()));
+        a.policy = *ParsePolicy(e.data.at("policy"));
+        policies_.push_back(std::move(a));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+ private:
+  const LedgerView& base_;
+  std::map<std::string, KnownEvent> events_;
+  std::map<std::string, std::string> content_;
+  std::set<std::string> voided_;
+  std::map<std::tuple<int, std::string, std::string>, std::optional<std::string>> monthly_;
+  std::map<std::string, QuarterStatus> status_;
+  std::vector<AdoptedPolicy> policies_;
+};
+
+// A reference from one event to another (a ruling to its response, a void to
+// its target) must name an existing, not voided event of the right kind, of
+// the same department and quarter.
+Status CheckReference(const Overlay& ledger, const Event& e, const char* field, EventType want,
+                      std::vector<std::string>* errors) {
+  std::string target = DataString(e, field);
+  auto found = ledger.Find(target);
+  if (!found.ok()) return found.status();
+  std::string name = std::string("data.") + field;
+  if (!found->has_value()) {
+    errors->push_back(name + ": no event \"" + target + "\" in the ledger");
+  } else if ((*found)->type != want) {
+    errors->push_back(name + ": event \"" + target + "\" is a " + EventTypeName((*found)->type) + ", not a " +
+                      EventTypeName(want));
+  } else if ((*found)->department != e.department || (*found)->period != e.period) {
+    errors->push_back(name + ": event \"" + target + "\" is for " + (*found)->department + " " +
+                      (*found)->period + ", not " + e.department + " " + e.period);
+  } else if ((*found)->voided) {
+    errors->push_back(name + ": event \"" + target + "\" has been voided");
+  }
+  return Status::Ok();
+}
+
+Status CheckQuarterOpen(const Overlay& ledger, const Quarter& q, const char* what,
+                        std::vector<std::string>* errors) {
+  auto st = ledger.StatusOf(q);
+  if (!st.ok()) return st.status();
+  if (*st == QuarterStatus::kApproved) {
+    errors->push_back(std::string(what) + ": quarter " + q.ToString() +
+                      " is approved; reopen it (quarter.reopened) before recording facts for it");
+  }
+  return Status::Ok();
+}
+
+// The rules that need the ledger. Appends to *errors; a non-OK status is a
+// storage failure.
+Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std::string>* errors) {
+  auto quarter = e.quarter();
+  if (HasDepartment(e.type) && quarter) {
+    const AdoptedPolicy* policy = PolicyFor(ledger.policies(), *quarter, INT64_MAX);
+    if (!policy) {
+      errors->push_back("period: no policy is in force for " + quarter->ToString());
+    } else {
+      if (!policy->policy.FindDepartment(e.department)) {
+        errors->push_back("department: \"" + e.department + "\" is not a department of policy version " +
+                          std::to_string(policy->version));
+      }
+      if (e.type == EventType::kCallbackFinding) {
+        auto points = Decimal::Parse(DataString(e, "points"));
+        if (points.ok() && (*points < policy->policy.callback_min || policy->policy.callback_max < *points)) {
+          errors->push_back("data.points: " + points->ToString() + " is outside " +
+                            policy->policy.callback_min.ToString() + "–" + policy->policy.callback_max.ToString());
+        }
+      }
+    }
+    QLEDGER_RETURN_IF_ERROR(CheckQuarterOpen(ledger, *quarter, "period", errors));
+  }
+
+  switch (e.type) {
+    case EventType::kSelfcheckReported:
+    case EventType::kSpotcheckRecorded: {
+      auto active = ledger.ActiveMonthly(e.type, e.department, e.period);
+      if (!active.ok()) return active.status();
+      if (active->has_value()) {
+        errors->push_back(std::string("period: ") + e.department + " already has a " + EventTypeName(e.type) +
+                          " for " + e.period + " (\"" + **active + "\"); void it first to correct it");
+      }
+      break;
+    }
+    case EventType::kSurveyDisputed:
+    case EventType::kSurveyRuled:
+      return CheckReference(ledger, e, "response", EventType::kSurveyResponded, errors);
+    case EventType::kComplaintRuled:
+    case EventType::kComplaintHandled:
+      return CheckReference(ledger, e, "complaint", EventType::kComplaintRecorded, errors);
+    case EventType::kEntryVoided: {
+      std::string target = DataString(e, "target");
+      auto found = ledger.Find(target);
+      if (!found.ok()) return found.status();
+      if (!found->has_value()) {
+        errors->push_back("data.target: no event \"" + target + "\" in the ledger");
+        break;
+      }
+      const KnownEvent& t = **found;
+      if (t.voided) {
+        errors->push_back("data.target: event \"" + target + "\" is already voided");
+      } else if (t.type == EventType::kPolicyAdopted || t.type == EventType::kEntryVoided ||
+                 t.type == EventType::kQuarterApproved || t.type == EventType::kQuarterReopened) {
+        errors->push_back("data.target: a " + std::string(EventTypeName(t.type)) +
+                          " cannot be voided (adopt a new policy or reopen the quarter instead)");
+      } else {
+        Event target_event;
+        target_event.type = t.type;
+        target_event.period = t.period;
+        if (auto q = target_event.quarter()) {
+          QLEDGER_RETURN_IF_ERROR(CheckQuarterOpen(ledger, *q, "data.target", errors));
+        }
+      }
+      break;
+    }
+    case EventType::kQuarterApproved: {
+      auto st = ledger.StatusOf(*quarter);
+      if (!st.ok()) return st.status();
+      if (*st == QuarterStatus::kApproved) errors->push_back("period: quarter " + e.period + " is already approved");
+      break;
+    }
+    case EventType::kQuarterReopened: {
+      auto st = ledger.StatusOf(*quarter);
+      if (!st.ok()) return st.status();
+      if (*st != QuarterStatus::kApproved) {
+        errors->push_back("period: quarter " + e.period + " is not approved, so it cannot be reopened");
+      }
+      break;
+    }
+    case EventType::kPolicyAdopted: {
+      int64_t version = e.data.at("version").as_int64();
+      for (const auto& p : ledger.policies()) {
+        if (p.version >= version) {
+          errors->push_back("data.version: " + std::to_string(version) + " is not above the adopted version " +
+                            std::to_string(p.version));
+          break;
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent>& inputs) {
+  BatchPlan plan;
+  Overlay ledger(base);
+  QLEDGER_RETURN_IF_ERROR(ledger.Init());
+  for (const auto& in : inputs) {
+    if (!in.parse_error.empty()) {
+      plan.errors.push_back(in.where + ": " + in.parse_error);
+      continue;
+    }
+    Event e;
+    std::vector<std::string> errors;
+    bool valid = NormalizeInputEvent(in.json, &e, &errors);
+    std::string who = in.where + ": event" + (e.id.empty() ? "" : " \"" + e.id + "\"");
+    if (valid) {
+      auto existing = ledger.Find(e.id);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) {
+        auto key = ledger.ContentKeyOf(e.id);
+        if (!key.ok()) return key.status();
+        if (*key == ContentKey(e)) {
+          ++plan.duplicates;
+        } else {
+          errors.push_back("id: \"" + e.id + "\" is already in the ledger (seq " +
+                           std::to_string((*existing)->seq) + ") with other content");
+        }
+        for (const auto& m : errors) plan.errors.push_back(who + ": " + m);
+        continue;
+      }
+      QLEDGER_RETURN_IF_ERROR(CheckAgainstLedger(ledger, e, &errors));
+    }
+    if (!errors.empty()) {
+      for (const auto& m : errors) plan.errors.push_back(who + ": " + m);
+      continue;
+    }
+    ledger.Accept(e, KnownEvent{0, e.type, e.department, e.period, false});
+    plan.to_append.push_back(std::move(e));
+  }
+  if (!plan.errors.empty()) plan.to_append.clear();
+  return plan;
+}
+
+}  // namespace qledger::domain

@@ -1,0 +1,90 @@
+#include "qledger/domain/canonical_json.h"
+
+#include <algorithm>
+#include <vector>
+
+#include <boost/json.hpp>
+
+namespace qledger::domain {
+namespace {
+
+void AppendString(std::string_view s, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        if (c < 0x20) {
+          out->append("\\u00");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 0xf]);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
+void AppendCanonicalJson(const boost::json::value& v, std::string* out) {
+  switch (v.kind()) {
+    case boost::json::kind::null: out->append("null"); break;
+    case boost::json::kind::bool_: out->append(v.get_bool() ? "true" : "false"); break;
+    case boost::json::kind::int64: out->append(std::to_string(v.get_int64())); break;
+    case boost::json::kind::uint64: out->append(std::to_string(v.get_uint64())); break;
+    case boost::json::kind::double_: out->append("null"); break;
+    case boost::json::kind::string: {
+      const auto& s = v.get_string();
+      AppendString(std::string_view(s.data(), s.size()), out);
+      break;
+    }
+    case boost::json::kind::array: {
+      out->push_back('[');
+      bool first = true;
+      for (const auto& e : v.get_array()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendCanonicalJson(e, out);
+      }
+      out->push_back(']');
+      break;
+    }
+    case boost::json::kind::object: {
+      const auto& obj = v.get_object();
+      std::vector<const boost::json::key_value_pair*> members;
+      members.reserve(obj.size());
+      for (const auto& kv : obj) members.push_back(&kv);
+      // std::string_view compares as unsigned bytes via char_traits<char>::compare
+      // (memcmp), which is UTF-8 byte order.
+      std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
+      out->push_back('{');
+      bool first = true;
+      for (const auto* kv : members) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendString(kv->key(), out);
+        out->push_back(':');
+        AppendCanonicalJson(kv->value(), out);
+      }
+      out->push_back('}');
+      break;
+    }
+  }
+}
+
+std::string CanonicalJson(const boost::json::value& v) {
+  std::string out;
+  AppendCanonicalJson(v, &out);
+  return out;
+}
+
+}  // namespace qledger::domain

@@ -1,0 +1,319 @@
+#include "qledger/domain/event_input.h"
+
+#include <boost/json.hpp>
+
+#include "qledger/domain/policy.h"
+#include "object_reader.h"
+
+namespace json = boost::json;
+
+namespace qledger::domain {
+
+using internal::ObjectReader;
+
+namespace {
+
+const Decimal k0;
+const Decimal k100 = Decimal::FromInt(100);
+const Decimal kMaxPoints = Decimal::FromInt(100);
+
+// Writes the normalised form of each field into `out` as it is read.
+class DataNormalizer {
+ public:
+  DataNormalizer(const json::object& in, std::vector<std::string>* errors)
+      : r_(in, "data", errors), errors_(errors) {}
+
+  void Score(const char* key, bool required = true) {
+    if (auto d = r_.DecIn(key, k0, k100, required)) out_[key] = d->ToString();
+  }
+  void Points(const char* key, Decimal lo, Decimal hi) {
+    if (auto d = r_.DecIn(key, lo, hi)) out_[key] = d->ToString();
+  }
+  void NonZeroPoints(const char* key) {
+    if (auto d = r_.DecIn(key, -kMaxPoints, kMaxPoints)) {
+      if (*d == Decimal()) r_.Fail(key, "must not be zero");
+      else out_[key] = d->ToString();
+    }
+  }
+  void Text(const char* key, bool required = true) {
+    if (auto s = r_.Text(key, required)) out_[key] = *s;
+  }
+  void Bool(const char* key, bool required = true) {
+    if (auto b = r_.Bool(key, required)) out_[key] = *b;
+  }
+  void Int(const char* key) {
+    if (auto i = r_.Int(key)) out_[key] = *i;
+  }
+  void OneOf(const char* key, std::initializer_list<const char*> values) {
+    auto s = r_.Text(key);
+    if (!s) return;
+    for (const char* v : values) {
+      if (*s == v) { out_[key] = *s; return; }
+    }
+    std::string list;
+    for (const char* v : values) list += (list.empty() ? "" : ", ") + std::string(v);
+    r_.Fail(key, "\"" + *s + "\" is not one of " + list);
+  }
+  void QuarterField(const char* key) {
+    if (auto s = r_.Text(key)) {
+      if (Quarter::Parse(*s)) out_[key] = *s;
+      else r_.Fail(key, "\"" + *s + "\" is not a quarter (YYYYQn)");
+    }
+  }
+  void Date(const char* key) {
+    if (auto s = r_.Text(key)) {
+      if (IsDate(*s)) out_[key] = *s;
+      else r_.Fail(key, "\"" + *s + "\" is not a date (YYYY-MM-DD)");
+    }
+  }
+  void DateTime(const char* key, bool required = true) {
+    if (auto s = r_.Text(key, required)) {
+      if (IsDateTime(*s)) out_[key] = *s;
+      else r_.Fail(key, "\"" + *s + "\" is not a date-time (YYYY-MM-DDTHH:MM[:SS][Z|+08:00])");
+    }
+  }
+  // Optional [{name, score}] breakdown of a score.
+  void Items() {
+    const auto* v = r_.Raw("items", false);
+    if (!v) return;
+    if (!v->is_array()) { r_.Fail("items", "must be an array of {name, score}"); return; }
+    json::array items;
+    size_t i = 0;
+    for (const auto& item : v->get_array()) {
+      std::string where = "data.items[" + std::to_string(i++) + "]";
+      if (!item.is_object()) { errors_->push_back(where + ": must be an object {name, score}"); continue; }
+      ObjectReader ir(item.get_object(), where, errors_);
+      auto name = ir.Text("name");
+      auto score = ir.DecIn("score", k0, k100);
+      ir.RejectUnknown();
+      if (name && score) items.push_back(json::object{{"name", *name}, {"score", score->ToString()}});
+    }
+    out_["items"] = std::move(items);
+  }
+  void PolicyObject(const char* key) {
+    const auto* v = r_.Raw(key, true);
+    if (!v) return;
+    auto p = ParsePolicy(*v);
+    if (!p.ok()) { errors_->push_back("data." + p.status().message()); return; }
+    out_[key] = *v;
+  }
+  ObjectReader& reader() { return r_; }
+  json::object Finish() {
+    r_.RejectUnknown();
+    return std::move(out_);
+  }
+
+ private:
+  ObjectReader r_;
+  std::vector<std::string>* errors_;
+  json::object out_;
+};
+
+void NormalizeData(EventType type, const json::object& in, json::object* out, std::vector<std::string>* errors) {
+  DataNormalizer n(in, errors);
+  switch (type) {
+    case EventType::kPolicyAdopted:
+      if (auto v = n.reader().Int("version")) {
+        if (*v < 1) n.reader().Fail("version", "must be a positive integer");
+        else (*out)["version"] = *v;
+      }
+      n.QuarterField("effective_from");
+      n.PolicyObject("policy");
+      break;
+    case EventType::kSelfcheckReported:
+      n.Score("score");
+      n.Items();
+      break;
+    case EventType::kSpotcheckRecorded:
+      n.Score("score");
+      n.Text("inspector");
+      n.Text("note", false);
+      break;
+    case EventType::kSurveyResponded:
+      n.Text("respondent");
+      n.Score("score");
+      n.Items();
+      break;
+    case EventType::kSurveyDisputed:
+      n.Text("response");
+      n.Text("reason");
+      break;
+    case EventType::kSurveyRuled: {
+      n.Text("response");
+      n.OneOf("outcome", {"upheld", "voided", "rescored"});
+      n.Text("ruling");
+      auto outcome = in.find("outcome");
+      bool rescored = outcome != in.end() && outcome->value() == "rescored";
+      if (rescored) n.Score("score");
+      else if (in.contains("score")) n.reader().Fail("score", "is only given when the outcome is rescored");
+      else n.reader().Raw("score", false);
+      break;
+    }
+    case EventType::kComplaintRecorded:
+      n.DateTime("received_at");
+      n.Text("channel");
+      n.Text("summary");
+      n.Text("customer", false);
+      n.Text("category", false);
+      break;
+    case EventType::kComplaintRuled:
+      n.Text("complaint");
+      n.Bool("valid");
+      n.Text("reason");
+      n.Text("ruling");
+      break;
+    case EventType::kComplaintHandled:
+      n.Text("complaint");
+      n.OneOf("stage", {"acknowledged", "resolved"});
+      n.DateTime("at");
+      n.Text("resolution", false);
+      n.Bool("satisfied", false);
+      break;
+    case EventType::kDeductionDirect:
+      n.Points("points", Decimal::FromHundredths(1), kMaxPoints);
+      n.Text("reason");
+      break;
+    case EventType::kCallbackFinding:
+      // The policy's bounds (0.5–1 by default) are checked against the
+      // policy in force, in the batch rules; here only the form.
+      n.Points("points", Decimal::FromHundredths(1), kMaxPoints);
+      n.Text("reason");
+      n.Text("work_order", false);
+      n.Text("callee", false);
+      n.Text("caller", false);
+      break;
+    case EventType::kScoreAdjusted:
+      n.OneOf("component", {"selfcheck", "survey", "complaint", "total"});
+      n.NonZeroPoints("points");
+      n.Text("reason");
+      n.Text("ruling");
+      break;
+    case EventType::kEntryVoided:
+      n.Text("target");
+      n.Text("reason");
+      break;
+    case EventType::kQuarterApproved:
+      n.Text("approved_by");
+      n.Date("meeting_date");
+      break;
+    case EventType::kQuarterReopened:
+      n.Text("reason");
+      n.Text("by");
+      break;
+    case EventType::kBudgetExpense:
+      n.Points("amount", Decimal::FromHundredths(1), Decimal::FromInt(1'000'000'000));
+      n.Text("purpose");
+      break;
+  }
+  json::object normalised = n.Finish();
+  for (auto& kv : normalised) (*out)[kv.key()] = std::move(kv.value());
+}
+
+}  // namespace
+
+std::vector<InputEvent> ParseInputText(std::string_view text) {
+  std::vector<InputEvent> out;
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && text[first] == '[') {
+    json::error_code ec;
+    json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
+    if (ec) {
+      out.push_back({"input", nullptr, "malformed JSON array: " + ec.message()});
+      return out;
+    }
+    size_t i = 0;
+    for (auto& e : v.get_array()) out.push_back({"element " + std::to_string(++i), std::move(e), ""});
+    return out;
+  }
+  size_t line_no = 0, pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    ++line_no;
+    pos = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      if (end == text.size()) break;
+      continue;
+    }
+    json::error_code ec;
+    json::value v = json::parse(json::string_view(line.data(), line.size()), ec);
+    InputEvent ev{"line " + std::to_string(line_no), nullptr, ""};
+    if (ec) ev.parse_error = "malformed JSON: " + ec.message();
+    else ev.json = std::move(v);
+    out.push_back(std::move(ev));
+    if (end == text.size()) break;
+  }
+  return out;
+}
+
+bool NormalizeInputEvent(const json::value& in, Event* out, std::vector<std::string>* errors) {
+  size_t before = errors->size();
+  if (!in.is_object()) {
+    errors->push_back("event must be a JSON object");
+    return false;
+  }
+  const json::object& o = in.get_object();
+  ObjectReader r(o, "", errors);
+  auto id = r.Text("id");
+  auto type_name = r.Text("type");
+  if (id) {
+    out->id = *id;
+    bool printable = id->size() <= 200;
+    for (unsigned char c : *id) printable &= c >= 0x20;
+    if (!printable) r.Fail("id", "must be at most 200 characters without control characters");
+  }
+  std::optional<EventType> type;
+  if (type_name) {
+    type = ParseEventType(*type_name);
+    if (!type) r.Fail("type", "\"" + *type_name + "\" is not a known event type");
+  }
+  if (auto d = r.Text("occurred_at")) {
+    if (IsDate(*d)) out->occurred_at = *d;
+    else r.Fail("occurred_at", "\"" + *d + "\" is not a date (YYYY-MM-DD)");
+  }
+  if (auto a = r.Text("actor")) out->actor = *a;
+  // The ledger sets these; an input may carry them (a re-import of an
+  // export) but they are not the writer's to choose.
+  r.Raw("seq", false);
+  r.Raw("recorded_at", false);
+  r.Raw("hash", false);
+
+  if (type) {
+    out->type = *type;
+    if (HasDepartment(*type)) {
+      if (auto d = r.Text("department")) out->department = *d;
+    } else if (o.contains("department")) {
+      r.Fail("department", "is not a field of " + std::string(EventTypeName(*type)));
+      r.Raw("department", false);
+    }
+    PeriodKind pk = PeriodKindOf(*type);
+    if (pk != PeriodKind::kNone) {
+      if (auto p = r.Text("period")) {
+        bool ok = (pk == PeriodKind::kMonth && IsMonth(*p)) ||
+                  (pk == PeriodKind::kQuarter && Quarter::Parse(*p)) ||
+                  (pk == PeriodKind::kYear && IsYear(*p));
+        const char* form = pk == PeriodKind::kMonth ? "a month (YYYY-MM)"
+                           : pk == PeriodKind::kQuarter ? "a quarter (YYYYQn)" : "a year (YYYY)";
+        if (ok) out->period = *p;
+        else r.Fail("period", "\"" + *p + "\" is not " + form);
+      }
+    } else if (o.contains("period")) {
+      r.Fail("period", "is not a field of " + std::string(EventTypeName(*type)));
+      r.Raw("period", false);
+    }
+    if (const auto* data = r.Raw("data", true)) {
+      if (!data->is_object()) r.Fail("data", "must be an object");
+      else NormalizeData(*type, data->get_object(), &out->data, errors);
+    }
+  } else {
+    r.Raw("department", false);
+    r.Raw("period", false);
+    r.Raw("data", false);
+  }
+  r.RejectUnknown();
+  return errors->size() == before;
+}
+
+}  // namespace qledger::domain

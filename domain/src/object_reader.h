@@ -1,0 +1,99 @@
+// Internal: reads the fields of a JSON object strictly, collecting one error
+// message per bad field ("data.score: 101.00 is above 100"), and finally
+// rejects every field that was not asked for.
+#ifndef QLEDGER_DOMAIN_OBJECT_READER_H_
+#define QLEDGER_DOMAIN_OBJECT_READER_H_
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "qledger/domain/decimal.h"
+
+namespace qledger::domain::internal {
+
+class ObjectReader {
+ public:
+  // `prefix` names the object in messages ("data", "policy.grades").
+  ObjectReader(const boost::json::object& obj, std::string prefix, std::vector<std::string>* errors)
+      : obj_(obj), prefix_(std::move(prefix)), errors_(errors) {}
+
+  ObjectReader(const ObjectReader&) = delete;
+  ObjectReader& operator=(const ObjectReader&) = delete;
+
+  std::string Name(std::string_view key) const {
+    return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+  }
+  void Fail(std::string_view key, const std::string& why) { errors_->push_back(Name(key) + ": " + why); }
+
+  // The raw value, or nullptr (with an error when required and missing).
+  const boost::json::value* Raw(const char* key, bool required) {
+    seen_.insert(key);
+    auto it = obj_.find(key);
+    if (it == obj_.end() || (it->value().is_null() && required)) {
+      if (required) Fail(key, "is required");
+      return nullptr;
+    }
+    return &it->value();
+  }
+
+  std::optional<std::string> Text(const char* key, bool required = true) {
+    const auto* v = Raw(key, required);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) { Fail(key, "must be a string"); return std::nullopt; }
+    std::string s(v->get_string());
+    if (s.empty()) { Fail(key, "must not be empty"); return std::nullopt; }
+    return s;
+  }
+
+  std::optional<Decimal> Dec(const char* key, bool required = true) {
+    const auto* v = Raw(key, required);
+    if (!v) return std::nullopt;
+    auto d = Decimal::FromJson(*v);
+    if (!d.ok()) { Fail(key, d.status().message()); return std::nullopt; }
+    return *d;
+  }
+
+  // A decimal within [lo, hi], both inclusive.
+  std::optional<Decimal> DecIn(const char* key, Decimal lo, Decimal hi, bool required = true) {
+    auto d = Dec(key, required);
+    if (!d) return d;
+    if (*d < lo) { Fail(key, d->ToString() + " is below " + lo.ToString()); return std::nullopt; }
+    if (hi < *d) { Fail(key, d->ToString() + " is above " + hi.ToString()); return std::nullopt; }
+    return d;
+  }
+
+  std::optional<int64_t> Int(const char* key, bool required = true) {
+    const auto* v = Raw(key, required);
+    if (!v) return std::nullopt;
+    if (!v->is_int64()) { Fail(key, "must be an integer"); return std::nullopt; }
+    return v->get_int64();
+  }
+
+  std::optional<bool> Bool(const char* key, bool required = true) {
+    const auto* v = Raw(key, required);
+    if (!v) return std::nullopt;
+    if (!v->is_bool()) { Fail(key, "must be true or false"); return std::nullopt; }
+    return v->get_bool();
+  }
+
+  // Reports every field present that no accessor asked for.
+  void RejectUnknown() {
+    for (const auto& kv : obj_) {
+      if (!seen_.count(std::string(kv.key()))) Fail(kv.key(), "is not a known field");
+    }
+  }
+
+ private:
+  const boost::json::object& obj_;
+  const std::string prefix_;
+  std::vector<std::string>* errors_;
+  std::set<std::string> seen_;
+};
+
+}  // namespace qledger::domain::internal
+
+#endif  // QLEDGER_DOMAIN_OBJECT_READER_H_

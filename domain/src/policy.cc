@@ -1,0 +1,165 @@
+#include "qledger/domain/policy.h"
+
+#include <boost/json.hpp>
+
+#include "object_reader.h"
+
+namespace json = boost::json;
+
+namespace qledger::domain {
+
+using internal::ObjectReader;
+
+const Department* Policy::FindDepartment(std::string_view code) const {
+  for (const auto& d : departments) {
+    if (d.code == code) return &d;
+  }
+  return nullptr;
+}
+
+Decimal Policy::SpotDeduction(Decimal d) const {
+  if (d <= Decimal()) return Decimal();
+  for (const auto& tier : spotcheck_tiers) {
+    if (!tier.max_difference || d <= *tier.max_difference) return tier.deduction;
+  }
+  return LargestSpotDeduction();
+}
+
+Decimal Policy::LargestSpotDeduction() const {
+  Decimal largest;
+  for (const auto& tier : spotcheck_tiers) largest = std::max(largest, tier.deduction);
+  return largest;
+}
+
+Result<Policy> ParsePolicy(const json::value& v) {
+  if (!v.is_object()) return InvalidArgument("policy: must be a JSON object");
+  std::vector<std::string> errors;
+  Policy p;
+  ObjectReader r(v.get_object(), "policy", &errors);
+
+  if (const auto* deps = r.Raw("departments", true)) {
+    if (!deps->is_array() || deps->get_array().empty()) {
+      r.Fail("departments", "must be a non-empty array");
+    } else {
+      size_t i = 0;
+      for (const auto& d : deps->get_array()) {
+        std::string where = "policy.departments[" + std::to_string(i++) + "]";
+        if (!d.is_object()) { errors.push_back(where + ": must be an object"); continue; }
+        ObjectReader dr(d.get_object(), where, &errors);
+        auto code = dr.Text("code");
+        auto name = dr.Text("name");
+        dr.RejectUnknown();
+        if (!code || !name) continue;
+        bool ascii = true;
+        for (char c : *code) ascii &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ascii) { dr.Fail("code", "\"" + *code + "\" must be lowercase ASCII letters, digits, - or _"); continue; }
+        if (p.FindDepartment(*code)) { dr.Fail("code", "\"" + *code + "\" appears twice"); continue; }
+        p.departments.push_back({*code, *name});
+      }
+    }
+  }
+
+  if (const auto* w = r.Raw("weights", true)) {
+    if (!w->is_object()) {
+      r.Fail("weights", "must be an object");
+    } else {
+      ObjectReader wr(w->get_object(), "policy.weights", &errors);
+      auto sc = wr.Int("selfcheck"), sv = wr.Int("survey"), cp = wr.Int("complaint");
+      wr.RejectUnknown();
+      if (sc && sv && cp) {
+        if (*sc < 0 || *sv < 0 || *cp < 0 || *sc + *sv + *cp <= 0) {
+          r.Fail("weights", "must be non-negative basis points with a positive sum");
+        }
+        p.weight_selfcheck = *sc;
+        p.weight_survey = *sv;
+        p.weight_complaint = *cp;
+      }
+    }
+  }
+
+  if (const auto* tiers = r.Raw("spotcheck_tiers", true)) {
+    if (!tiers->is_array() || tiers->get_array().empty()) {
+      r.Fail("spotcheck_tiers", "must be a non-empty array");
+    } else {
+      size_t i = 0;
+      std::optional<Decimal> previous;
+      for (const auto& t : tiers->get_array()) {
+        std::string where = "policy.spotcheck_tiers[" + std::to_string(i++) + "]";
+        if (!t.is_object()) { errors.push_back(where + ": must be an object"); continue; }
+        ObjectReader tr(t.get_object(), where, &errors);
+        SpotTier tier;
+        const auto* max = tr.Raw("max_difference", false);
+        bool has_max_key = t.get_object().contains("max_difference");
+        if (!has_max_key) tr.Fail("max_difference", "is required (null for the last, unbounded tier)");
+        if (max && !max->is_null()) {
+          auto d = Decimal::FromJson(*max);
+          if (!d.ok()) tr.Fail("max_difference", d.status().message());
+          else tier.max_difference = *d;
+        }
+        auto ded = tr.DecIn("deduction", Decimal(), Decimal::FromInt(100));
+        tr.RejectUnknown();
+        if (ded) tier.deduction = *ded;
+        if (tier.max_difference && previous && *tier.max_difference <= *previous) {
+          tr.Fail("max_difference", "tiers must be in ascending order");
+        }
+        if (!p.spotcheck_tiers.empty() && !p.spotcheck_tiers.back().max_difference) {
+          tr.Fail("max_difference", "only the last tier may be unbounded");
+        }
+        previous = tier.max_difference;
+        p.spotcheck_tiers.push_back(tier);
+      }
+    }
+  }
+
+  const Decimal k0, k100 = Decimal::FromInt(100);
+  if (auto d = r.DecIn("survey_full_marks_from", k0, k100)) p.survey_full_marks_from = *d;
+  if (auto d = r.DecIn("complaint_deduction", k0, k100)) p.complaint_deduction = *d;
+
+  if (const auto* cb = r.Raw("callback_points", true)) {
+    if (!cb->is_object()) {
+      r.Fail("callback_points", "must be an object");
+    } else {
+      ObjectReader cr(cb->get_object(), "policy.callback_points", &errors);
+      auto lo = cr.DecIn("min", k0, k100), hi = cr.DecIn("max", k0, k100);
+      cr.RejectUnknown();
+      if (lo && hi) {
+        if (*hi < *lo) cr.Fail("max", "is below min");
+        p.callback_min = *lo;
+        p.callback_max = *hi;
+      }
+    }
+  }
+
+  if (const auto* g = r.Raw("grades", true)) {
+    if (!g->is_object()) {
+      r.Fail("grades", "must be an object");
+    } else {
+      ObjectReader gr(g->get_object(), "policy.grades", &errors);
+      if (auto d = gr.DecIn("qualified", k0, k100)) p.qualified = *d;
+      if (auto d = gr.DecIn("reward_per_point", k0, Decimal::FromInt(1'000'000))) p.reward_per_point = *d;
+      if (auto d = gr.DecIn("penalty_per_point", k0, Decimal::FromInt(1'000'000))) p.penalty_per_point = *d;
+      if (auto d = gr.DecIn("penalty_floor", k0, k100)) p.penalty_floor = *d;
+      gr.RejectUnknown();
+    }
+  }
+  if (auto d = r.DecIn("annual_quota", k0, Decimal::FromInt(1'000'000'000))) p.annual_quota = *d;
+  r.RejectUnknown();
+
+  if (!errors.empty()) {
+    std::string msg = errors.front();
+    for (size_t i = 1; i < errors.size(); ++i) msg += "; " + errors[i];
+    return InvalidArgument(msg);
+  }
+  return p;
+}
+
+const AdoptedPolicy* PolicyFor(const std::vector<AdoptedPolicy>& adopted, const Quarter& q, int64_t as_of_seq) {
+  const AdoptedPolicy* best = nullptr;
+  for (const auto& a : adopted) {
+    if (a.seq > as_of_seq) break;
+    if (!(q < a.effective_from)) best = &a;
+  }
+  return best;
+}
+
+}  // namespace qledger::domain

@@ -1,0 +1,120 @@
+// EventStore: the append-only, hash-chained ledger of events in RocksDB.
+//
+// What it promises:
+//  * seq runs 1, 2, 3… without gaps; each event's hash chains to the
+//    previous one (SPEC §5).
+//  * Append validates the whole batch (domain::PlanBatch) and writes it in one
+//    synced RocksDB write batch: all of it is durable before Append returns
+//    OK, or none of it is written.
+//  * One writer at a time: a second writer waits (bounded) for the lock and
+//    then fails with kUnavailable ("ledger busy").
+//  * Readers (read-only, or a follower that catches up with the writer)
+//    never write.
+//
+// Thread safety: a store may be read from several threads at once; Append
+// and CatchUp require external synchronisation.
+#ifndef QLEDGER_STORAGE_EVENT_STORE_H_
+#define QLEDGER_STORAGE_EVENT_STORE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qledger/domain/event.h"
+#include "qledger/domain/event_input.h"
+#include "qledger/domain/scoring.h"
+#include "qledger/domain/status.h"
+
+namespace qledger::storage {
+
+using domain::Result;
+using domain::Status;
+
+struct Head {
+  int64_t seq = 0;           // 0 for an empty ledger
+  std::string hash;          // 64 hex; "" for an empty ledger
+  std::string recorded_at;   // of the head event
+};
+
+struct AppendOptions {
+  std::optional<int64_t> expect_head;  // refuse (kAborted) unless the head is this seq
+  bool dry_run = false;                // validate everything, write nothing
+  std::string now;                     // recorded_at override for tests; "" = the clock
+};
+
+struct AppendOutcome {
+  int64_t appended = 0;     // written (or, on a dry run, that would be)
+  int64_t duplicates = 0;   // already in the ledger with identical content
+  Head head;                // after the append
+  std::vector<std::string> errors;  // non-empty: nothing was written
+};
+
+struct VerifyReport {
+  int64_t events = 0;
+  Head head;
+  std::optional<int64_t> bad_seq;  // the first event that does not verify
+  std::string problem;             // why
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // Creates an empty ledger in dir. Fails with kAlreadyExists if dir holds one.
+  static Result<std::unique_ptr<EventStore>> Create(const std::string& dir);
+  // Opens for appending; waits up to `busy_wait` for another writer to finish.
+  static Result<std::unique_ptr<EventStore>> OpenWriter(const std::string& dir,
+                                                        std::chrono::milliseconds busy_wait);
+  // Opens read-only: a consistent view as of opening. Never takes the lock.
+  static Result<std::unique_ptr<EventStore>> OpenReader(const std::string& dir);
+  // Opens as a RocksDB secondary that follows the writer via CatchUp();
+  // secondary_dir holds the follower's own logs.
+  static Result<std::unique_ptr<EventStore>> OpenFollower(const std::string& dir, const std::string& secondary_dir);
+
+  // Follower only: reads what the writer has appended since.
+  virtual Status CatchUp() = 0;
+
+  virtual Head head() const = 0;
+
+  virtual Result<AppendOutcome> Append(const std::vector<domain::InputEvent>& batch, const AppendOptions& options) = 0;
+
+  virtual Result<domain::Event> Get(int64_t seq) const = 0;
+  virtual Result<std::optional<domain::Event>> FindById(const std::string& id) const = 0;
+
+  // Calls fn for every event with from <= seq <= to, in order, until it
+  // returns false.
+  virtual Status Scan(int64_t from, int64_t to, const std::function<bool(const domain::Event&)>& fn) const = 0;
+
+  // The events that can touch (quarter, department) — read through the
+  // indexes, not by scanning the ledger.
+  virtual Result<domain::ReplayInput> LoadReplay(const domain::Quarter& q, const std::string& department) const = 0;
+
+  // Every quarter any event belongs to, ascending ("2026Q3").
+  virtual Result<std::vector<std::string>> Quarters() const = 0;
+
+  // budget.expense events of a year (not voided ones too: the caller folds voids).
+  virtual Result<std::vector<domain::Event>> YearEvents(const std::string& year) const = 0;
+
+  // The last seq recorded at or before an instant ("2026-08-03",
+  // "2026-08-03T10:00:00Z"); 0 if none. InvalidArgument if malformed.
+  virtual Result<int64_t> SeqAtTime(const std::string& instant) const = 0;
+
+  // Re-reads every stored event and re-computes the chain.
+  virtual Result<VerifyReport> Verify() const = 0;
+
+  // A consistent copy of the ledger in dir (which must not exist).
+  virtual Status Backup(const std::string& dir) const = 0;
+
+ protected:
+  EventStore() = default;
+};
+
+}  // namespace qledger::storage
+
+#endif  // QLEDGER_STORAGE_EVENT_STORE_H_

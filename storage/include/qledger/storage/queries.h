@@ -1,0 +1,46 @@
+// Queries over a ledger shared by the CLI and the HTTP server, so that both
+// answer with the same figures and the same JSON.
+#ifndef QLEDGER_STORAGE_QUERIES_H_
+#define QLEDGER_STORAGE_QUERIES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qledger/domain/scoring.h"
+#include "qledger/storage/event_store.h"
+
+namespace qledger::storage {
+
+// A point of replay as the user wrote it: a seq ("42") or a date/date-time.
+// Empty means the head. Fails with InvalidArgument naming the value when it
+// is malformed, before the first event, or beyond the head.
+Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of);
+
+// Parses "2026Q3", failing with InvalidArgument naming the value.
+Result<domain::Quarter> ResolveQuarter(const std::string& text);
+
+// Checks that every --without id names an event in the ledger.
+Status CheckWithout(const EventStore& store, const std::vector<std::string>& without);
+
+// One department's derivation, with as_of_hash filled in.
+Result<domain::Derivation> DeriveDepartment(const EventStore& store, const domain::Quarter& q,
+                                            const std::string& department, const domain::ReplayOptions& options);
+
+// Every department's score for a quarter (the departments of the policy in
+// force), in policy order, with as_of_hash filled in.
+Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const domain::Quarter& q,
+                                                const domain::ReplayOptions& options);
+
+struct QuarterSummary {
+  std::string quarter;
+  domain::QuarterStatus status = domain::QuarterStatus::kOpen;
+  int64_t approved_seq = 0;  // the approval in force, when approved
+};
+
+// Every quarter with events, ascending, with its status at the head.
+Result<std::vector<QuarterSummary>> ListQuarters(const EventStore& store);
+
+}  // namespace qledger::storage
+
+#endif  // QLEDGER_STORAGE_QUERIES_H_

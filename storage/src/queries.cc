@@ -1,0 +1,116 @@
+#include "qledger/storage/queries.h"
+
+#include <algorithm>
+
+namespace qledger::storage {
+
+using domain::Quarter;
+
+Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of) {
+  int64_t head = store.head().seq;
+  if (as_of.empty()) return head;
+  bool digits = std::all_of(as_of.begin(), as_of.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits && as_of.size() <= 18) {
+    int64_t seq = std::stoll(as_of);
+    if (seq < 1) return domain::InvalidArgument("as-of: seq must be 1 or more, not " + as_of);
+    if (seq > head) {
+      return domain::InvalidArgument("as-of: seq " + as_of + " is beyond the ledger head (seq " + std::to_string(head) + ")");
+    }
+    return seq;
+  }
+  auto seq = store.SeqAtTime(as_of);
+  if (!seq.ok()) return domain::InvalidArgument("as-of: " + seq.status().message());
+  if (*seq == 0) return domain::InvalidArgument("as-of: no event was recorded at or before " + as_of);
+  return seq;
+}
+
+Result<Quarter> ResolveQuarter(const std::string& text) {
+  auto q = Quarter::Parse(text);
+  if (!q) return domain::InvalidArgument("quarter: \"" + text + "\" is not a quarter (YYYYQn, e.g. 2026Q3)");
+  return *q;
+}
+
+Status CheckWithout(const EventStore& store, const std::vector<std::string>& without) {
+  for (const auto& id : without) {
+    auto e = store.FindById(id);
+    if (!e.ok()) return e.status();
+    if (!e->has_value()) return domain::NotFound("without: no event \"" + id + "\" in the ledger");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+Status FillHash(const EventStore& store, domain::Score* s) {
+  if (s->as_of_seq == store.head().seq) {
+    s->as_of_hash = store.head().hash;
+    return Status::Ok();
+  }
+  auto e = store.Get(s->as_of_seq);
+  if (!e.ok()) return e.status();
+  s->as_of_hash = e->hash;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<domain::Derivation> DeriveDepartment(const EventStore& store, const Quarter& q, const std::string& department,
+                                            const domain::ReplayOptions& options) {
+  auto input = store.LoadReplay(q, department);
+  if (!input.ok()) return input.status();
+  auto d = domain::Derive(*input, options);
+  if (!d.ok()) return d.status();
+  QLEDGER_RETURN_IF_ERROR(FillHash(store, &d->score));
+  return d;
+}
+
+Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Quarter& q,
+                                                const domain::ReplayOptions& options) {
+  // The quarter-wide events and the policies decide the point of replay and
+  // the policy in force, and so the departments.
+  auto input = store.LoadReplay(q, "");
+  if (!input.ok()) return input.status();
+  int64_t point = options.as_of_seq ? std::min(*options.as_of_seq, input->head_seq) : input->head_seq;
+  int64_t approved_seq = 0;
+  if (domain::StatusAt(input->events, q, point, options.without, &approved_seq) == domain::QuarterStatus::kApproved) {
+    point = approved_seq;
+  }
+  std::vector<domain::AdoptedPolicy> policies;
+  for (const auto& e : input->events) {
+    if (e.type != domain::EventType::kPolicyAdopted || e.seq > point) continue;
+    if (std::find(options.without.begin(), options.without.end(), e.id) != options.without.end()) continue;
+    auto p = domain::ParsePolicy(e.data.at("policy"));
+    if (!p.ok()) return p.status();
+    policies.push_back({e.seq, e.data.at("version").as_int64(),
+                        Quarter::Parse(std::string(e.data.at("effective_from").as_string())).value_or(Quarter{}),
+                        std::move(*p)});
+  }
+  const domain::AdoptedPolicy* adopted = domain::PolicyFor(policies, q, point);
+  if (!adopted) return domain::NotFound("quarter " + q.ToString() + ": no policy is in force");
+  std::vector<domain::Score> out;
+  for (const auto& dept : adopted->policy.departments) {
+    auto d = DeriveDepartment(store, q, dept.code, options);
+    if (!d.ok()) return d.status();
+    out.push_back(std::move(d->score));
+  }
+  return out;
+}
+
+Result<std::vector<QuarterSummary>> ListQuarters(const EventStore& store) {
+  auto quarters = store.Quarters();
+  if (!quarters.ok()) return quarters.status();
+  std::vector<QuarterSummary> out;
+  for (const auto& qs : *quarters) {
+    auto q = Quarter::Parse(qs);
+    if (!q) continue;
+    auto input = store.LoadReplay(*q, "");
+    if (!input.ok()) return input.status();
+    QuarterSummary s;
+    s.quarter = qs;
+    s.status = domain::StatusAt(input->events, *q, input->head_seq, {}, &s.approved_seq);
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace qledger::storage

@@ -1,0 +1,289 @@
+#include "commands.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+#include "exit_codes.h"
+#include "qledger/domain/canonical_json.h"
+#include "qledger/domain/event_input.h"
+#include "qledger/domain/policy.h"
+#include "qledger/storage/event_store.h"
+#include "qledger/storage/queries.h"
+#include "text_table.h"
+
+#ifndef QLEDGER_SOURCE_DIR
+#define QLEDGER_SOURCE_DIR "."
+#endif
+
+namespace json = boost::json;
+
+namespace qledger::tools {
+
+using domain::Result;
+using domain::Status;
+using storage::EventStore;
+
+namespace {
+
+int Fail(const char* cmd, const Status& s) {
+  std::cerr << "qledger " << cmd << ": " << s.message() << "\n";
+  return ExitCodeFor(s.code());
+}
+
+Result<std::string> ReadInput(const std::string& file) {
+  if (file == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return domain::NotFound("cannot read " + file);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::chrono::milliseconds Wait(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, seconds) * 1000));
+}
+
+// Appends and prints the outcome; shared by init and append.
+int AppendAndReport(const char* cmd, EventStore& store, const std::vector<domain::InputEvent>& batch,
+                    const storage::AppendOptions& options) {
+  auto out = store.Append(batch, options);
+  if (!out.ok()) return Fail(cmd, out.status());
+  if (!out->errors.empty()) {
+    for (const auto& e : out->errors) std::cerr << "qledger " << cmd << ": " << e << "\n";
+    std::cerr << "qledger " << cmd << ": rejected: " << out->errors.size() << " error"
+              << (out->errors.size() == 1 ? "" : "s") << " in " << batch.size()
+              << " events; nothing was appended\n";
+    return ExitCodeFor(domain::StatusCode::kInvalidArgument);
+  }
+  json::object o;
+  if (options.dry_run) {
+    o["dry_run"] = true;
+    o["appended"] = 0;
+    o["would_append"] = out->appended;
+  } else {
+    o["appended"] = out->appended;
+  }
+  o["duplicates"] = out->duplicates;
+  o["head_seq"] = out->head.seq;
+  o["head_hash"] = out->head.hash;
+  std::cout << json::serialize(o) << "\n";
+  return 0;
+}
+
+Result<std::unique_ptr<EventStore>> OpenReader(const CommonFlags& c) { return EventStore::OpenReader(c.data); }
+
+std::string Opt(const std::optional<domain::Decimal>& d) { return d ? d->ToString() : "—"; }
+
+}  // namespace
+
+int RunInit(const CommonFlags& c, const InitFlags& f) {
+  std::string file = f.policy_file;
+  if (file.empty()) {
+    file = std::filesystem::exists("config/policy.json") ? "config/policy.json"
+                                                         : std::string(QLEDGER_SOURCE_DIR) + "/config/policy.json";
+  }
+  auto text = ReadInput(file);
+  if (!text.ok()) return Fail("init", text.status());
+  json::error_code ec;
+  json::value v = json::parse(*text, ec);
+  if (ec) return Fail("init", domain::InvalidArgument(file + ": malformed JSON: " + ec.message()));
+  // The file is a policy object, or a whole policy.adopted data object
+  // {version, effective_from, policy}.
+  json::object data;
+  if (v.is_object() && v.get_object().contains("policy")) {
+    data = v.get_object();
+  } else {
+    data = json::object{{"version", 1}, {"effective_from", f.effective_from}, {"policy", v}};
+  }
+  json::object event{{"id", "policy-v" + std::to_string(data.contains("version") && data.at("version").is_int64()
+                                                                 ? data.at("version").get_int64() : 1)},
+                     {"type", "policy.adopted"},
+                     {"occurred_at", domain::NowUtc().substr(0, 10)},
+                     {"actor", f.actor},
+                     {"data", data}};
+  // Validate before creating anything, so a bad policy leaves no ledger.
+  domain::Event normalised;
+  std::vector<std::string> errors;
+  if (!domain::NormalizeInputEvent(event, &normalised, &errors)) {
+    for (const auto& e : errors) std::cerr << "qledger init: " << file << ": " << e << "\n";
+    return ExitCodeFor(domain::StatusCode::kInvalidArgument);
+  }
+  auto store = EventStore::Create(c.data);
+  if (!store.ok()) return Fail("init", store.status());
+  return AppendAndReport("init", **store, {domain::InputEvent{file, event, ""}}, {});
+}
+
+int RunAppend(const CommonFlags& c, const AppendFlags& f) {
+  auto text = ReadInput(f.file);
+  if (!text.ok()) return Fail("append", text.status());
+  auto batch = domain::ParseInputText(*text);
+  if (batch.empty()) return Fail("append", domain::InvalidArgument(f.file + ": no events in the input"));
+  auto store = EventStore::OpenWriter(c.data, Wait(f.wait_seconds));
+  if (!store.ok()) return Fail("append", store.status());
+  storage::AppendOptions options;
+  options.expect_head = f.expect_head;
+  options.dry_run = f.dry_run;
+  if (const char* now = std::getenv("QLEDGER_TEST_NOW")) options.now = now;
+  return AppendAndReport("append", **store, batch, options);
+}
+
+int RunScores(const CommonFlags& c, const ScoresFlags& f) {
+  auto q = storage::ResolveQuarter(f.quarter);
+  if (!q.ok()) return Fail("scores", q.status());
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("scores", store.status());
+  auto point = storage::ResolvePoint(**store, f.as_of);
+  if (!point.ok()) return Fail("scores", point.status());
+  Status st = storage::CheckWithout(**store, f.without);
+  if (!st.ok()) return Fail("scores", st);
+  auto scores = storage::ScoreQuarter(**store, *q, {*point, f.without});
+  if (!scores.ok()) return Fail("scores", scores.status());
+
+  if (f.format == "json") {
+    json::array arr;
+    for (const auto& s : *scores) arr.push_back(domain::ScoreToJson(s));
+    std::cout << json::serialize(arr) << "\n";
+    return 0;
+  }
+  Row header = {"department", "name", "status", "selfcheck", "survey", "complaint", "weighted",
+                "callbacks", "adjustments", "total", "grade", "amount"};
+  std::vector<Row> rows;
+  for (const auto& s : *scores) {
+    rows.push_back({s.department, s.name, domain::QuarterStatusName(s.status), s.selfcheck.score.ToString(),
+                    Opt(s.survey.score), s.complaint.score.ToString(), s.weighted.ToString(),
+                    s.callback_deductions.ToString(), s.adjustments.ToString(), s.total.ToString(), s.grade,
+                    s.amount.ToString()});
+  }
+  if (f.format == "csv") {
+    std::cout << RenderCsv(header, rows);
+    return 0;
+  }
+  const auto& first = scores->front();
+  std::cout << "Quarter " << first.quarter << " (" << domain::QuarterStatusName(first.status) << "), as of seq "
+            << first.as_of_seq << " " << first.as_of_hash.substr(0, 16) << "…, policy version "
+            << first.policy_version << (f.without.empty() ? "" : " — HYPOTHETICAL, events left out") << "\n\n";
+  std::cout << RenderTable(header, rows, {3, 4, 5, 6, 7, 8, 9, 11});
+  for (const auto& s : *scores) {
+    for (const auto& w : s.warnings) std::cout << "warning: " << s.department << ": " << w << "\n";
+  }
+  return 0;
+}
+
+int RunReplay(const CommonFlags& c, const ReplayFlags& f) {
+  auto q = storage::ResolveQuarter(f.quarter);
+  if (!q.ok()) return Fail("replay", q.status());
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("replay", store.status());
+  auto point = storage::ResolvePoint(**store, f.as_of);
+  if (!point.ok()) return Fail("replay", point.status());
+  Status st = storage::CheckWithout(**store, f.without);
+  if (!st.ok()) return Fail("replay", st);
+  auto d = storage::DeriveDepartment(**store, *q, f.department, {*point, f.without});
+  if (!d.ok()) return Fail("replay", d.status());
+  if (f.format == "json") std::cout << json::serialize(domain::DerivationToJson(*d)) << "\n";
+  else std::cout << domain::DerivationToText(*d);
+  return 0;
+}
+
+int RunQuarters(const CommonFlags& c) {
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("quarters", store.status());
+  auto list = storage::ListQuarters(**store);
+  if (!list.ok()) return Fail("quarters", list.status());
+  std::vector<Row> rows;
+  for (const auto& q : *list) {
+    rows.push_back({q.quarter, domain::QuarterStatusName(q.status), q.approved_seq ? std::to_string(q.approved_seq) : ""});
+  }
+  std::cout << RenderTable({"quarter", "status", "approved_at_seq"}, rows, {2});
+  return 0;
+}
+
+int RunLog(const CommonFlags& c, const LogFlags& f) {
+  if (!f.type.empty() && !domain::ParseEventType(f.type)) {
+    return Fail("log", domain::InvalidArgument("type: \"" + f.type + "\" is not a known event type"));
+  }
+  std::optional<domain::Quarter> quarter;
+  if (!f.quarter.empty()) {
+    auto q = storage::ResolveQuarter(f.quarter);
+    if (!q.ok()) return Fail("log", q.status());
+    quarter = *q;
+  }
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("log", store.status());
+  int64_t shown = 0;
+  Status st = (*store)->Scan(f.after + 1, INT64_MAX, [&](const domain::Event& e) {
+    if (!f.type.empty() && f.type != domain::EventTypeName(e.type)) return true;
+    if (!f.department.empty() && f.department != e.department) return true;
+    if (quarter && e.quarter() != quarter) return true;
+    if (f.format == "json") {
+      std::cout << domain::CanonicalJson(domain::ToExportJson(e, true)) << "\n";
+    } else {
+      std::cout << "#" << e.seq << "  " << e.recorded_at << "  " << domain::EventTypeName(e.type) << "  " << e.id;
+      if (!e.department.empty()) std::cout << "  " << e.department;
+      if (!e.period.empty()) std::cout << "  " << e.period;
+      std::cout << "  (" << e.actor << ", " << e.occurred_at << ")  " << json::serialize(e.data) << "\n";
+    }
+    return f.limit <= 0 || ++shown < f.limit;
+  });
+  if (!st.ok()) return Fail("log", st);
+  return 0;
+}
+
+int RunExport(const CommonFlags& c, const std::string& out_file) {
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("export", store.status());
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!out_file.empty()) {
+    file.open(out_file, std::ios::binary | std::ios::trunc);
+    if (!file) return Fail("export", domain::NotFound("cannot write " + out_file));
+    out = &file;
+  }
+  std::string line;
+  Status st = (*store)->Scan(1, INT64_MAX, [&](const domain::Event& e) {
+    line.clear();
+    domain::AppendCanonicalJson(domain::ToExportJson(e, true), &line);
+    line.push_back('\n');
+    out->write(line.data(), static_cast<std::streamsize>(line.size()));
+    return true;
+  });
+  if (!st.ok()) return Fail("export", st);
+  out->flush();
+  if (!*out) return Fail("export", domain::Internal("writing the export failed"));
+  return 0;
+}
+
+int RunVerify(const CommonFlags& c) {
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("verify", store.status());
+  auto r = (*store)->Verify();
+  if (!r.ok()) return Fail("verify", r.status());
+  if (r->bad_seq) {
+    std::cerr << "qledger verify: FAILED at event " << *r->bad_seq << ": " << r->problem << "\n";
+    std::cerr << "qledger verify: events 1.." << r->events << " verify; the chain is broken from event "
+              << *r->bad_seq << " on\n";
+    return ExitCodeFor(domain::StatusCode::kDataLoss);
+  }
+  std::cout << "ok: " << r->events << " events verify, head seq " << r->head.seq << " hash " << r->head.hash << "\n";
+  return 0;
+}
+
+int RunBackup(const CommonFlags& c, const std::string& dir, double wait_seconds) {
+  auto store = EventStore::OpenWriter(c.data, Wait(wait_seconds));
+  if (!store.ok()) return Fail("backup", store.status());
+  Status st = (*store)->Backup(dir);
+  if (!st.ok()) return Fail("backup", st);
+  std::cout << json::serialize(json::object{{"backup", dir},
+                                            {"head_seq", (*store)->head().seq},
+                                            {"head_hash", (*store)->head().hash}})
+            << "\n";
+  return 0;
+}
+
+}  // namespace qledger::tools

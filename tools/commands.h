@@ -1,0 +1,66 @@
+// The qledger subcommands. Each returns the process exit code; output goes
+// to stdout, errors to stderr as "qledger CMD: message".
+#ifndef QLEDGER_TOOLS_COMMANDS_H_
+#define QLEDGER_TOOLS_COMMANDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qledger::tools {
+
+struct CommonFlags {
+  std::string data;
+};
+
+struct InitFlags {
+  std::string policy_file;
+  std::string effective_from = "2013Q3";
+  std::string actor = "质量管理委员会";
+};
+
+struct AppendFlags {
+  std::string file;
+  std::optional<int64_t> expect_head;
+  bool dry_run = false;
+  double wait_seconds = 10;
+};
+
+struct ScoresFlags {
+  std::string quarter;
+  std::string as_of;
+  std::vector<std::string> without;
+  std::string format = "json";
+};
+
+struct ReplayFlags {
+  std::string quarter;
+  std::string department;
+  std::string as_of;
+  std::vector<std::string> without;
+  std::string format = "text";
+};
+
+struct LogFlags {
+  std::string type;
+  std::string department;
+  std::string quarter;
+  int64_t after = 0;
+  int64_t limit = 0;
+  std::string format = "text";
+};
+
+int RunInit(const CommonFlags& c, const InitFlags& f);
+int RunAppend(const CommonFlags& c, const AppendFlags& f);
+int RunScores(const CommonFlags& c, const ScoresFlags& f);
+int RunReplay(const CommonFlags& c, const ReplayFlags& f);
+int RunQuarters(const CommonFlags& c);
+int RunLog(const CommonFlags& c, const LogFlags& f);
+int RunExport(const CommonFlags& c, const std::string& out_file);
+int RunVerify(const CommonFlags& c);
+int RunBackup(const CommonFlags& c, const std::string& dir, double wait_seconds);
+
+}  // namespace qledger::tools
+
+#endif  // QLEDGER_TOOLS_COMMANDS_H_

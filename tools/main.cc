@@ -1,0 +1,118 @@
+// qledger: the command line of the audit ledger. A thin shell: parses flags
+// (CLI11), calls storage and domain, prints, and maps Status to exit codes.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include "commands.h"
+#include "exit_codes.h"
+
+namespace qt = qledger::tools;
+
+int main(int argc, char** argv) {
+  CLI::App app{"qledger — tamper-evident audit ledger for the quarterly service-quality assessment"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "qledger 0.1.0");
+  qt::CommonFlags common;
+  const char* env_data = std::getenv("QLEDGER_DATA");
+  if (env_data) common.data = env_data;
+  app.add_option("--data", common.data, "ledger directory (default: $QLEDGER_DATA)")->envname("QLEDGER_DATA");
+
+  auto add_data = [&](CLI::App* sub) {
+    sub->add_option("--data", common.data, "ledger directory (default: $QLEDGER_DATA)");
+  };
+
+  // init
+  qt::InitFlags init;
+  auto* c_init = app.add_subcommand("init", "create a ledger; its first event adopts the policy");
+  add_data(c_init);
+  c_init->add_option("--policy", init.policy_file, "policy JSON (default: config/policy.json)");
+  c_init->add_option("--effective-from", init.effective_from, "first quarter the policy applies to (default 2013Q3, 第十七条)");
+  c_init->add_option("--actor", init.actor, "who adopts it");
+
+  // append
+  qt::AppendFlags append;
+  auto* c_append = app.add_subcommand("append", "append events (JSON Lines or a JSON array); atomic and synced");
+  add_data(c_append);
+  c_append->add_option("file", append.file, "input file, or - for standard input")->required();
+  c_append->add_option("--expect-head", append.expect_head, "refuse unless the ledger head is this seq");
+  c_append->add_flag("--dry-run", append.dry_run, "validate everything, report every error, append nothing");
+  c_append->add_option("--wait", append.wait_seconds, "seconds to wait for another writer (default 10)");
+
+  // scores
+  qt::ScoresFlags scores;
+  auto* c_scores = app.add_subcommand("scores", "every department's score for a quarter");
+  add_data(c_scores);
+  c_scores->add_option("--quarter", scores.quarter, "quarter, e.g. 2026Q3")->required();
+  c_scores->add_option("--as-of", scores.as_of, "a seq or a date/date-time (default: the head)");
+  c_scores->add_option("--without", scores.without, "leave this event out (what-if); repeatable");
+  c_scores->add_option("--format", scores.format, "json (default), table or csv")->check(CLI::IsMember({"json", "table", "csv"}));
+
+  // replay
+  qt::ReplayFlags replay;
+  auto* c_replay = app.add_subcommand("replay", "one department's derivation, step by step");
+  add_data(c_replay);
+  c_replay->add_option("--quarter", replay.quarter, "quarter, e.g. 2026Q3")->required();
+  c_replay->add_option("--department", replay.department, "department code")->required();
+  c_replay->add_option("--as-of", replay.as_of, "a seq or a date/date-time (default: the head)");
+  c_replay->add_option("--without", replay.without, "leave this event out (what-if); repeatable");
+  c_replay->add_option("--format", replay.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  // quarters
+  auto* c_quarters = app.add_subcommand("quarters", "every quarter in the ledger with its status");
+  add_data(c_quarters);
+
+  // log
+  qt::LogFlags log;
+  auto* c_log = app.add_subcommand("log", "list events, oldest first");
+  add_data(c_log);
+  c_log->add_option("--type", log.type, "only this event type");
+  c_log->add_option("--department", log.department, "only this department");
+  c_log->add_option("--quarter", log.quarter, "only events of this quarter");
+  c_log->add_option("--after", log.after, "only events after this seq");
+  c_log->add_option("--limit", log.limit, "at most this many events");
+  c_log->add_option("--format", log.format, "text or json (JSON Lines)")->check(CLI::IsMember({"text", "json"}));
+
+  // export, verify, backup
+  std::string export_out;
+  auto* c_export = app.add_subcommand("export", "write every event as JSON Lines, exactly as hashed, with its hash");
+  add_data(c_export);
+  c_export->add_option("--out", export_out, "output file (default: standard output)");
+  auto* c_verify = app.add_subcommand("verify", "re-compute the hash chain; exit 8 and name the first bad event");
+  add_data(c_verify);
+  std::string backup_dir;
+  double backup_wait = 10;
+  auto* c_backup = app.add_subcommand("backup", "write a consistent copy of the ledger to DIR");
+  add_data(c_backup);
+  c_backup->add_option("dir", backup_dir, "target directory (must not exist)")->required();
+  c_backup->add_option("--wait", backup_wait, "seconds to wait for another writer (default 10)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : qt::kUsageExitCode;
+  }
+
+  if (common.data.empty()) {
+    std::cerr << "qledger: --data DIR is required (or set QLEDGER_DATA)\n";
+    return qt::kUsageExitCode;
+  }
+  if (c_init->parsed()) return qt::RunInit(common, init);
+  if (c_append->parsed()) return qt::RunAppend(common, append);
+  if (c_scores->parsed()) return qt::RunScores(common, scores);
+  if (c_replay->parsed()) return qt::RunReplay(common, replay);
+  if (c_quarters->parsed()) return qt::RunQuarters(common);
+  if (c_log->parsed()) return qt::RunLog(common, log);
+  if (c_export->parsed()) return qt::RunExport(common, export_out);
+  if (c_verify->parsed()) return qt::RunVerify(common);
+  if (c_backup->parsed()) return qt::RunBackup(common, backup_dir, backup_wait);
+  return qt::kUsageExitCode;
+}
