@@ -11,6 +11,7 @@
 
 #include "exit_codes.h"
 #include "qledger/domain/canonical_json.h"
+#include "qledger/domain/diff.h"
 #include "qledger/domain/event_input.h"
 #include "qledger/domain/policy.h"
 #include "qledger/storage/event_store.h"
@@ -138,7 +139,7 @@ int RunScores(const CommonFlags& c, const ScoresFlags& f) {
   if (!q.ok()) return Fail("scores", q.status());
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("scores", store.status());
-  auto point = storage::ResolvePoint(**store, f.as_of);
+  auto point = storage::ResolveQuarterPoint(**store, *q, f.as_of);
   if (!point.ok()) return Fail("scores", point.status());
   Status st = storage::CheckWithout(**store, f.without);
   if (!st.ok()) return Fail("scores", st);
@@ -180,7 +181,7 @@ int RunReplay(const CommonFlags& c, const ReplayFlags& f) {
   if (!q.ok()) return Fail("replay", q.status());
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("replay", store.status());
-  auto point = storage::ResolvePoint(**store, f.as_of);
+  auto point = storage::ResolveQuarterPoint(**store, *q, f.as_of);
   if (!point.ok()) return Fail("replay", point.status());
   Status st = storage::CheckWithout(**store, f.without);
   if (!st.ok()) return Fail("replay", st);
@@ -188,6 +189,31 @@ int RunReplay(const CommonFlags& c, const ReplayFlags& f) {
   if (!d.ok()) return Fail("replay", d.status());
   if (f.format == "json") std::cout << json::serialize(domain::DerivationToJson(*d)) << "\n";
   else std::cout << domain::DerivationToText(*d);
+  return 0;
+}
+
+int RunDiff(const CommonFlags& c, const DiffFlags& f) {
+  auto q = storage::ResolveQuarter(f.quarter);
+  if (!q.ok()) return Fail("diff", q.status());
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("diff", store.status());
+  auto from = storage::ResolveQuarterPoint(**store, *q, f.from);
+  if (!from.ok()) return Fail("diff", Status(from.status().code(), "from: " + from.status().message()));
+  auto to = storage::ResolveQuarterPoint(**store, *q, f.to);
+  if (!to.ok()) return Fail("diff", Status(to.status().code(), "to: " + to.status().message()));
+  if (*to < *from) {
+    return Fail("diff", domain::InvalidArgument("to (seq " + std::to_string(*to) + ") is before from (seq " +
+                                                std::to_string(*from) + ")"));
+  }
+  Status st = storage::CheckWithout(**store, f.without);
+  if (!st.ok()) return Fail("diff", st);
+  auto before = storage::DeriveDepartment(**store, *q, f.department, {*from, f.without});
+  if (!before.ok()) return Fail("diff", before.status());
+  auto after = storage::DeriveDepartment(**store, *q, f.department, {*to, f.without});
+  if (!after.ok()) return Fail("diff", after.status());
+  auto d = domain::DiffDerivations(std::move(*before), std::move(*after));
+  if (f.format == "json") std::cout << json::serialize(domain::DiffToJson(d)) << "\n";
+  else std::cout << domain::DiffToText(d);
   return 0;
 }
 

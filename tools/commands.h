@@ -42,6 +42,15 @@ struct ReplayFlags {
   std::string format = "text";
 };
 
+struct DiffFlags {
+  std::string quarter;
+  std::string department;
+  std::string from;
+  std::string to;
+  std::vector<std::string> without;
+  std::string format = "text";
+};
+
 struct LogFlags {
   std::string type;
   std::string department;
@@ -55,6 +64,7 @@ int RunInit(const CommonFlags& c, const InitFlags& f);
 int RunAppend(const CommonFlags& c, const AppendFlags& f);
 int RunScores(const CommonFlags& c, const ScoresFlags& f);
 int RunReplay(const CommonFlags& c, const ReplayFlags& f);
+int RunDiff(const CommonFlags& c, const DiffFlags& f);
 int RunQuarters(const CommonFlags& c);
 int RunLog(const CommonFlags& c, const LogFlags& f);
 int RunExport(const CommonFlags& c, const std::string& out_file);

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   auto* c_scores = app.add_subcommand("scores", "every department's score for a quarter");
   add_data(c_scores);
   c_scores->add_option("--quarter", scores.quarter, "quarter, e.g. 2026Q3")->required();
-  c_scores->add_option("--as-of", scores.as_of, "a seq or a date/date-time (default: the head)");
+  c_scores->add_option("--as-of", scores.as_of, "a seq, a date/date-time, or 'approved' (default: the head)");
   c_scores->add_option("--without", scores.without, "leave this event out (what-if); repeatable");
   c_scores->add_option("--format", scores.format, "json (default), table or csv")->check(CLI::IsMember({"json", "table", "csv"}));
 
@@ -61,9 +61,20 @@ int main(int argc, char** argv) {
   add_data(c_replay);
   c_replay->add_option("--quarter", replay.quarter, "quarter, e.g. 2026Q3")->required();
   c_replay->add_option("--department", replay.department, "department code")->required();
-  c_replay->add_option("--as-of", replay.as_of, "a seq or a date/date-time (default: the head)");
+  c_replay->add_option("--as-of", replay.as_of, "a seq, a date/date-time, or 'approved' (default: the head)");
   c_replay->add_option("--without", replay.without, "leave this event out (what-if); repeatable");
   c_replay->add_option("--format", replay.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  // diff
+  qt::DiffFlags diff;
+  auto* c_diff = app.add_subcommand("diff", "which events changed a department's score between two points");
+  add_data(c_diff);
+  c_diff->add_option("--quarter", diff.quarter, "quarter, e.g. 2026Q2")->required();
+  c_diff->add_option("--department", diff.department, "department code")->required();
+  c_diff->add_option("--from", diff.from, "a seq, a date/date-time, or 'approved' (what was published)")->required();
+  c_diff->add_option("--to", diff.to, "a seq, a date/date-time, or 'approved' (default: the head)");
+  c_diff->add_option("--without", diff.without, "leave this event out (what-if); repeatable");
+  c_diff->add_option("--format", diff.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
   // quarters
   auto* c_quarters = app.add_subcommand("quarters", "every quarter in the ledger with its status");
@@ -109,6 +120,7 @@ int main(int argc, char** argv) {
   if (c_append->parsed()) return qt::RunAppend(common, append);
   if (c_scores->parsed()) return qt::RunScores(common, scores);
   if (c_replay->parsed()) return qt::RunReplay(common, replay);
+  if (c_diff->parsed()) return qt::RunDiff(common, diff);
   if (c_quarters->parsed()) return qt::RunQuarters(common);
   if (c_log->parsed()) return qt::RunLog(common, log);
   if (c_export->parsed()) return qt::RunExport(common, export_out);

@@ -24,6 +24,18 @@ Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of) 
   return seq;
 }
 
+Result<int64_t> ResolveQuarterPoint(const EventStore& store, const Quarter& q, const std::string& as_of) {
+  if (as_of != "approved") return ResolvePoint(store, as_of);
+  auto input = store.LoadReplay(q, "");
+  if (!input.ok()) return input.status();
+  int64_t approved = 0;
+  for (const auto& e : input->events) {
+    if (e.type == domain::EventType::kQuarterApproved && e.period == q.ToString()) approved = e.seq;
+  }
+  if (approved == 0) return domain::NotFound("quarter " + q.ToString() + " has never been approved");
+  return approved;
+}
+
 Result<Quarter> ResolveQuarter(const std::string& text) {
   auto q = Quarter::Parse(text);
   if (!q) return domain::InvalidArgument("quarter: \"" + text + "\" is not a quarter (YYYYQn, e.g. 2026Q3)");

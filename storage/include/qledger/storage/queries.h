@@ -17,6 +17,10 @@ namespace qledger::storage {
 // is malformed, before the first event, or beyond the head.
 Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of);
 
+// As ResolvePoint, and "approved" means the quarter's latest approval event
+// (NotFound if it was never approved): "what was published".
+Result<int64_t> ResolveQuarterPoint(const EventStore& store, const domain::Quarter& q, const std::string& as_of);
+
 // Parses "2026Q3", failing with InvalidArgument naming the value.
 Result<domain::Quarter> ResolveQuarter(const std::string& text);
 
