@@ -16,6 +16,8 @@
 #include "qledger/domain/policy.h"
 #include "qledger/storage/event_store.h"
 #include "qledger/storage/queries.h"
+#include "qledger/storage/reports.h"
+#include "report_render.h"
 #include "text_table.h"
 
 #ifndef QLEDGER_SOURCE_DIR
@@ -50,7 +52,8 @@ std::chrono::milliseconds Wait(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, seconds) * 1000));
 }
 
-// Appends and prints the outcome; shared by init and append.
+}  // namespace
+
 int AppendAndReport(const char* cmd, EventStore& store, const std::vector<domain::InputEvent>& batch,
                     const storage::AppendOptions& options) {
   auto out = store.Append(batch, options);
@@ -76,6 +79,8 @@ int AppendAndReport(const char* cmd, EventStore& store, const std::vector<domain
   std::cout << json::serialize(o) << "\n";
   return 0;
 }
+
+namespace {
 
 Result<std::unique_ptr<EventStore>> OpenReader(const CommonFlags& c) { return EventStore::OpenReader(c.data); }
 
@@ -214,6 +219,39 @@ int RunDiff(const CommonFlags& c, const DiffFlags& f) {
   auto d = domain::DiffDerivations(std::move(*before), std::move(*after));
   if (f.format == "json") std::cout << json::serialize(domain::DiffToJson(d)) << "\n";
   else std::cout << domain::DiffToText(d);
+  return 0;
+}
+
+int RunLedger(const CommonFlags& c, const ViewFlags& f) {
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("ledger", store.status());
+  auto l = storage::BuildLedger(**store, f.year, f.department);
+  if (!l.ok()) return Fail("ledger", l.status());
+  if (f.format == "json") std::cout << json::serialize(*l) << "\n";
+  else std::cout << LedgerToText(*l);
+  return 0;
+}
+
+int RunComplaints(const CommonFlags& c, const ViewFlags& f) {
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("complaints", store.status());
+  auto r = storage::BuildComplaints(**store, f.quarter, f.department);
+  if (!r.ok()) return Fail("complaints", r.status());
+  if (f.format == "json") std::cout << json::serialize(*r) << "\n";
+  else if (f.format == "csv") std::cout << ComplaintsToCsv(*r);
+  else std::cout << ComplaintsToText(*r);
+  return 0;
+}
+
+int RunReport(const CommonFlags& c, const ViewFlags& f) {
+  auto store = OpenReader(c);
+  if (!store.ok()) return Fail("report", store.status());
+  auto r = storage::BuildReport(**store, f.quarter, f.as_of);
+  if (!r.ok()) return Fail("report", r.status());
+  if (f.format == "json") std::cout << json::serialize(*r) << "\n";
+  else if (f.format == "md") std::cout << ReportToMarkdown(*r);
+  else if (f.format == "csv") std::cout << ReportToCsv(*r);
+  else std::cout << ReportToHtml(*r);
   return 0;
 }
 

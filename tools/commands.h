@@ -8,6 +8,14 @@
 #include <string>
 #include <vector>
 
+namespace qledger::domain {
+struct InputEvent;
+}  // namespace qledger::domain
+namespace qledger::storage {
+class EventStore;
+struct AppendOptions;
+}  // namespace qledger::storage
+
 namespace qledger::tools {
 
 struct CommonFlags {
@@ -60,10 +68,28 @@ struct LogFlags {
   std::string format = "text";
 };
 
+// Appends the batch and prints {"appended", "duplicates", "head_seq",
+// "head_hash"} (on a dry run also "dry_run" and "would_append"); or prints
+// every error as "qledger CMD: ..." and appends nothing. Returns the exit
+// code. Shared by init, append and import.
+int AppendAndReport(const char* cmd, storage::EventStore& store, const std::vector<domain::InputEvent>& batch,
+                    const storage::AppendOptions& options);
+
 int RunInit(const CommonFlags& c, const InitFlags& f);
 int RunAppend(const CommonFlags& c, const AppendFlags& f);
 int RunScores(const CommonFlags& c, const ScoresFlags& f);
 int RunReplay(const CommonFlags& c, const ReplayFlags& f);
+struct ViewFlags {
+  std::string year;
+  std::string quarter;
+  std::string department;
+  std::string as_of;
+  std::string format;
+};
+
+int RunLedger(const CommonFlags& c, const ViewFlags& f);
+int RunComplaints(const CommonFlags& c, const ViewFlags& f);
+int RunReport(const CommonFlags& c, const ViewFlags& f);
 int RunDiff(const CommonFlags& c, const DiffFlags& f);
 int RunQuarters(const CommonFlags& c);
 int RunLog(const CommonFlags& c, const LogFlags& f);

@@ -12,7 +12,9 @@
 #include <boost/json.hpp>
 
 #include "commands.h"
+#include "csv_import.h"
 #include "exit_codes.h"
+#include "serve.h"
 
 namespace qt = qledger::tools;
 
@@ -46,6 +48,18 @@ int main(int argc, char** argv) {
   c_append->add_flag("--dry-run", append.dry_run, "validate everything, report every error, append nothing");
   c_append->add_option("--wait", append.wait_seconds, "seconds to wait for another writer (default 10)");
 
+  // import
+  qt::ImportFlags import_flags;
+  auto* c_import = app.add_subcommand("import", "import a spreadsheet (CSV) of one kind as events; all or nothing");
+  add_data(c_import);
+  c_import->add_option("file", import_flags.file, "CSV file (UTF-8, BOM tolerated), or - for standard input")->required();
+  c_import->add_option("--kind", import_flags.kind, "selfcheck, spotcheck, survey or complaint")
+      ->required()
+      ->check(CLI::IsMember({"selfcheck", "spotcheck", "survey", "complaint"}));
+  c_import->add_option("--expect-head", import_flags.expect_head, "refuse unless the ledger head is this seq");
+  c_import->add_flag("--dry-run", import_flags.dry_run, "validate everything, report every error, append nothing");
+  c_import->add_option("--wait", import_flags.wait_seconds, "seconds to wait for another writer (default 10)");
+
   // scores
   qt::ScoresFlags scores;
   auto* c_scores = app.add_subcommand("scores", "every department's score for a quarter");
@@ -76,6 +90,29 @@ int main(int argc, char** argv) {
   c_diff->add_option("--without", diff.without, "leave this event out (what-if); repeatable");
   c_diff->add_option("--format", diff.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
+  // ledger, complaints, report
+  qt::ViewFlags ledger;
+  ledger.format = "text";
+  auto* c_ledger = app.add_subcommand("ledger", "the reward/penalty ledger of a year and the work group's quota");
+  add_data(c_ledger);
+  c_ledger->add_option("--year", ledger.year, "year, e.g. 2026 (default: the latest)");
+  c_ledger->add_option("--department", ledger.department, "only this department");
+  c_ledger->add_option("--format", ledger.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  qt::ViewFlags complaints;
+  complaints.format = "text";
+  auto* c_complaints = app.add_subcommand("complaints", "the complaint register (附件4)");
+  add_data(c_complaints);
+  c_complaints->add_option("--quarter", complaints.quarter, "only this quarter");
+  c_complaints->add_option("--department", complaints.department, "only this department");
+  c_complaints->add_option("--format", complaints.format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+  qt::ViewFlags report;
+  report.format = "html";
+  auto* c_report = app.add_subcommand("report", "the quarterly analysis report (第十五条)");
+  add_data(c_report);
+  c_report->add_option("--quarter", report.quarter, "quarter, e.g. 2026Q3")->required();
+  c_report->add_option("--as-of", report.as_of, "a seq, a date/date-time, or 'approved' (default: as published or the head)");
+  c_report->add_option("--format", report.format, "html, md, csv or json")->check(CLI::IsMember({"html", "md", "csv", "json"}));
+
   // quarters
   auto* c_quarters = app.add_subcommand("quarters", "every quarter in the ledger with its status");
   add_data(c_quarters);
@@ -105,6 +142,14 @@ int main(int argc, char** argv) {
   c_backup->add_option("dir", backup_dir, "target directory (must not exist)")->required();
   c_backup->add_option("--wait", backup_wait, "seconds to wait for another writer (default 10)");
 
+  // serve
+  qt::ServeFlags serve;
+  auto* c_serve = app.add_subcommand("serve", "serve the read-only HTTP API (GET/HEAD) over the ledger");
+  add_data(c_serve);
+  c_serve->add_option("--listen", serve.listen, "ADDR:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
+  c_serve->add_option("--threads", serve.threads, "I/O threads (default 2)")->check(CLI::Range(1, 64));
+  c_serve->add_option("--max-connections", serve.max_connections, "open connections at most (default 1024)")->check(CLI::Range(1, 100000));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -118,13 +163,18 @@ int main(int argc, char** argv) {
   }
   if (c_init->parsed()) return qt::RunInit(common, init);
   if (c_append->parsed()) return qt::RunAppend(common, append);
+  if (c_import->parsed()) return qt::RunImport(common, import_flags);
   if (c_scores->parsed()) return qt::RunScores(common, scores);
   if (c_replay->parsed()) return qt::RunReplay(common, replay);
+  if (c_ledger->parsed()) return qt::RunLedger(common, ledger);
+  if (c_complaints->parsed()) return qt::RunComplaints(common, complaints);
+  if (c_report->parsed()) return qt::RunReport(common, report);
   if (c_diff->parsed()) return qt::RunDiff(common, diff);
   if (c_quarters->parsed()) return qt::RunQuarters(common);
   if (c_log->parsed()) return qt::RunLog(common, log);
   if (c_export->parsed()) return qt::RunExport(common, export_out);
   if (c_verify->parsed()) return qt::RunVerify(common);
   if (c_backup->parsed()) return qt::RunBackup(common, backup_dir, backup_wait);
+  if (c_serve->parsed()) return qt::RunServe(common.data, serve);
   return qt::kUsageExitCode;
 }

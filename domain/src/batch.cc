@@ -29,7 +29,9 @@ std::string DataString(const Event& e, const char* key) {
 // batch's own accepted events.
 class Overlay {
  public:
-  explicit Overlay(const LedgerView& base) : base_(base) {}
+  // `accepted` is the batch's accepted events (BatchPlan::to_append); Accept
+  // is called with the index of each as it is added there.
+  Overlay(const LedgerView& base, const std::vector<Event>& accepted) : base_(base), accepted_(accepted) {}
 
   Status Init() {
     auto p = base_.Policies();
@@ -50,9 +52,11 @@ class Overlay {
     return r;
   }
 
+  // Computed on demand: an id repeated within one batch is rare, and
+  // ContentKey of every accepted event up front costs as much as hashing it.
   Result<std::string> ContentKeyOf(const std::string& id) const {
-    auto it = content_.find(id);
-    if (it != content_.end()) return it->second;
+    auto it = accepted_index_.find(id);
+    if (it != accepted_index_.end()) return ContentKey(accepted_[it->second]);
     return base_.ContentKeyOf(id);
   }
 
@@ -63,16 +67,22 @@ class Overlay {
   }
 
   Result<QuarterStatus> StatusOf(const Quarter& q) const {
-    auto it = status_.find(q.ToString());
+    auto it = status_.find(q);
     if (it != status_.end()) return it->second;
-    return base_.StatusOf(q);
+    // The stored ledger does not change while a batch is planned: ask it
+    // once per quarter, not once per event.
+    if (auto cached = base_status_.find(q); cached != base_status_.end()) return cached->second;
+    auto st = base_.StatusOf(q);
+    if (st.ok()) base_status_.emplace(q, *st);
+    return st;
   }
 
   const std::vector<AdoptedPolicy>& policies() const { return policies_; }
 
-  void Accept(const Event& e, const KnownEvent& known) {
+  void Accept(size_t index, const KnownEvent& known) {
+    const Event& e = accepted_[index];
     events_[e.id] = known;
-    content_[e.id] = ContentKey(e);
+    accepted_index_[e.id] = index;
     switch (e.type) {
       case EventType::kSelfcheckReported:
       case EventType::kSpotcheckRecorded:
@@ -89,10 +99,10 @@ class Overlay {
         break;
       }
       case EventType::kQuarterApproved:
-        status_[e.period] = QuarterStatus::kApproved;
+        status_[*e.quarter()] = QuarterStatus::kApproved;
         break;
       case EventType::kQuarterReopened:
-        status_[e.period] = QuarterStatus::kReopened;
+        status_[*e.quarter()] = QuarterStatus::kReopened;
         break;
       case EventType::kPolicyAdopted: {
         AdoptedPolicy a;
@@ -110,11 +120,13 @@ class Overlay {
 
  private:
   const LedgerView& base_;
+  const std::vector<Event>& accepted_;
   std::map<std::string, KnownEvent> events_;
-  std::map<std::string, std::string> content_;
+  std::map<std::string, size_t> accepted_index_;  // id -> index in accepted_
+  mutable std::map<Quarter, QuarterStatus> base_status_;
   std::set<std::string> voided_;
   std::map<std::tuple<int, std::string, std::string>, std::optional<std::string>> monthly_;
-  std::map<std::string, QuarterStatus> status_;
+  std::map<Quarter, QuarterStatus> status_;  // set by the batch's approvals and reopenings
   std::vector<AdoptedPolicy> policies_;
 };
 
@@ -253,7 +265,7 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
 
 Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent>& inputs) {
   BatchPlan plan;
-  Overlay ledger(base);
+  Overlay ledger(base, plan.to_append);
   QLEDGER_RETURN_IF_ERROR(ledger.Init());
   for (const auto& in : inputs) {
     if (!in.parse_error.empty()) {
@@ -285,8 +297,9 @@ Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent
       for (const auto& m : errors) plan.errors.push_back(who + ": " + m);
       continue;
     }
-    ledger.Accept(e, KnownEvent{0, e.type, e.department, e.period, false});
+    KnownEvent known{0, e.type, e.department, e.period, false};
     plan.to_append.push_back(std::move(e));
+    ledger.Accept(plan.to_append.size() - 1, known);
   }
   if (!plan.errors.empty()) plan.to_append.clear();
   return plan;

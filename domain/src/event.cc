@@ -84,19 +84,57 @@ json::object ToExportJson(const Event& e, bool with_hash) {
   return o;
 }
 
-std::string HashInput(const Event& e) { return CanonicalJson(ToExportJson(e, false)); }
+namespace {
 
-std::string ContentKey(const Event& e) {
-  json::object o;
-  o["id"] = e.id;
-  o["type"] = EventTypeName(e.type);
-  if (HasDepartment(e.type)) o["department"] = e.department;
-  if (PeriodKindOf(e.type) != PeriodKind::kNone) o["period"] = e.period;
-  o["occurred_at"] = e.occurred_at;
-  o["actor"] = e.actor;
-  o["data"] = e.data;
-  return CanonicalJson(o);
+// Canonical JSON of the envelope without building a json::object (which
+// would deep-copy data): the members in byte order of their keys — actor,
+// data, department, id, occurred_at, period, recorded_at, seq, type — the
+// same bytes as CanonicalJson of the object ToExportJson / ContentKey used to
+// build. with_ledger_fields adds recorded_at and seq (the hash input).
+std::string EnvelopeJson(const Event& e, bool with_ledger_fields) {
+  std::string out;
+  out.reserve(256);
+  // The keys are plain ASCII: nothing in them needs escaping.
+  auto member = [&out](std::string_view key) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('"');
+    out.append(key);
+    out.append("\":");
+  };
+  out.push_back('{');
+  member("actor");
+  AppendCanonicalString(e.actor, &out);
+  member("data");
+  AppendCanonicalObject(e.data, &out);
+  if (HasDepartment(e.type)) {
+    member("department");
+    AppendCanonicalString(e.department, &out);
+  }
+  member("id");
+  AppendCanonicalString(e.id, &out);
+  member("occurred_at");
+  AppendCanonicalString(e.occurred_at, &out);
+  if (PeriodKindOf(e.type) != PeriodKind::kNone) {
+    member("period");
+    AppendCanonicalString(e.period, &out);
+  }
+  if (with_ledger_fields) {
+    member("recorded_at");
+    AppendCanonicalString(e.recorded_at, &out);
+    member("seq");
+    out.append(std::to_string(e.seq));
+  }
+  member("type");
+  AppendCanonicalString(EventTypeName(e.type), &out);
+  out.push_back('}');
+  return out;
 }
+
+}  // namespace
+
+std::string HashInput(const Event& e) { return EnvelopeJson(e, true); }
+
+std::string ContentKey(const Event& e) { return EnvelopeJson(e, false); }
 
 std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_input) {
   unsigned char prev[32] = {0};
@@ -121,36 +159,61 @@ std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_inpu
   return out;
 }
 
-Result<Event> EventFromExportJson(const json::object& o) {
-  Event e;
+namespace {
+
+// Everything of an exported event but data; checks in the order the messages
+// promise (seq, then type).
+Status EnvelopeFromExportJson(const json::object& o, Event* e) {
   auto seq = o.find("seq");
   if (seq == o.end() || !seq->value().is_int64() || seq->value().get_int64() < 1) {
     return InvalidArgument("exported event: seq missing or not a positive integer");
   }
-  e.seq = seq->value().get_int64();
-  e.id = GetString(o, "id");
+  e->seq = seq->value().get_int64();
+  e->id = GetString(o, "id");
   auto type = ParseEventType(GetString(o, "type"));
-  if (!type) return InvalidArgument("exported event " + std::to_string(e.seq) + ": unknown type");
-  e.type = *type;
-  e.department = GetString(o, "department");
-  e.period = GetString(o, "period");
-  e.occurred_at = GetString(o, "occurred_at");
-  e.actor = GetString(o, "actor");
-  e.recorded_at = GetString(o, "recorded_at");
-  e.hash = GetString(o, "hash");
+  if (!type) return InvalidArgument("exported event " + std::to_string(e->seq) + ": unknown type");
+  e->type = *type;
+  e->department = GetString(o, "department");
+  e->period = GetString(o, "period");
+  e->occurred_at = GetString(o, "occurred_at");
+  e->actor = GetString(o, "actor");
+  e->recorded_at = GetString(o, "recorded_at");
+  e->hash = GetString(o, "hash");
+  return Status::Ok();
+}
+
+Status DataMissing(const Event& e) {
+  return InvalidArgument("exported event " + std::to_string(e.seq) + ": data missing");
+}
+
+}  // namespace
+
+Result<Event> EventFromExportJson(const json::object& o) {
+  Event e;
+  QLEDGER_RETURN_IF_ERROR(EnvelopeFromExportJson(o, &e));
   auto data = o.find("data");
-  if (data == o.end() || !data->value().is_object()) {
-    return InvalidArgument("exported event " + std::to_string(e.seq) + ": data missing");
-  }
+  if (data == o.end() || !data->value().is_object()) return DataMissing(e);
   e.data = data->value().get_object();
   return e;
 }
 
 Result<Event> ParseExportedEvent(std::string_view text) {
+  // This runs for every event read from the ledger. The parsed document is
+  // scratch: it lives in a monotonic arena (a stack buffer, then the heap),
+  // freed at once on return, and only data is copied out into the Event's
+  // own (default) storage.
+  unsigned char buffer[4096];
+  json::monotonic_resource arena(buffer, sizeof buffer);
   json::error_code ec;
-  json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
+  json::value v = json::parse(json::string_view(text.data(), text.size()), ec, &arena);
   if (ec || !v.is_object()) return InvalidArgument("stored event is not a JSON object");
-  return EventFromExportJson(v.get_object());
+  const json::object& o = v.get_object();
+  Event e;
+  QLEDGER_RETURN_IF_ERROR(EnvelopeFromExportJson(o, &e));
+  auto data = o.find("data");
+  if (data == o.end() || !data->value().is_object()) return DataMissing(e);
+  e.data = json::object(data->value().get_object(), json::storage_ptr());
+  return e;
 }
 
 }  // namespace qledger::domain

@@ -95,7 +95,24 @@ class DataNormalizer {
     if (!v) return;
     auto p = ParsePolicy(*v);
     if (!p.ok()) { errors_->push_back("data." + p.status().message()); return; }
-    out_[key] = *v;
+    json::value normalised = *v;
+    NormalisePolicyDecimals(&normalised);
+    out_[key] = std::move(normalised);
+  }
+  // In a policy that ParsePolicy accepted, every number or string outside
+  // "departments" (names) and "weights" (integer basis points) is a decimal:
+  // store it as a two-decimal string (SPEC §4), as for any other decimal.
+  // A raw JSON double would otherwise be hashed as null (canonical_json.h).
+  static void NormalisePolicyDecimals(json::value* v) {
+    if (v->is_object()) {
+      for (auto& kv : v->get_object()) {
+        if (kv.key() != "departments" && kv.key() != "weights") NormalisePolicyDecimals(&kv.value());
+      }
+    } else if (v->is_array()) {
+      for (auto& e : v->get_array()) NormalisePolicyDecimals(&e);
+    } else if (v->is_number() || v->is_string()) {
+      if (auto d = Decimal::FromJson(*v); d.ok()) *v = d->ToString();
+    }
   }
   ObjectReader& reader() { return r_; }
   json::object Finish() {
@@ -144,9 +161,12 @@ void NormalizeData(EventType type, const json::object& in, json::object* out, st
       n.Text("ruling");
       auto outcome = in.find("outcome");
       bool rescored = outcome != in.end() && outcome->value() == "rescored";
-      if (rescored) n.Score("score");
-      else if (in.contains("score")) n.reader().Fail("score", "is only given when the outcome is rescored");
-      else n.reader().Raw("score", false);
+      if (rescored) {
+        n.Score("score");
+      } else {
+        n.reader().Raw("score", false);  // marks it known: one error, not two
+        if (in.contains("score")) n.reader().Fail("score", "is only given when the outcome is rescored");
+      }
       break;
     }
     case EventType::kComplaintRecorded:

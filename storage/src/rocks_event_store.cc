@@ -168,6 +168,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     AppendOutcome out;
     out.head = head_;
     pending_.clear();
+    pending_quarters_.clear();
     if (options.expect_head && *options.expect_head != head_.seq) {
       return domain::Aborted("the ledger head is seq " + std::to_string(head_.seq) + ", not the expected " +
                              std::to_string(*options.expect_head) + ": someone appended first; nothing was appended");
@@ -187,15 +188,24 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     // even if the clock is stepped back.
     if (now < head_.recorded_at) now = head_.recorded_at;
     rocksdb::WriteBatch wb;
+    SortedPuts puts;
     Head head = head_;
     for (auto& e : plan->to_append) {
       e.seq = head.seq + 1;
       e.recorded_at = now;
       std::string input = domain::HashInput(e);
       e.hash = domain::ChainHash(head.hash, input);
-      QLEDGER_RETURN_IF_ERROR(AddToBatch(e, input, &wb));
+      QLEDGER_RETURN_IF_ERROR(AddToBatch(e, input, &wb, &puts));
       head = Head{e.seq, e.hash, now};
     }
+    // The per-event keys ('e', 'i', 'x': each written once per batch, so
+    // their order does not matter) go in ascending key order: RocksDB's
+    // memtable skip list inserts a key next to the previous one cheaply, and
+    // in event order ids and index keys land all over it. Every other
+    // operation keeps its order (the same 'm' key may be put and deleted in
+    // one batch).
+    std::sort(puts.begin(), puts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [key, value] : puts) wb.Put(key, value);
     std::string head_value;
     PutFixed64BE(&head_value, static_cast<uint64_t>(head.seq));
     head_value += FromHex(head.hash);
@@ -204,6 +214,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     rocksdb::WriteOptions wo;
     wo.sync = true;
     QLEDGER_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "writing the batch"));
+    quarters_written_.insert(pending_quarters_.begin(), pending_quarters_.end());
     head_ = head;
     out.head = head;
     return out;
@@ -212,24 +223,28 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // Adds e and its index entries to the write batch. Index effects depend on
   // what is already stored, read here (the batch's own earlier events are
   // tracked in pending_).
-  Status AddToBatch(const Event& e, const std::string& hash_input, rocksdb::WriteBatch* wb) {
+  using SortedPuts = std::vector<std::pair<std::string, std::string>>;
+
+  Status AddToBatch(const Event& e, const std::string& hash_input, rocksdb::WriteBatch* wb, SortedPuts* puts) {
     std::string value = FromHex(e.hash);
     value += hash_input;
-    wb->Put(EventKey(e.seq), value);
+    puts->emplace_back(EventKey(e.seq), std::move(value));
     std::string idv;
     PutFixed64BE(&idv, static_cast<uint64_t>(e.seq));
     idv.push_back(static_cast<char>(e.type));
     idv += e.department;
     idv.push_back('\0');
     idv += e.period;
-    wb->Put(IdKey(e.id), idv);
+    puts->emplace_back(IdKey(e.id), std::move(idv));
     pending_[e.id] = KnownEvent{e.seq, e.type, e.department, e.period, false};
 
     auto q = e.quarter();
     if (q) {
       std::string qs = q->ToString();
-      wb->Put(QuarterKey(qs), "");
-      wb->Put(IndexKey(qs, domain::HasDepartment(e.type) ? e.department : "", e.seq), "");
+      // 'q' keys are never deleted: one Put per quarter is enough, not one
+      // per event (each Put is another memtable entry).
+      if (!quarters_written_.count(qs) && pending_quarters_.insert(qs).second) wb->Put(QuarterKey(qs), "");
+      puts->emplace_back(IndexKey(qs, domain::HasDepartment(e.type) ? e.department : "", e.seq), "");
     }
     switch (e.type) {
       case EventType::kPolicyAdopted:
@@ -266,7 +281,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
         te.type = t->type;
         te.period = t->period;
         if (auto tq = te.quarter()) {
-          wb->Put(IndexKey(tq->ToString(), domain::HasDepartment(t->type) ? t->department : "", e.seq), "");
+          puts->emplace_back(IndexKey(tq->ToString(), domain::HasDepartment(t->type) ? t->department : "", e.seq), "");
         }
         if (t->type == EventType::kBudgetExpense) wb->Put(YearKey(t->period, e.seq), "");
         if (t->type == EventType::kSelfcheckReported || t->type == EventType::kSpotcheckRecorded) {
@@ -461,6 +476,10 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Head head_;
   // Events of the batch being written, for index effects within it.
   std::map<std::string, KnownEvent> pending_;
+  std::set<std::string> pending_quarters_;  // 'q' keys put in the batch being written
+  // 'q' keys this writer has written (durably); the writer holds the lock, so
+  // they cannot have gone since.
+  std::set<std::string> quarters_written_;
 };
 
 bool IsLockError(const rocksdb::Status& s) {

@@ -1,1 +1,338 @@
+#include "qledger/domain/event_input.h"
+
 #include <gtest/gtest.h>
+#include <gmock/gmock.h>
+
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "qledger/domain/policy.h"
+
+namespace json = boost::json;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+namespace qledger::domain {
+namespace {
+
+struct Normalized {
+  bool ok = false;
+  Event event;
+  std::vector<std::string> errors;
+};
+
+Normalized Normalize(std::string_view text) {
+  Normalized n;
+  n.ok = NormalizeInputEvent(json::parse(text), &n.event, &n.errors);
+  EXPECT_EQ(n.ok, n.errors.empty()) << "the result and the error list must agree";
+  return n;
+}
+
+// A valid self-check with the given data object (as JSON text).
+std::string SelfcheckWith(const std::string& data) {
+  return R"({"id":"2026-07-storage-selfcheck","type":"selfcheck.reported","department":"storage",)"
+         R"("period":"2026-07","occurred_at":"2026-08-03","actor":"储运中心/质量管理员","data":)" +
+         data + "}";
+}
+
+std::string SurveyRuledWith(const std::string& data) {
+  return R"({"id":"r1","type":"survey.ruled","department":"storage","period":"2026Q3",)"
+         R"("occurred_at":"2026-10-05","actor":"委员会","data":)" +
+         data + "}";
+}
+
+TEST(EventInputTest, NormalisesAValidSelfcheck) {
+  Normalized n = Normalize(SelfcheckWith(R"({"score":"96.50"})"));
+  ASSERT_TRUE(n.ok) << ::testing::PrintToString(n.errors);
+  EXPECT_EQ(n.event.id, "2026-07-storage-selfcheck");
+  EXPECT_EQ(n.event.type, EventType::kSelfcheckReported);
+  EXPECT_EQ(n.event.department, "storage");
+  EXPECT_EQ(n.event.period, "2026-07");
+  EXPECT_EQ(n.event.occurred_at, "2026-08-03");
+  EXPECT_EQ(n.event.actor, "储运中心/质量管理员");
+  EXPECT_EQ(n.event.seq, 0);
+  EXPECT_EQ(n.event.recorded_at, "");
+  EXPECT_EQ(n.event.data, (json::object{{"score", "96.50"}}));
+}
+
+TEST(EventInputTest, NumberAndStringScoresNormaliseToTheSameTwoDecimalString) {
+  Normalized as_number = Normalize(SelfcheckWith(R"({"score":96.5})"));
+  Normalized as_string = Normalize(SelfcheckWith(R"({"score":"96.50"})"));
+  Normalized as_short_string = Normalize(SelfcheckWith(R"({"score":"96.5"})"));
+  Normalized as_int = Normalize(SelfcheckWith(R"({"score":96})"));
+  ASSERT_TRUE(as_number.ok && as_string.ok && as_short_string.ok && as_int.ok);
+  EXPECT_EQ(as_number.event.data.at("score"), "96.50");
+  EXPECT_EQ(as_string.event.data.at("score"), "96.50");
+  EXPECT_EQ(as_short_string.event.data.at("score"), "96.50");
+  EXPECT_EQ(as_int.event.data.at("score"), "96.00");
+  // "identical content" is judged after normalisation.
+  EXPECT_EQ(ContentKey(as_number.event), ContentKey(as_string.event));
+}
+
+TEST(EventInputTest, RejectsAScoreWithThreeDecimals) {
+  Normalized as_number = Normalize(SelfcheckWith(R"({"score":96.505})"));
+  EXPECT_FALSE(as_number.ok);
+  EXPECT_THAT(as_number.errors, ElementsAre("data.score: 96.505 has more than two decimals"));
+  Normalized as_string = Normalize(SelfcheckWith(R"({"score":"96.505"})"));
+  EXPECT_THAT(as_string.errors, ElementsAre("data.score: 96.505 has more than two decimals"));
+}
+
+TEST(EventInputTest, RejectsScoresOutsideZeroToHundred) {
+  EXPECT_THAT(Normalize(SelfcheckWith(R"({"score":"100.01"})")).errors,
+              ElementsAre("data.score: 100.01 is above 100.00"));
+  EXPECT_THAT(Normalize(SelfcheckWith(R"({"score":-0.01})")).errors,
+              ElementsAre("data.score: -0.01 is below 0.00"));
+  EXPECT_TRUE(Normalize(SelfcheckWith(R"({"score":"100.00"})")).ok);
+  EXPECT_TRUE(Normalize(SelfcheckWith(R"({"score":0})")).ok);
+}
+
+TEST(EventInputTest, RejectsAnUnknownDataFieldByName) {
+  Normalized n = Normalize(SelfcheckWith(R"({"score":"96.50","xxx":1})"));
+  EXPECT_FALSE(n.ok);
+  EXPECT_THAT(n.errors, ElementsAre("data.xxx: is not a known field"));
+}
+
+TEST(EventInputTest, RejectsAMissingOrMistypedScore) {
+  EXPECT_THAT(Normalize(SelfcheckWith("{}")).errors, ElementsAre("data.score: is required"));
+  EXPECT_THAT(Normalize(SelfcheckWith(R"({"score":null})")).errors, ElementsAre("data.score: is required"));
+  EXPECT_THAT(Normalize(SelfcheckWith(R"({"score":true})")).errors,
+              ElementsAre("data.score: expected a decimal number"));
+}
+
+TEST(EventInputTest, ReportsEveryMissingEnvelopeField) {
+  Normalized n = Normalize("{}");
+  EXPECT_FALSE(n.ok);
+  EXPECT_THAT(n.errors, UnorderedElementsAre("id: is required", "type: is required", "occurred_at: is required",
+                                             "actor: is required"));
+}
+
+TEST(EventInputTest, ReportsMissingDepartmentPeriodAndData) {
+  Normalized n = Normalize(R"({"id":"x","type":"selfcheck.reported","occurred_at":"2026-08-03","actor":"a"})");
+  EXPECT_THAT(n.errors, UnorderedElementsAre("department: is required", "period: is required", "data: is required"));
+}
+
+TEST(EventInputTest, RejectsAnEventThatIsNotAnObject) {
+  EXPECT_THAT(Normalize("[1]").errors, ElementsAre("event must be a JSON object"));
+  EXPECT_THAT(Normalize("\"x\"").errors, ElementsAre("event must be a JSON object"));
+}
+
+TEST(EventInputTest, RejectsAnUnknownTypeAndUnknownEnvelopeField) {
+  Normalized n = Normalize(
+      R"({"id":"x","type":"selfcheck.reportd","occurred_at":"2026-08-03","actor":"a","data":{},"colour":"red"})");
+  EXPECT_THAT(n.errors, UnorderedElementsAre("type: \"selfcheck.reportd\" is not a known event type",
+                                             "colour: is not a known field"));
+}
+
+TEST(EventInputTest, RejectsAMalformedBusinessDate) {
+  Normalized n = Normalize(
+      R"({"id":"x","type":"entry.voided","occurred_at":"2026-02-30","actor":"a","data":{"target":"t","reason":"r"}})");
+  EXPECT_THAT(n.errors, ElementsAre("occurred_at: \"2026-02-30\" is not a date (YYYY-MM-DD)"));
+}
+
+TEST(EventInputTest, AcceptsTheFieldsTheLedgerSetsOnReimport) {
+  Normalized n = Normalize(
+      R"({"seq":3,"recorded_at":"2026-08-03T00:00:00Z","hash":"ab","id":"x","type":"entry.voided",)"
+      R"("occurred_at":"2026-08-03","actor":"a","data":{"target":"t","reason":"r"}})");
+  EXPECT_TRUE(n.ok) << ::testing::PrintToString(n.errors);
+  EXPECT_EQ(n.event.seq, 0) << "seq is the ledger's to set, not the input's";
+  EXPECT_EQ(n.event.recorded_at, "");
+}
+
+TEST(EventInputTest, RejectsAPeriodOfTheWrongKindForTheType) {
+  EXPECT_THAT(Normalize(R"({"id":"x","type":"selfcheck.reported","department":"storage","period":"2026Q3",)"
+                        R"("occurred_at":"2026-08-03","actor":"a","data":{"score":"90"}})")
+                  .errors,
+              ElementsAre("period: \"2026Q3\" is not a month (YYYY-MM)"));
+  EXPECT_THAT(Normalize(R"({"id":"x","type":"survey.responded","department":"storage","period":"2026-07",)"
+                        R"("occurred_at":"2026-08-03","actor":"a","data":{"respondent":"c","score":"90"}})")
+                  .errors,
+              ElementsAre("period: \"2026-07\" is not a quarter (YYYYQn)"));
+  EXPECT_THAT(Normalize(R"({"id":"x","type":"budget.expense","period":"2026Q3",)"
+                        R"("occurred_at":"2026-08-03","actor":"a","data":{"amount":"100","purpose":"p"}})")
+                  .errors,
+              ElementsAre("period: \"2026Q3\" is not a year (YYYY)"));
+  EXPECT_THAT(Normalize(R"({"id":"x","type":"quarter.approved","period":"2026Q5",)"
+                        R"("occurred_at":"2026-08-03","actor":"a","data":{"approved_by":"c","meeting_date":"2026-10-10"}})")
+                  .errors,
+              ElementsAre("period: \"2026Q5\" is not a quarter (YYYYQn)"));
+}
+
+TEST(EventInputTest, RejectsDepartmentOrPeriodOnATypeWithoutThem) {
+  Normalized n = Normalize(R"({"id":"x","type":"entry.voided","department":"storage","period":"2026Q3",)"
+                           R"("occurred_at":"2026-08-03","actor":"a","data":{"target":"t","reason":"r"}})");
+  EXPECT_THAT(n.errors, UnorderedElementsAre("department: is not a field of entry.voided",
+                                             "period: is not a field of entry.voided"));
+  Normalized approved = Normalize(R"({"id":"x","type":"quarter.approved","department":"storage","period":"2026Q3",)"
+                                  R"("occurred_at":"2026-10-10","actor":"a",)"
+                                  R"("data":{"approved_by":"c","meeting_date":"2026-10-10"}})");
+  EXPECT_THAT(approved.errors, ElementsAre("department: is not a field of quarter.approved"));
+}
+
+TEST(EventInputTest, SurveyRulingCarriesAScoreOnlyWhenRescored) {
+  Normalized rescored = Normalize(SurveyRuledWith(R"({"response":"s1","outcome":"rescored","score":96,"ruling":"R1"})"));
+  ASSERT_TRUE(rescored.ok) << ::testing::PrintToString(rescored.errors);
+  EXPECT_EQ(rescored.event.data.at("score"), "96.00");
+
+  EXPECT_THAT(Normalize(SurveyRuledWith(R"({"response":"s1","outcome":"rescored","ruling":"R1"})")).errors,
+              ElementsAre("data.score: is required"));
+  EXPECT_THAT(Normalize(SurveyRuledWith(R"({"response":"s1","outcome":"upheld","score":"96","ruling":"R1"})")).errors,
+              ElementsAre("data.score: is only given when the outcome is rescored"));
+  EXPECT_THAT(Normalize(SurveyRuledWith(R"({"response":"s1","outcome":"voided","score":"96","ruling":"R1"})")).errors,
+              ElementsAre("data.score: is only given when the outcome is rescored"));
+  Normalized upheld = Normalize(SurveyRuledWith(R"({"response":"s1","outcome":"upheld","ruling":"R1"})"));
+  EXPECT_TRUE(upheld.ok) << ::testing::PrintToString(upheld.errors);
+  EXPECT_FALSE(upheld.event.data.contains("score"));
+  EXPECT_THAT(Normalize(SurveyRuledWith(R"({"response":"s1","outcome":"dismissed","ruling":"R1"})")).errors,
+              ElementsAre("data.outcome: \"dismissed\" is not one of upheld, voided, rescored"));
+  EXPECT_THAT(
+      Normalize(SurveyRuledWith(R"({"response":"s1","outcome":"rescored","score":"100.01","ruling":"R1"})")).errors,
+      ElementsAre("data.score: 100.01 is above 100.00"));
+}
+
+TEST(EventInputTest, NormalisesItemsAndNamesTheBadOne) {
+  Normalized n = Normalize(SelfcheckWith(R"({"score":96.5,"items":[{"name":"台账管理","score":97},{"name":"b","score":"96.5"}]})"));
+  ASSERT_TRUE(n.ok) << ::testing::PrintToString(n.errors);
+  EXPECT_EQ(json::serialize(n.event.data.at("items")),
+            R"([{"name":"台账管理","score":"97.00"},{"name":"b","score":"96.50"}])");
+
+  EXPECT_THAT(Normalize(SelfcheckWith(R"({"score":"90","items":[{"name":"a","score":"90"},{"name":"b","score":101}]})"))
+                  .errors,
+              ElementsAre("data.items[1].score: 101.00 is above 100.00"));
+  EXPECT_THAT(Normalize(SelfcheckWith(R"({"score":"90","items":[{"name":"a","score":"90","weight":2}]})")).errors,
+              ElementsAre("data.items[0].weight: is not a known field"));
+  EXPECT_THAT(Normalize(SelfcheckWith(R"({"score":"90","items":[{"score":"90"}]})")).errors,
+              ElementsAre("data.items[0].name: is required"));
+  EXPECT_THAT(Normalize(SelfcheckWith(R"({"score":"90","items":{"name":"a"}})")).errors,
+              ElementsAre("data.items: must be an array of {name, score}"));
+  EXPECT_THAT(Normalize(SelfcheckWith(R"({"score":"90","items":["a"]})")).errors,
+              ElementsAre("data.items[0]: must be an object {name, score}"));
+}
+
+TEST(EventInputTest, ChecksTheDataOfOtherTypes) {
+  const std::string head = R"({"id":"x","department":"storage","period":"2026Q3","occurred_at":"2026-08-14","actor":"a",)";
+  EXPECT_THAT(Normalize(head + R"("type":"complaint.recorded","data":{"received_at":"yesterday","channel":"c","summary":"s"}})")
+                  .errors,
+              ElementsAre("data.received_at: \"yesterday\" is not a date-time (YYYY-MM-DDTHH:MM[:SS][Z|+08:00])"));
+  EXPECT_THAT(Normalize(head + R"("type":"complaint.ruled","data":{"complaint":"c","valid":"no","reason":"r","ruling":"R"}})")
+                  .errors,
+              ElementsAre("data.valid: must be true or false"));
+  EXPECT_THAT(Normalize(head + R"("type":"score.adjusted","data":{"component":"total","points":0,"reason":"r","ruling":"R"}})")
+                  .errors,
+              ElementsAre("data.points: must not be zero"));
+  EXPECT_THAT(Normalize(head + R"("type":"score.adjusted","data":{"component":"bonus","points":1,"reason":"r","ruling":"R"}})")
+                  .errors,
+              ElementsAre("data.component: \"bonus\" is not one of selfcheck, survey, complaint, total"));
+  Normalized adj = Normalize(head + R"("type":"score.adjusted","data":{"component":"total","points":-1.5,"reason":"r","ruling":"R"}})");
+  ASSERT_TRUE(adj.ok) << ::testing::PrintToString(adj.errors);
+  EXPECT_EQ(adj.event.data.at("points"), "-1.50");
+  Normalized cb = Normalize(head + R"("type":"callback.finding","data":{"points":0.5,"reason":"r"}})");
+  ASSERT_TRUE(cb.ok) << ::testing::PrintToString(cb.errors);
+  EXPECT_EQ(cb.event.data.at("points"), "0.50");
+  EXPECT_THAT(Normalize(head + R"("type":"complaint.handled","data":{"complaint":"c","stage":"closed","at":"2026-08-14T10:00"}})")
+                  .errors,
+              ElementsAre("data.stage: \"closed\" is not one of acknowledged, resolved"));
+  EXPECT_THAT(Normalize(head + R"("type":"survey.disputed","data":{"response":"","reason":"r"}})").errors,
+              ElementsAre("data.response: must not be empty"));
+}
+
+TEST(EventInputTest, PolicyAdoptedNamesTheBadPolicyField) {
+  Normalized n = Normalize(
+      R"({"id":"p2","type":"policy.adopted","occurred_at":"2026-08-03","actor":"a",)"
+      R"("data":{"version":0,"effective_from":"2026-07","policy":{}}})");
+  EXPECT_FALSE(n.ok);
+  EXPECT_THAT(n.errors, ::testing::Contains("data.version: must be a positive integer"));
+  EXPECT_THAT(n.errors, ::testing::Contains("data.effective_from: \"2026-07\" is not a quarter (YYYYQn)"));
+  EXPECT_THAT(n.errors, ::testing::Contains(HasSubstr("data.policy.departments: is required")));
+}
+
+TEST(EventInputTest, PolicyAdoptedStoresPolicyDecimalsAsTwoDecimalStrings) {
+  // SPEC §4: inside the policy object too, decimals are strings and counts
+  // integers, whatever form they arrived in; a JSON double must never reach
+  // the hashed bytes (canonical JSON would write it as null).
+  Normalized n = Normalize(
+      R"({"id":"p2","type":"policy.adopted","occurred_at":"2026-08-03","actor":"a","data":{"version":2,)"
+      R"("effective_from":"2026Q4","policy":{"departments":[{"code":"storage","name":"储运中心"}],)"
+      R"("weights":{"selfcheck":5000,"survey":3000,"complaint":2000},)"
+      R"("spotcheck_tiers":[{"max_difference":3,"deduction":1},{"max_difference":5.5,"deduction":"3"},)"
+      R"({"max_difference":null,"deduction":5}],"survey_full_marks_from":95.5,"complaint_deduction":"10",)"
+      R"("callback_points":{"min":0.5,"max":1},"grades":{"qualified":95,"reward_per_point":2000,)"
+      R"("penalty_per_point":"1000.0","penalty_floor":90},"annual_quota":30000}}})");
+  ASSERT_TRUE(n.ok) << ::testing::PrintToString(n.errors);
+  const json::object& p = n.event.data.at("policy").as_object();
+  EXPECT_EQ(p.at("survey_full_marks_from"), "95.50");
+  EXPECT_EQ(p.at("complaint_deduction"), "10.00");
+  EXPECT_EQ(p.at("annual_quota"), "30000.00");
+  EXPECT_EQ(json::serialize(p.at("spotcheck_tiers")),
+            R"([{"max_difference":"3.00","deduction":"1.00"},{"max_difference":"5.50","deduction":"3.00"},)"
+            R"({"max_difference":null,"deduction":"5.00"}])");
+  EXPECT_EQ(json::serialize(p.at("callback_points")), R"({"min":"0.50","max":"1.00"})");
+  EXPECT_EQ(p.at("grades").at("penalty_per_point"), "1000.00");
+  // Counts stay integers and names stay text.
+  EXPECT_EQ(p.at("weights").at("selfcheck"), 5000);
+  EXPECT_EQ(p.at("departments").at(0).at("name"), "储运中心");
+  EXPECT_EQ(n.event.data.at("version"), 2);
+  // The stored policy reads back to the same numbers.
+  auto parsed = ParsePolicy(n.event.data.at("policy"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->survey_full_marks_from.ToString(), "95.50");
+  // The only null in the hashed bytes is the unbounded tier's.
+  std::string key = ContentKey(n.event);
+  EXPECT_EQ(key.find("null"), key.rfind("null"));
+  EXPECT_NE(key.find("\"max_difference\":null"), std::string::npos);
+}
+
+TEST(EventInputTest, ParseInputTextReadsJsonLinesSkippingBlankLines) {
+  std::vector<InputEvent> in = ParseInputText("{\"a\":1}\n\n   \n{\"a\":2}\r\n{\"a\":3}");
+  ASSERT_EQ(in.size(), 3u);
+  EXPECT_EQ(in[0].where, "line 1");
+  EXPECT_EQ(in[1].where, "line 4");
+  EXPECT_EQ(in[2].where, "line 5");
+  EXPECT_EQ(in[0].json, json::parse("{\"a\":1}"));
+  EXPECT_EQ(in[1].json, json::parse("{\"a\":2}"));
+  EXPECT_EQ(in[2].json, json::parse("{\"a\":3}"));
+  for (const auto& e : in) EXPECT_THAT(e.parse_error, IsEmpty());
+}
+
+TEST(EventInputTest, ParseInputTextReportsTheLineNumberOfAMalformedLine) {
+  std::vector<InputEvent> in = ParseInputText("{\"a\":1}\n\n{\"a\":\n{\"a\":3}\n");
+  ASSERT_EQ(in.size(), 3u);
+  EXPECT_EQ(in[1].where, "line 3");
+  EXPECT_THAT(in[1].parse_error, HasSubstr("malformed JSON"));
+  EXPECT_THAT(in[0].parse_error, IsEmpty());
+  EXPECT_EQ(in[2].where, "line 4");
+  EXPECT_THAT(in[2].parse_error, IsEmpty());
+}
+
+TEST(EventInputTest, ParseInputTextReadsAJsonArray) {
+  std::vector<InputEvent> in = ParseInputText("  \n[{\"a\":1},\n {\"a\":2}]\n");
+  ASSERT_EQ(in.size(), 2u);
+  EXPECT_EQ(in[0].where, "element 1");
+  EXPECT_EQ(in[1].where, "element 2");
+  EXPECT_EQ(in[1].json, json::parse("{\"a\":2}"));
+
+  std::vector<InputEvent> broken = ParseInputText("[{\"a\":1},");
+  ASSERT_EQ(broken.size(), 1u);
+  EXPECT_THAT(broken[0].parse_error, HasSubstr("malformed JSON array"));
+}
+
+TEST(EventInputTest, ParseInputTextSkipsAUtf8ByteOrderMark) {
+  std::vector<InputEvent> lines = ParseInputText("\xEF\xBB\xBF{\"a\":1}\n");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0].parse_error, IsEmpty());
+  EXPECT_EQ(lines[0].where, "line 1");
+  std::vector<InputEvent> array = ParseInputText("\xEF\xBB\xBF[{\"a\":1}]");
+  ASSERT_EQ(array.size(), 1u);
+  EXPECT_EQ(array[0].where, "element 1");
+}
+
+TEST(EventInputTest, ParseInputTextOfNothingIsNoEvents) {
+  EXPECT_THAT(ParseInputText(""), IsEmpty());
+  EXPECT_THAT(ParseInputText("\n\n  \n"), IsEmpty());
+}
+
+}  // namespace
+}  // namespace qledger::domain

@@ -9,6 +9,7 @@
 #define QLEDGER_DOMAIN_CANONICAL_JSON_H_
 
 #include <string>
+#include <string_view>
 
 #include <boost/json/fwd.hpp>
 
@@ -16,6 +17,10 @@ namespace qledger::domain {
 
 std::string CanonicalJson(const boost::json::value& v);
 void AppendCanonicalJson(const boost::json::value& v, std::string* out);
+// The same bytes as AppendCanonicalJson of a value holding o (or s), without
+// copying it into one: for writers of a fixed envelope (event.cc).
+void AppendCanonicalObject(const boost::json::object& o, std::string* out);
+void AppendCanonicalString(std::string_view s, std::string* out);
 
 }  // namespace qledger::domain
 

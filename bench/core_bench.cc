@@ -1,0 +1,406 @@
+// qledger_bench_core: the core throughput benchmark (not a test).
+//
+//   1. append:  N generated events (default 1,000,000) through the real
+//               storage::EventStore — Create in a fresh directory, then Append
+//               in synced batches (default 10,000 events a batch), exactly as
+//               `qledger append` does after parsing its input.
+//   2. rebuild: reopen the ledger read-only, read every event in seq order
+//               (EventStore::Scan), fold each into the domain::DepartmentQuarter
+//               of its (quarter, department) — entry.voided into the owner of
+//               its target — and Compute every one with the policy in force.
+//
+// Only Append calls are timed in phase 1 (generating the input JSON is timed
+// separately); phase 2 times the scan, the fold and the computation. Peak RSS
+// is VmHWM from /proc/self/status, reset between phases through
+// /proc/self/clear_refs where the kernel allows it.
+//
+// Afterwards the rebuilt scores of a few quarters are compared with
+// storage::ScoreQuarter (the path `qledger scores` takes), field by field in
+// their JSON form, so that a fast but wrong fold cannot pass unnoticed, and
+// the whole chain is verified (EventStore::Verify), untimed.
+//
+// Usage (see bench/README.md; bench/run_core.sh builds Release and runs it):
+//   qledger_bench_core [--events N] [--batch B] [--quarters Q] [--first 2000Q1]
+//                      [--dir DIR] [--keep] [--check K] [--phase both|append|rebuild]
+//                      [--now 2026-08-03T10:00:00Z] [--no-verify]
+// --now pins recorded_at, so that the head hash is the same on every run:
+// a check that an optimisation left the hashed bytes unchanged.
+// --phase rebuild needs --dir of a ledger kept by an earlier run (--keep).
+// Without --dir the ledger goes to a fresh $TMPDIR/qledger-bench-XXXXXX,
+// removed at the end unless --keep; a --dir given is never removed.
+// Exit status: 0 when every batch was accepted and the cross-check agreed.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "event_gen.h"
+#include "qledger/domain/policy.h"
+#include "qledger/domain/scoring.h"
+#include "qledger/storage/event_store.h"
+#include "qledger/storage/queries.h"
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+using qledger::domain::Event;
+using qledger::domain::EventType;
+using qledger::domain::Quarter;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+// A field of /proc/self/status in KiB ("VmHWM", "VmRSS"); -1 if unreadable.
+long StatusKiB(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::strtol(line.c_str() + field.size() + 1, nullptr, 10);
+  }
+  return -1;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0). Returns false if refused.
+bool ResetPeakRss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+double MiB(long kib) { return kib / 1024.0; }
+
+// CPU seconds (user + system) used so far by the whole process (RocksDB's
+// background threads included) or by the calling thread alone. Beside the
+// wall clock because on a shared machine the wall clock also counts the time
+// other processes had the CPU.
+double CpuSeconds(int who) {
+  rusage u{};
+  getrusage(who, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+double ProcessCpu() { return CpuSeconds(RUSAGE_SELF); }
+double ThreadCpu() { return CpuSeconds(RUSAGE_THREAD); }
+
+[[noreturn]] void Die(const std::string& what) {
+  std::cerr << "qledger_bench_core: " << what << "\n";
+  std::exit(1);
+}
+
+struct Options {
+  int64_t events = 1'000'000;
+  int64_t batch = 10'000;
+  int quarters = 200;
+  std::string first = "2000Q1";
+  std::string dir;
+  bool keep = false;
+  int check = 3;
+  bool append = true;
+  bool rebuild = true;
+  std::string now;  // recorded_at of every event; "" = the clock
+  bool verify = true;
+};
+
+Options ParseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) Die(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--events") o.events = std::stoll(value());
+    else if (a == "--batch") o.batch = std::stoll(value());
+    else if (a == "--quarters") o.quarters = std::stoi(value());
+    else if (a == "--first") o.first = value();
+    else if (a == "--dir") o.dir = value();
+    else if (a == "--keep") o.keep = true;
+    else if (a == "--check") o.check = std::stoi(value());
+    else if (a == "--now") o.now = value();
+    else if (a == "--no-verify") o.verify = false;
+    else if (a == "--phase") {
+      std::string p = value();
+      if (p != "both" && p != "append" && p != "rebuild") Die("--phase is both, append or rebuild");
+      o.append = p != "rebuild";
+      o.rebuild = p != "append";
+    }
+    else if (a == "--help" || a == "-h") {
+      std::cout << "usage: qledger_bench_core [--events N] [--batch B] [--quarters Q] [--first 2000Q1]\n"
+                   "                          [--dir DIR] [--keep] [--check K] [--phase both|append|rebuild]\n"
+                   "                          [--now 2026-08-03T10:00:00Z] [--no-verify]\n";
+      std::exit(0);
+    } else {
+      Die("unknown argument " + a);
+    }
+  }
+  if (o.batch < 1 || o.quarters < 1 || !Quarter::Parse(o.first)) Die("bad --batch, --quarters or --first");
+  if (o.events < 1 + int64_t{o.quarters} * 28) Die("--events must be at least 1 + 28 x --quarters");
+  if (!o.append && o.dir.empty()) Die("--phase rebuild needs --dir of an existing ledger");
+  return o;
+}
+
+json::value LoadPolicy() {
+  std::string path = std::string(QLEDGER_SOURCE_DIR) + "/config/policy.json";
+  std::ifstream in(path);
+  if (!in) Die("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return json::parse(text.str());
+}
+
+void RunAppend(const Options& o, const std::string& dir) {
+  auto created = qledger::storage::EventStore::Create(dir);
+  if (!created.ok()) Die(created.status().ToString());
+  auto& store = **created;
+  qledger::bench::EventGenerator gen(LoadPolicy(), o.events, *Quarter::Parse(o.first), o.quarters);
+
+  bool reset = ResetPeakRss();
+  double generate_s = 0, append_s = 0, append_cpu_s = 0;
+  double process_cpu0 = ProcessCpu();
+  int64_t batches = 0;
+  std::vector<double> batch_s;
+  while (!gen.Done()) {
+    auto t0 = Clock::now();
+    std::vector<qledger::domain::InputEvent> batch;
+    batch.reserve(static_cast<size_t>(o.batch));
+    while (!gen.Done() && static_cast<int64_t>(batch.size()) < o.batch) batch.push_back(gen.Next());
+    auto t1 = Clock::now();
+    double cpu1 = ThreadCpu();
+    qledger::storage::AppendOptions append_options;
+    append_options.now = o.now;
+    auto out = store.Append(batch, append_options);
+    auto t2 = Clock::now();
+    append_cpu_s += ThreadCpu() - cpu1;
+    if (!out.ok()) Die("append failed: " + out.status().ToString());
+    if (!out->errors.empty()) Die("batch " + std::to_string(batches + 1) + " rejected: " + out->errors.front());
+    if (out->appended != static_cast<int64_t>(batch.size())) Die("batch not fully appended");
+    generate_s += Seconds(t0, t1);
+    append_s += Seconds(t1, t2);
+    batch_s.push_back(Seconds(t1, t2));
+    ++batches;
+  }
+  auto head = store.head();
+  double process_cpu_s = ProcessCpu() - process_cpu0;
+  std::sort(batch_s.begin(), batch_s.end());
+  std::printf("append:  %lld events in %lld synced batches of %lld: %.3f s in Append -> %.0f events/s"
+              " (median batch %.1f ms, slowest %.1f ms; generating the input took %.3f s)\n",
+              static_cast<long long>(head.seq), static_cast<long long>(batches), static_cast<long long>(o.batch),
+              append_s, head.seq / append_s, batch_s[batch_s.size() / 2] * 1e3, batch_s.back() * 1e3, generate_s);
+  std::printf("append:  CPU: %.3f s in Append on the calling thread (%.0f events per CPU-second);"
+              " %.3f s for the whole process, generating and RocksDB's threads included\n",
+              append_cpu_s, head.seq / append_cpu_s, process_cpu_s);
+  std::printf("append:  peak RSS %.1f MiB%s; head seq %lld hash %s\n", MiB(StatusKiB("VmHWM")),
+              reset ? "" : " (process peak: clear_refs refused)", static_cast<long long>(head.seq), head.hash.c_str());
+  std::printf("RESULT append_events_per_s=%.0f append_seconds=%.3f append_cpu_seconds=%.3f append_peak_rss_mib=%.1f\n",
+              head.seq / append_s, append_s, append_cpu_s, MiB(StatusKiB("VmHWM")));
+}
+
+struct Group {
+  Quarter quarter;
+  std::string department;
+  qledger::domain::DepartmentQuarter state;
+};
+
+struct Rebuilt {
+  std::map<std::pair<std::string, std::string>, qledger::domain::Score> scores;  // (quarter, dept) ->
+  int64_t events = 0;
+};
+
+// The full rebuild: every event in seq order into its (quarter, department).
+Rebuilt Rebuild(const qledger::storage::EventStore& store, double* scan_fold_s, double* compute_s, double* cpu_s) {
+  Rebuilt out;
+  std::deque<Group> groups;
+  std::unordered_map<std::string, size_t> group_of;  // "2000Q1/marketing" ->
+  std::vector<qledger::domain::AdoptedPolicy> policies;
+  std::string key;
+  auto t0 = Clock::now();
+  double cpu0 = ThreadCpu();
+  qledger::storage::Status st = store.Scan(1, INT64_MAX, [&](const Event& e) {
+    ++out.events;
+    if (e.type == EventType::kPolicyAdopted) {
+      auto p = qledger::domain::ParsePolicy(e.data.at("policy"));
+      if (!p.ok()) Die("stored policy: " + p.status().message());
+      policies.push_back({e.seq, e.data.at("version").as_int64(),
+                          *Quarter::Parse(std::string(e.data.at("effective_from").as_string())), std::move(*p)});
+      return true;
+    }
+    if (e.type == EventType::kEntryVoided) {
+      // Voids are rare: find the target's (quarter, department) through the
+      // store's id index rather than keeping every id of the ledger in memory.
+      auto target_id = e.data.find("target");
+      if (target_id == e.data.end()) return true;
+      auto target = store.FindById(std::string(target_id->value().as_string()));
+      if (!target.ok()) Die("void target: " + target.status().ToString());
+      if (!target->has_value() || !qledger::domain::HasDepartment((*target)->type)) return true;
+      auto tq = (*target)->quarter();
+      if (!tq) return true;
+      auto it = group_of.find(tq->ToString() + "/" + (*target)->department);
+      if (it != group_of.end()) groups[it->second].state.Void((*target)->id);
+      return true;
+    }
+    if (!qledger::domain::HasDepartment(e.type)) return true;  // approvals, budget: not scored here
+    auto q = e.quarter();
+    if (!q) return true;
+    key = q->ToString();
+    key += '/';
+    key += e.department;
+    auto [it, inserted] = group_of.try_emplace(key, groups.size());
+    if (inserted) groups.push_back(Group{*q, e.department, {}});
+    groups[it->second].state.Apply(e);
+    return true;
+  });
+  if (!st.ok()) Die("scan failed: " + st.ToString());
+  auto t1 = Clock::now();
+  auto head = store.head();
+  for (const auto& g : groups) {
+    const auto* adopted = qledger::domain::PolicyFor(policies, g.quarter, head.seq);
+    if (!adopted) continue;
+    const auto* dept = adopted->policy.FindDepartment(g.department);
+    qledger::domain::Score s;
+    s.quarter = g.quarter.ToString();
+    s.department = g.department;
+    s.name = dept ? dept->name : "";
+    s.as_of_seq = head.seq;
+    s.as_of_hash = head.hash;
+    s.policy_version = adopted->version;
+    g.state.Compute(adopted->policy, g.quarter, &s);
+    out.scores.emplace(std::make_pair(s.quarter, s.department), std::move(s));
+  }
+  auto t2 = Clock::now();
+  *cpu_s = ThreadCpu() - cpu0;
+  *scan_fold_s = Seconds(t0, t1);
+  *compute_s = Seconds(t1, t2);
+  return out;
+}
+
+// Compares the rebuilt scores of `count` quarters (first, last, and evenly
+// between) with storage::ScoreQuarter. Returns the number of mismatches.
+int CrossCheck(const qledger::storage::EventStore& store, const Rebuilt& rebuilt, int count) {
+  std::vector<std::string> quarters;
+  for (const auto& [k, s] : rebuilt.scores) {
+    if (quarters.empty() || quarters.back() != k.first) quarters.push_back(k.first);
+  }
+  if (quarters.empty() || count < 1) return 0;
+  std::vector<std::string> picked;
+  for (int i = 0; i < count; ++i) {
+    size_t at = count == 1 ? 0 : (quarters.size() - 1) * static_cast<size_t>(i) / static_cast<size_t>(count - 1);
+    if (picked.empty() || picked.back() != quarters[at]) picked.push_back(quarters[at]);
+  }
+  int mismatches = 0, compared = 0;
+  for (const auto& qs : picked) {
+    auto scores = qledger::storage::ScoreQuarter(store, *Quarter::Parse(qs), {});
+    if (!scores.ok()) Die("ScoreQuarter " + qs + ": " + scores.status().ToString());
+    for (const auto& s : *scores) {
+      auto it = rebuilt.scores.find({s.quarter, s.department});
+      std::string want = json::serialize(qledger::domain::ScoreToJson(s));
+      std::string got = it == rebuilt.scores.end() ? "(missing)" : json::serialize(ScoreToJson(it->second));
+      ++compared;
+      if (want != got) {
+        ++mismatches;
+        std::fprintf(stderr, "mismatch %s %s:\n  ScoreQuarter: %s\n  rebuild:      %s\n", qs.c_str(),
+                     s.department.c_str(), want.c_str(), got.c_str());
+      }
+    }
+  }
+  std::printf("check:   %d scores of %zu quarters compared with storage::ScoreQuarter: %d mismatches\n", compared,
+              picked.size(), mismatches);
+  return mismatches;
+}
+
+int RunRebuild(const Options& o, const std::string& dir) {
+  bool reset = ResetPeakRss();
+  long rss_before = StatusKiB("VmRSS");
+  auto t0 = Clock::now();
+  auto opened = qledger::storage::EventStore::OpenReader(dir);
+  if (!opened.ok()) Die(opened.status().ToString());
+  auto t1 = Clock::now();
+  const auto& store = **opened;
+  double scan_fold_s = 0, compute_s = 0, cpu_s = 0;
+  Rebuilt rebuilt = Rebuild(store, &scan_fold_s, &compute_s, &cpu_s);
+  double total_s = scan_fold_s + compute_s;
+  long peak = StatusKiB("VmHWM");
+
+  int64_t excellent = 0, qualified = 0, unqualified = 0, sum_total = 0;
+  for (const auto& [k, s] : rebuilt.scores) {
+    if (s.grade == "excellent") ++excellent;
+    else if (s.grade == "qualified") ++qualified;
+    else ++unqualified;
+    sum_total += s.total.hundredths();
+  }
+  std::printf("rebuild: %lld events -> %zu department-quarters: %.3f s (scan+fold %.3f s, compute %.3f s)"
+              " -> %.0f events/s; opening read-only took %.3f s\n",
+              static_cast<long long>(rebuilt.events), rebuilt.scores.size(), total_s, scan_fold_s, compute_s,
+              rebuilt.events / total_s, Seconds(t0, t1));
+  std::printf("rebuild: CPU: %.3f s on the calling thread (%.0f events per CPU-second)\n", cpu_s,
+              rebuilt.events / cpu_s);
+  std::printf("rebuild: peak RSS %.1f MiB (%.1f MiB before opening)%s; grades %lld excellent, %lld qualified,"
+              " %lld unqualified; sum of totals %lld.%02lld\n",
+              MiB(peak), MiB(rss_before), reset ? "" : " (process peak: clear_refs refused)",
+              static_cast<long long>(excellent), static_cast<long long>(qualified),
+              static_cast<long long>(unqualified), static_cast<long long>(sum_total / 100),
+              static_cast<long long>(sum_total % 100));
+  std::printf("RESULT rebuild_events_per_s=%.0f rebuild_seconds=%.3f rebuild_cpu_seconds=%.3f rebuild_peak_rss_mib=%.1f\n",
+              rebuilt.events / total_s, total_s, cpu_s, MiB(peak));
+  int rc = CrossCheck(store, rebuilt, o.check) == 0 ? 0 : 1;
+  if (o.verify) {
+    // The whole chain, as `qledger verify` checks it: hashes, canonical form,
+    // seq without gaps, and the recorded head.
+    auto v0 = Clock::now();
+    auto report = store.Verify();
+    if (!report.ok()) Die("verify: " + report.status().ToString());
+    std::printf("verify:  %lld events, %s (%.3f s)\n", static_cast<long long>(report->events),
+                report->bad_seq ? ("BROKEN at seq " + std::to_string(*report->bad_seq) + ": " + report->problem).c_str()
+                                : "the chain verifies",
+                Seconds(v0, Clock::now()));
+    if (report->bad_seq) rc = 1;
+  }
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = ParseArgs(argc, argv);
+  std::string dir = o.dir;
+  bool made_dir = false;
+  if (dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/qledger-bench-XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    if (!mkdtemp(buf.data())) Die("cannot create a temporary directory under " + tmpl);
+    dir = std::string(buf.data()) + "/ledger";
+    made_dir = true;
+  }
+  std::printf("ledger:  %s\n", dir.c_str());
+  std::fflush(stdout);
+  if (o.append) RunAppend(o, dir);
+  std::fflush(stdout);
+  int rc = o.rebuild ? RunRebuild(o, dir) : 0;
+  std::error_code ec;
+  if (made_dir && !o.keep) {
+    fs::remove_all(fs::path(dir).parent_path(), ec);
+    // Ignored on purpose: a leftover temp directory must not fail the run.
+  } else {
+    std::printf("kept:    %s\n", dir.c_str());
+  }
+  return rc;
+}

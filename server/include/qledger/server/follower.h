@@ -1,0 +1,57 @@
+// Follower: the ledger opened as a RocksDB secondary instance — never for
+// writing — that catches up with the writer on demand.
+//
+// Thread safety: thread-safe. Reads run under a shared lock and may run in
+// parallel; CatchUp takes the lock exclusively, because the store's head is
+// not safe to update while it is read.
+#ifndef QLEDGER_SERVER_FOLLOWER_H_
+#define QLEDGER_SERVER_FOLLOWER_H_
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
+#include "qledger/domain/status.h"
+#include "qledger/storage/event_store.h"
+
+namespace qledger::server {
+
+class Follower {
+ public:
+  // Opens dir as a follower with its own logs in secondary_dir (which the
+  // caller creates and removes). Fails as EventStore::OpenFollower does.
+  static domain::Result<std::unique_ptr<Follower>> Open(const std::string& dir, const std::string& secondary_dir);
+
+  Follower(const Follower&) = delete;
+  Follower& operator=(const Follower&) = delete;
+
+  // Reads what the writer has appended since the last catch-up.
+  domain::Status CatchUp();
+
+  // Runs fn(const storage::EventStore&) under the shared lock and returns
+  // what it returns: the head and the data it reads agree.
+  template <typename Fn>
+  auto Read(Fn&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(static_cast<const storage::EventStore&>(*store_));
+  }
+
+  storage::Head head() const;
+  // Seconds since the last successful catch-up (the lag bound).
+  double SecondsSinceCatchUp() const;
+
+ private:
+  explicit Follower(std::unique_ptr<storage::EventStore> store);
+
+  mutable std::shared_mutex mu_;
+  // Protected by mu_ (exclusive for CatchUp, shared for reads).
+  std::unique_ptr<storage::EventStore> store_;
+  std::atomic<int64_t> last_catch_up_ns_;  // steady_clock
+};
+
+}  // namespace qledger::server
+
+#endif  // QLEDGER_SERVER_FOLLOWER_H_

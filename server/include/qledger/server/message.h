@@ -1,0 +1,30 @@
+// The request and response as the router sees them: plain values, so that
+// request handling is a pure function testable without a socket. The
+// session converts from and to Beast messages.
+#ifndef QLEDGER_SERVER_MESSAGE_H_
+#define QLEDGER_SERVER_MESSAGE_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace qledger::server {
+
+struct Request {
+  std::string method = "GET";   // as sent: "GET", "HEAD", "POST", …
+  std::string target = "/";     // origin-form: path and query, still encoded
+  std::string if_none_match;    // the If-None-Match header, "" if absent
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;             // for HEAD the session sends none but keeps its length
+  std::string etag;             // "" for responses not derived from the ledger
+  std::vector<std::pair<std::string, std::string>> headers;  // extra: Allow, Cache-Control
+  std::string route;            // the route pattern that answered, for metrics
+};
+
+}  // namespace qledger::server
+
+#endif  // QLEDGER_SERVER_MESSAGE_H_

@@ -1,0 +1,58 @@
+// Metrics: request counts and latencies for /metrics, in the Prometheus
+// text exposition format (version 0.0.4).
+//
+// Thread safety: thread-safe.
+#ifndef QLEDGER_SERVER_METRICS_H_
+#define QLEDGER_SERVER_METRICS_H_
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace qledger::server {
+
+struct Gauges {
+  int64_t head_seq = 0;
+  double catch_up_age_seconds = 0;
+  int64_t connections = 0;
+  int64_t cache_entries = 0;
+};
+
+class Metrics {
+ public:
+  // Upper bounds (seconds) of the latency histogram's buckets; +Inf is implied.
+  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                      0.01,   0.025,   0.05,   0.1,   0.5,    1.0};
+
+  Metrics() = default;
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // One request answered: route is the route pattern ("/v1/events/{seq}"),
+  // "unmatched" or "malformed".
+  void Observe(const std::string& route, int status, double seconds);
+
+  // The exposition text, with the gauges given.
+  std::string Render(const Gauges& g) const;
+
+  std::atomic<int64_t> connections{0};  // open HTTP connections
+
+ private:
+  struct Histogram {
+    std::array<uint64_t, kBuckets.size()> counts{};  // non-cumulative
+    uint64_t count = 0;
+    double sum = 0;
+  };
+  mutable std::mutex mu_;
+  // Protected by mu_.
+  std::map<std::pair<std::string, int>, uint64_t> requests_;
+  std::map<std::string, Histogram> latency_;
+};
+
+}  // namespace qledger::server
+
+#endif  // QLEDGER_SERVER_METRICS_H_

@@ -1,0 +1,51 @@
+// Router: the request handling of the server as a function from Request to
+// Response — method check, route match, ETag and If-None-Match, the
+// rendered-response cache and the metrics. No socket: tests call Handle.
+//
+// Thread safety: thread-safe (Handle may run on several threads at once).
+#ifndef QLEDGER_SERVER_ROUTER_H_
+#define QLEDGER_SERVER_ROUTER_H_
+
+#include <string>
+#include <vector>
+
+#include "qledger/server/message.h"
+#include "qledger/server/response_cache.h"
+
+namespace qledger::server {
+
+class Follower;
+class Metrics;
+
+class Router {
+ public:
+  // follower and metrics must outlive the router.
+  Router(const Follower& follower, Metrics& metrics, size_t cache_entries = 4096);
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  Response Handle(const Request& req);
+
+  // The route table: every path pattern the server answers
+  // ("/v1/quarters/{q}/scores"), in the order they are matched.
+  static std::vector<std::string> Paths();
+
+  // The ETag for responses derived from the ledger at this head:
+  // "\"<seq>-<first 16 hex digits of the head hash>\"".
+  static std::string ETagFor(int64_t head_seq, const std::string& head_hash);
+
+  // Whether an If-None-Match header value matches etag ("*", or a list of
+  // entity tags; W/ is ignored: the weak comparison of RFC 9110 §13.1.2).
+  static bool IfNoneMatchMatches(const std::string& header, const std::string& etag);
+
+  size_t cache_size() const { return cache_.size(); }
+
+ private:
+  const Follower& follower_;
+  Metrics& metrics_;
+  ResponseCache cache_;
+};
+
+}  // namespace qledger::server
+
+#endif  // QLEDGER_SERVER_ROUTER_H_

@@ -1,0 +1,38 @@
+// Serve: the read-only HTTP API over a ledger directory, until SIGINT or
+// SIGTERM. The ledger is opened as a follower (RocksDB secondary instance)
+// with its own logs in a fresh temporary directory, removed on exit.
+#ifndef QLEDGER_SERVER_SERVER_H_
+#define QLEDGER_SERVER_SERVER_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+#include "qledger/domain/status.h"
+
+namespace qledger::server {
+
+struct ServerOptions {
+  std::string data_dir;
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;                     // 0: any free port (printed when ready)
+  int threads = 2;                          // io threads
+  int64_t max_connections = 1024;
+  uint32_t header_limit = 8192;             // bytes
+  uint64_t body_limit = 1024;               // bytes
+  std::chrono::seconds read_timeout{30};
+  std::chrono::milliseconds catch_up_interval{200};
+  size_t cache_entries = 4096;
+};
+
+// Serves until SIGINT or SIGTERM, then returns OK. Once listening, writes
+// "qledger serve: listening on http://ADDR:PORT/ …" and a newline to out and
+// flushes it. Fails (before serving) when the ledger cannot be opened or the
+// address cannot be bound.
+domain::Status Serve(const ServerOptions& options, std::ostream& out);
+
+}  // namespace qledger::server
+
+#endif  // QLEDGER_SERVER_SERVER_H_

@@ -1,0 +1,246 @@
+#include "qledger/server/handlers.h"
+
+#include <algorithm>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "qledger/domain/canonical_json.h"
+#include "qledger/domain/policy.h"
+#include "qledger/domain/scoring.h"
+#include "qledger/server/http_errors.h"
+#include "qledger/storage/event_store.h"
+#include "qledger/storage/queries.h"
+
+namespace json = boost::json;
+
+namespace qledger::server::handlers {
+
+using domain::Result;
+using domain::Status;
+using storage::EventStore;
+
+namespace {
+
+// JSON bodies end with a newline, like the CLI's output, so that the bytes
+// of /v1/quarters/{q}/scores equal those of `qledger scores --format json`.
+Response Json(const json::value& v) {
+  Response r;
+  r.body = json::serialize(v);
+  r.body.push_back('\n');
+  return r;
+}
+
+Result<int64_t> ParseCount(const std::string& name, const std::string& text) {
+  bool digits = !text.empty() && text.size() <= 18 &&
+                std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) return domain::InvalidArgument(name + ": \"" + text + "\" is not a non-negative integer");
+  return std::stoll(text);
+}
+
+// Every policy.adopted event, in seq order (they are read with any quarter's
+// replay input; 1900Q1 has no other events).
+Result<std::vector<domain::Event>> AdoptedPolicies(const EventStore& store) {
+  auto input = store.LoadReplay(domain::Quarter{1900, 1}, "");
+  if (!input.ok()) return input.status();
+  std::vector<domain::Event> out;
+  for (auto& e : input->events) {
+    if (e.type == domain::EventType::kPolicyAdopted) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// The policy.adopted event that answers ?quarter= (in force for it at the
+// head) or, without one, the latest adopted.
+Result<domain::Event> SelectPolicy(const EventStore& store, const Target& t) {
+  auto quarter = t.One("quarter");
+  if (!quarter.ok()) return quarter.status();
+  auto events = AdoptedPolicies(store);
+  if (!events.ok()) return events.status();
+  if (events->empty()) return domain::NotFound("no policy has been adopted: the ledger is empty");
+  if (quarter->empty()) return events->back();
+  auto q = storage::ResolveQuarter(*quarter);
+  if (!q.ok()) return q.status();
+  std::vector<domain::AdoptedPolicy> adopted;
+  for (const auto& e : *events) {
+    auto p = domain::ParsePolicy(e.data.at("policy"));
+    if (!p.ok()) return p.status();
+    adopted.push_back({e.seq, e.data.at("version").as_int64(),
+                       domain::Quarter::Parse(std::string(e.data.at("effective_from").as_string())).value_or(domain::Quarter{}),
+                       std::move(*p)});
+  }
+  const domain::AdoptedPolicy* in_force = domain::PolicyFor(adopted, *q, store.head().seq);
+  if (!in_force) return domain::NotFound("quarter " + q->ToString() + ": no policy is in force");
+  for (const auto& e : *events) {
+    if (e.seq == in_force->seq) return e;
+  }
+  return domain::Internal("policy event " + std::to_string(in_force->seq) + " vanished");
+}
+
+// The point of replay from ?as_of= and the ids from ?without=, checked as
+// the CLI checks --as-of and --without.
+Result<domain::ReplayOptions> ReplayOptionsOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without"}));
+  auto as_of = t.One("as_of");
+  if (!as_of.ok()) return as_of.status();
+  auto point = storage::ResolvePoint(store, *as_of);
+  if (!point.ok()) return point.status();
+  domain::ReplayOptions options{*point, t.All("without")};
+  QLEDGER_RETURN_IF_ERROR(storage::CheckWithout(store, options.without));
+  return options;
+}
+
+}  // namespace
+
+Response Head(const EventStore& store, const Target& t) {
+  if (Status s = t.CheckAllowed({}); !s.ok()) return ProblemFor(s);
+  storage::Head h = store.head();
+  return Json(json::object{{"seq", h.seq}, {"hash", h.hash}, {"recorded_at", h.recorded_at}});
+}
+
+Response Policy(const EventStore& store, const Target& t) {
+  if (Status s = t.CheckAllowed({"quarter"}); !s.ok()) return ProblemFor(s);
+  auto e = SelectPolicy(store, t);
+  if (!e.ok()) return ProblemFor(e.status());
+  return Json(json::object{{"seq", e->seq},
+                           {"id", e->id},
+                           {"version", e->data.at("version")},
+                           {"effective_from", e->data.at("effective_from")},
+                           {"policy", e->data.at("policy")}});
+}
+
+Response Departments(const EventStore& store, const Target& t) {
+  if (Status s = t.CheckAllowed({"quarter"}); !s.ok()) return ProblemFor(s);
+  auto e = SelectPolicy(store, t);
+  if (!e.ok()) return ProblemFor(e.status());
+  auto p = domain::ParsePolicy(e->data.at("policy"));
+  if (!p.ok()) return ProblemFor(p.status());
+  json::array out;
+  for (const auto& d : p->departments) out.push_back(json::object{{"code", d.code}, {"name", d.name}});
+  return Json(out);
+}
+
+Response Quarters(const EventStore& store, const Target& t) {
+  if (Status s = t.CheckAllowed({}); !s.ok()) return ProblemFor(s);
+  auto list = storage::ListQuarters(store);
+  if (!list.ok()) return ProblemFor(list.status());
+  json::array out;
+  for (const auto& q : *list) {
+    json::object o{{"quarter", q.quarter}, {"status", domain::QuarterStatusName(q.status)}};
+    if (q.approved_seq) o["approved_seq"] = q.approved_seq;
+    out.push_back(std::move(o));
+  }
+  return Json(out);
+}
+
+Response Scores(const EventStore& store, const Target& t) {
+  // Exactly the steps of `qledger scores` (tools/commands.cc RunScores).
+  auto q = storage::ResolveQuarter(t.segments()[2]);
+  if (!q.ok()) return ProblemFor(q.status());
+  auto options = ReplayOptionsOf(store, t);
+  if (!options.ok()) return ProblemFor(options.status());
+  auto scores = storage::ScoreQuarter(store, *q, *options);
+  if (!scores.ok()) return ProblemFor(scores.status());
+  json::array arr;
+  for (const auto& s : *scores) arr.push_back(domain::ScoreToJson(s));
+  return Json(arr);
+}
+
+Response Department(const EventStore& store, const Target& t) {
+  // Exactly the steps of `qledger replay --format json`.
+  auto q = storage::ResolveQuarter(t.segments()[2]);
+  if (!q.ok()) return ProblemFor(q.status());
+  auto options = ReplayOptionsOf(store, t);
+  if (!options.ok()) return ProblemFor(options.status());
+  auto d = storage::DeriveDepartment(store, *q, t.segments()[4], *options);
+  if (!d.ok()) return ProblemFor(d.status());
+  return Json(domain::DerivationToJson(*d));
+}
+
+Response Events(const EventStore& store, const Target& t) {
+  if (Status s = t.CheckAllowed({"after", "limit", "type", "department", "quarter"}); !s.ok()) return ProblemFor(s);
+  auto after_text = t.One("after"), limit_text = t.One("limit"), type = t.One("type"),
+       department = t.One("department"), quarter_text = t.One("quarter");
+  for (const auto* r : {&after_text, &limit_text, &type, &department, &quarter_text}) {
+    if (!r->ok()) return ProblemFor(r->status());
+  }
+  int64_t after = 0, limit = kDefaultEventLimit;
+  if (!after_text->empty()) {
+    auto v = ParseCount("after", *after_text);
+    if (!v.ok()) return ProblemFor(v.status());
+    after = *v;
+  }
+  if (!limit_text->empty()) {
+    auto v = ParseCount("limit", *limit_text);
+    if (!v.ok()) return ProblemFor(v.status());
+    if (*v < 1 || *v > kMaxEventLimit) {
+      return ProblemFor(domain::InvalidArgument("limit: " + *limit_text + " is outside 1.." + std::to_string(kMaxEventLimit)));
+    }
+    limit = *v;
+  }
+  std::optional<domain::EventType> type_filter;
+  if (!type->empty()) {
+    type_filter = domain::ParseEventType(*type);
+    if (!type_filter) return ProblemFor(domain::InvalidArgument("type: \"" + *type + "\" is not a known event type"));
+  }
+  std::optional<domain::Quarter> quarter;
+  if (!quarter_text->empty()) {
+    auto q = storage::ResolveQuarter(*quarter_text);
+    if (!q.ok()) return ProblemFor(q.status());
+    quarter = *q;
+  }
+  if (!department->empty()) {
+    // A department of any adopted policy (departments can be retired).
+    auto policies = AdoptedPolicies(store);
+    if (!policies.ok()) return ProblemFor(policies.status());
+    bool known = false;
+    for (const auto& e : *policies) {
+      auto p = domain::ParsePolicy(e.data.at("policy"));
+      if (p.ok() && p->FindDepartment(*department)) known = true;
+    }
+    if (!known) return ProblemFor(domain::InvalidArgument("department: \"" + *department + "\" is not a department of any adopted policy"));
+  }
+
+  int64_t head = store.head().seq;
+  int64_t examined_to = after, last_taken = 0, taken = 0;
+  std::string body = "{\"events\":[";
+  Status st = store.Scan(after + 1, INT64_MAX, [&](const domain::Event& e) {
+    examined_to = e.seq;
+    bool match = (!type_filter || e.type == *type_filter) && (department->empty() || e.department == *department) &&
+                 (!quarter || e.quarter() == quarter);
+    if (match) {
+      if (taken++) body.push_back(',');
+      domain::AppendCanonicalJson(domain::ToExportJson(e, true), &body);
+      last_taken = e.seq;
+    }
+    return taken < limit && e.seq - after < kEventScanBudget;
+  });
+  if (!st.ok()) return ProblemFor(st);
+  // The cursor: where the next page starts, or null at the head.
+  body += "],\"next_after\":";
+  int64_t next = taken >= limit ? last_taken : examined_to;
+  body += next < head ? std::to_string(next) : "null";
+  body += "}\n";
+  Response r;
+  r.body = std::move(body);
+  return r;
+}
+
+Response Event(const EventStore& store, const Target& t) {
+  if (Status s = t.CheckAllowed({}); !s.ok()) return ProblemFor(s);
+  const std::string& text = t.segments()[2];
+  auto seq = ParseCount("seq", text);
+  if (!seq.ok()) return ProblemFor(seq.status());
+  int64_t head = store.head().seq;
+  if (*seq < 1 || *seq > head) {
+    return ProblemFor(domain::NotFound("event " + text + ": no such event (the ledger holds seq 1.." + std::to_string(head) + ")"));
+  }
+  auto e = store.Get(*seq);
+  if (!e.ok()) return ProblemFor(e.status());
+  Response r;
+  r.body = domain::CanonicalJson(domain::ToExportJson(*e, true));
+  r.body.push_back('\n');
+  return r;
+}
+
+}  // namespace qledger::server::handlers

@@ -1,0 +1,126 @@
+#include "http_session.h"
+
+#include <chrono>
+
+#include <boost/asio/dispatch.hpp>
+
+#include "qledger/server/http_errors.h"
+#include "qledger/server/metrics.h"
+#include "qledger/server/router.h"
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace qledger::server {
+
+namespace {
+
+// The Beast message for a router Response. HEAD and 304 carry no body; HEAD
+// keeps the Content-Length the GET would have.
+http::message_generator ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
+  auto fill = [&](auto& res) {
+    res.set(http::field::server, "qledger/0.1.0");
+    if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
+    if (!r.etag.empty()) res.set(http::field::etag, r.etag);
+    for (const auto& [name, value] : r.headers) res.set(name, value);
+    res.keep_alive(keep_alive);
+  };
+  if (head || r.status == 304) {
+    http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
+    fill(res);
+    if (r.status != 304) res.content_length(r.body.size());
+    return res;
+  }
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  fill(res);
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, Router& router, Metrics& metrics, const Limits& limits)
+    : stream_(std::move(socket)), router_(router), metrics_(metrics), limits_(limits) {
+  ++metrics_.connections;
+}
+
+HttpSession::~HttpSession() { --metrics_.connections; }
+
+void HttpSession::run() {
+  // Start on the connection's strand (the socket was accepted onto one).
+  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::do_read() {
+  // A fresh parser for each request: its limits apply per request.
+  parser_.emplace();
+  parser_->header_limit(limits_.header_limit);
+  parser_->body_limit(limits_.body_limit);
+  stream_.expires_after(limits_.read_timeout);
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+      ec == net::error::connection_reset || ec == net::error::eof) {
+    return do_close();
+  }
+  if (ec) {
+    // The request cannot be parsed: answer once, then close, since the
+    // stream cannot be resynchronised.
+    int status = ec == http::error::header_limit ? 431 : ec == http::error::body_limit ? 413 : 400;
+    std::string detail = ec == http::error::header_limit
+                             ? "request line and headers exceed " + std::to_string(limits_.header_limit) + " bytes"
+                         : ec == http::error::body_limit
+                             ? "request body exceeds " + std::to_string(limits_.body_limit) + " bytes"
+                             : "malformed HTTP request: " + ec.message();
+    metrics_.Observe("malformed", status, 0);
+    closing_ = true;
+    queue_write(ToBeast(Problem(status, detail), 11, false, false));
+    return;
+  }
+  auto& req = parser_->get();
+  Request r;
+  r.method = std::string(req.method_string());
+  r.target = std::string(req.target());
+  if (auto it = req.find(http::field::if_none_match); it != req.end()) r.if_none_match = std::string(it->value());
+  bool head = req.method() == http::verb::head;
+  // After a "Connection: close" request, read no more: the session ends
+  // once the response is written.
+  if (!req.keep_alive()) closing_ = true;
+  queue_write(ToBeast(router_.Handle(r), req.version(), req.keep_alive(), head));
+  if (response_queue_.size() < kQueueLimit && !closing_) do_read();
+}
+
+void HttpSession::queue_write(http::message_generator response) {
+  response_queue_.push(std::move(response));
+  if (response_queue_.size() == 1) do_write();
+}
+
+void HttpSession::do_write() {
+  if (response_queue_.empty()) return;
+  bool keep_alive = response_queue_.front().keep_alive();
+  stream_.expires_after(limits_.read_timeout);
+  beast::async_write(stream_, std::move(response_queue_.front()),
+                     beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+}
+
+void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return do_close();
+  if (!keep_alive) return do_close();
+  bool was_full = response_queue_.size() == kQueueLimit;
+  response_queue_.pop();
+  // Resume reading if the queue had stopped it.
+  if (was_full && !closing_) do_read();
+  do_write();
+}
+
+void HttpSession::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  // The peer may already be gone; nothing more to do either way.
+}
+
+}  // namespace qledger::server

@@ -1,0 +1,56 @@
+// HttpSession: one HTTP/1.1 connection, in the shape of Beast's advanced
+// server: run() → do_read → on_read → (Router) → queue_write → do_write →
+// on_write → do_read. All handlers run on the connection's strand (the
+// socket's executor). Every read sets body and header limits and a timeout;
+// at most kQueueLimit pipelined responses wait to be written.
+#ifndef QLEDGER_SERVER_HTTP_SESSION_H_
+#define QLEDGER_SERVER_HTTP_SESSION_H_
+
+#include <memory>
+#include <optional>
+#include <queue>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "connection_limits.h"
+
+namespace qledger::server {
+
+class Router;
+class Metrics;
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  // Counts itself in metrics.connections for its lifetime.
+  HttpSession(boost::asio::ip::tcp::socket&& socket, Router& router, Metrics& metrics, const Limits& limits);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  void run();
+
+ private:
+  static constexpr size_t kQueueLimit = 8;
+
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void queue_write(boost::beast::http::message_generator response);
+  void do_write();
+  void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  void do_close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::queue<boost::beast::http::message_generator> response_queue_;
+  bool closing_ = false;  // an error response is queued; read no more
+  Router& router_;
+  Metrics& metrics_;
+  const Limits& limits_;
+};
+
+}  // namespace qledger::server
+
+#endif  // QLEDGER_SERVER_HTTP_SESSION_H_

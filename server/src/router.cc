@@ -1,0 +1,177 @@
+#include "qledger/server/router.h"
+
+#include <chrono>
+#include <memory>
+
+#include <boost/json.hpp>
+
+#include "qledger/server/follower.h"
+#include "qledger/server/handlers.h"
+#include "qledger/server/http_errors.h"
+#include "qledger/server/metrics.h"
+#include "qledger/server/target.h"
+#include "qledger/storage/event_store.h"
+
+namespace qledger::server {
+
+namespace {
+
+enum class Kind { kHealth, kMetrics, kLedger };
+
+using Handler = Response (*)(const storage::EventStore&, const Target&);
+
+struct Route {
+  const char* pattern;
+  Kind kind;
+  Handler handler;  // for kLedger
+};
+
+// The route table. Patterns match segment by segment; "{x}" matches any
+// non-empty segment.
+const Route kRoutes[] = {
+    {"/healthz", Kind::kHealth, nullptr},
+    {"/metrics", Kind::kMetrics, nullptr},
+    {"/v1/head", Kind::kLedger, &handlers::Head},
+    {"/v1/policy", Kind::kLedger, &handlers::Policy},
+    {"/v1/departments", Kind::kLedger, &handlers::Departments},
+    {"/v1/quarters", Kind::kLedger, &handlers::Quarters},
+    {"/v1/quarters/{q}/scores", Kind::kLedger, &handlers::Scores},
+    {"/v1/quarters/{q}/departments/{d}", Kind::kLedger, &handlers::Department},
+    {"/v1/events", Kind::kLedger, &handlers::Events},
+    {"/v1/events/{seq}", Kind::kLedger, &handlers::Event},
+};
+
+bool Matches(std::string_view pattern, const std::vector<std::string>& segments) {
+  size_t i = 0;
+  pattern.remove_prefix(1);
+  while (true) {
+    size_t slash = pattern.find('/');
+    std::string_view p = pattern.substr(0, slash);
+    if (i >= segments.size()) return false;
+    const std::string& s = segments[i++];
+    if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
+      if (s.empty()) return false;
+    } else if (p != s) {
+      return false;
+    }
+    if (slash == std::string_view::npos) return i == segments.size();
+    pattern.remove_prefix(slash + 1);
+  }
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+Router::Router(const Follower& follower, Metrics& metrics, size_t cache_entries)
+    : follower_(follower), metrics_(metrics), cache_(cache_entries) {}
+
+std::vector<std::string> Router::Paths() {
+  std::vector<std::string> out;
+  for (const auto& r : kRoutes) out.emplace_back(r.pattern);
+  return out;
+}
+
+std::string Router::ETagFor(int64_t head_seq, const std::string& head_hash) {
+  return "\"" + std::to_string(head_seq) + "-" + head_hash.substr(0, 16) + "\"";
+}
+
+bool Router::IfNoneMatchMatches(const std::string& header, const std::string& etag) {
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view tag = Trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (tag == "*") return true;
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
+Response Router::Handle(const Request& req) {
+  auto start = std::chrono::steady_clock::now();
+  Response res = [&]() -> Response {
+    auto target = Target::Parse(req.target);
+    const Route* route = nullptr;
+    if (target.ok()) {
+      for (const auto& r : kRoutes) {
+        if (Matches(r.pattern, target->segments())) {
+          route = &r;
+          break;
+        }
+      }
+    }
+    std::string route_name = route ? route->pattern : "unmatched";
+    // Read-only by construction: every resource is GET and HEAD only.
+    if (req.method != "GET" && req.method != "HEAD") {
+      Response r = Problem(405, "method " + req.method + " is not allowed: this API is read-only (GET, HEAD)");
+      r.headers.emplace_back("Allow", "GET, HEAD");
+      r.route = route_name;
+      return r;
+    }
+    if (!target.ok()) {
+      Response r = ProblemFor(target.status());
+      r.route = route_name;
+      return r;
+    }
+    if (!route) {
+      Response r = Problem(404, "no resource at " + target->path() + " (see /v1/… in docs/api.md)");
+      r.route = route_name;
+      return r;
+    }
+    Response r;
+    switch (route->kind) {
+      case Kind::kHealth: {
+        storage::Head h = follower_.head();
+        r.body = boost::json::serialize(boost::json::object{{"status", "ok"}, {"head_seq", h.seq}}) + "\n";
+        r.headers.emplace_back("Cache-Control", "no-store");
+        break;
+      }
+      case Kind::kMetrics: {
+        Gauges g;
+        g.head_seq = follower_.head().seq;
+        g.catch_up_age_seconds = follower_.SecondsSinceCatchUp();
+        g.connections = metrics_.connections.load();
+        g.cache_entries = static_cast<int64_t>(cache_.size());
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        r.body = metrics_.Render(g);
+        r.headers.emplace_back("Cache-Control", "no-store");
+        break;
+      }
+      case Kind::kLedger: {
+        // The head and the answer come from the same locked view, so the
+        // ETag names exactly the ledger state the body was derived from.
+        r = follower_.Read([&](const storage::EventStore& store) -> Response {
+          storage::Head h = store.head();
+          if (auto cached = cache_.Get(req.target, h.seq)) return *cached;
+          Response fresh = route->handler(store, *target);
+          fresh.etag = ETagFor(h.seq, h.hash);
+          fresh.headers.emplace_back("Cache-Control", "no-cache");
+          cache_.Put(req.target, h.seq, std::make_shared<const Response>(fresh));
+          return fresh;
+        });
+        if (r.status == 200 && !req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) {
+          Response not_modified;
+          not_modified.status = 304;
+          not_modified.content_type.clear();
+          not_modified.etag = r.etag;
+          not_modified.headers = r.headers;
+          r = std::move(not_modified);
+        }
+        break;
+      }
+    }
+    r.route = route_name;
+    return r;
+  }();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.Observe(res.route, res.status, seconds);
+  return res;
+}
+
+}  // namespace qledger::server

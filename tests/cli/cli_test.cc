@@ -1,0 +1,744 @@
+// The real `qledger` binary end to end: the demo ledger's figures against
+// the independent Python computation in config/demo/README.md, replay,
+// as-of and what-if, export against tools/verify_export.py, tamper
+// detection, and every rejection of SPEC §4 through `qledger append`.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "ledger_tamper.h"
+#include "qledger_test_support.h"
+
+namespace qledger::cli {
+namespace {
+
+namespace json = boost::json;
+using qledger::testing::JoinLines;
+using qledger::testing::RunQledger;
+using qledger::testing::RunResult;
+using qledger::testing::SourcePath;
+using qledger::testing::TempDir;
+using qledger::testing::WriteFile;
+
+constexpr int kOk = 0;
+constexpr int kInvalidInput = 3;
+constexpr int kNotFound = 4;
+constexpr int kConflict = 5;
+constexpr int kStaleHead = 6;
+constexpr int kVerifyFailed = 8;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+struct LedgerHead {
+  int64_t seq = -1;
+  std::string hash;
+  bool operator==(const LedgerHead&) const = default;
+};
+
+// One row of the components table of config/demo/README.md.
+struct ExpectedScore {
+  std::string quarter, department, selfcheck, survey /* "" when absent */, complaint, weighted, callbacks,
+      adjustments, total, grade, amount;
+};
+
+std::string Trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" *");
+  size_t b = s.find_last_not_of(" *");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+std::string FirstWord(const std::string& s) { return s.substr(0, s.find(' ')); }
+
+// The components table of config/demo/README.md, computed by make_demo.py in
+// Python, independently of the C++ scorer:
+// | quarter | department 名 | selfcheck | survey | complaint | weighted | callbacks | total adj. | **total** | grade 级 | amount |
+std::vector<ExpectedScore> ReadmeComponents() {
+  std::istringstream in(qledger::testing::ReadFile(SourcePath("config/demo/README.md")));
+  std::vector<ExpectedScore> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("| 202", 0) != 0) continue;
+    std::vector<std::string> cells;
+    size_t pos = 1;
+    while (pos < line.size()) {
+      size_t bar = line.find('|', pos);
+      if (bar == std::string::npos) break;
+      cells.push_back(Trim(line.substr(pos, bar - pos)));
+      pos = bar + 1;
+    }
+    if (cells.size() != 11) continue;  // the per-department summary table has 6 cells
+    ExpectedScore e;
+    e.quarter = cells[0];
+    e.department = FirstWord(cells[1]);
+    e.selfcheck = cells[2];
+    e.survey = cells[3] == "–" ? "" : cells[3];
+    e.complaint = cells[4];
+    e.weighted = cells[5];
+    e.callbacks = cells[6];
+    e.adjustments = cells[7];
+    e.total = cells[8];
+    e.grade = FirstWord(cells[9]);
+    e.amount = cells[10][0] == '+' ? cells[10].substr(1) : cells[10];
+    out.push_back(e);
+  }
+  return out;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = tmp_.Sub("ledger"); }
+
+  // qledger CMD --data DIR args...
+  RunResult Q(const std::string& cmd, std::vector<std::string> args = {}, const std::string& stdin_text = "") {
+    args.insert(args.begin(), {cmd, "--data", dir_});
+    return RunQledger(args, stdin_text);
+  }
+
+  void Init() {
+    RunResult r = Q("init", {"--policy", SourcePath("config/policy.json")});
+    ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+    ASSERT_TRUE(Contains(r.out, "\"head_seq\":1")) << r.out;
+  }
+
+  // init + the 309 demo events: seq 1 is the policy, the demo is seq 2..310.
+  void InitDemo() {
+    ASSERT_NO_FATAL_FAILURE(Init());
+    RunResult r = Q("append", {SourcePath("config/demo/events.jsonl")});
+    ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+    ASSERT_TRUE(Contains(r.out, "\"appended\":309")) << r.out;
+    ASSERT_TRUE(Contains(r.out, "\"head_seq\":310")) << r.out;
+  }
+
+  // Appends lines through a file; returns the result.
+  RunResult AppendLines(const std::vector<std::string>& lines, std::vector<std::string> flags = {}) {
+    std::string file = tmp_.Sub("batch-" + std::to_string(++batches_) + ".jsonl");
+    WriteFile(file, JoinLines(lines));
+    flags.insert(flags.begin(), file);
+    return Q("append", flags);
+  }
+
+  void AppendOk(const std::vector<std::string>& lines) {
+    RunResult r = AppendLines(lines);
+    ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  }
+
+  // The head as `qledger verify` reports it; asserts the chain verifies.
+  LedgerHead VerifiedHead() {
+    RunResult r = Q("verify");
+    EXPECT_EQ(r.exit_code, kOk) << r.Describe();
+    std::smatch m;
+    static const std::regex kLine("head seq ([0-9]+) hash ([0-9a-f]{64})");
+    if (!std::regex_search(r.out, m, kLine)) {
+      ADD_FAILURE() << "no head in verify output: " << r.Describe();
+      return {};
+    }
+    return {std::stoll(m[1]), m[2]};
+  }
+
+  json::array ScoresJson(const std::string& quarter, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--quarter", quarter, "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    RunResult r = Q("scores", args);
+    EXPECT_EQ(r.exit_code, kOk) << r.Describe();
+    if (r.exit_code != kOk) return {};
+    return json::parse(r.out).as_array();
+  }
+
+  // A copy: the array is often a temporary.
+  static json::object Dept(const json::array& scores, const std::string& code) {
+    for (const auto& s : scores) {
+      if (s.as_object().at("department").as_string() == code) return s.as_object();
+    }
+    ADD_FAILURE() << "no department " << code;
+    return {};
+  }
+
+  // Runs append with `lines` and asserts the rejection: the exit code, a
+  // message naming `where` ("line 2") with every one of `fragments` on the
+  // same line, and a ledger unchanged (verify's head before and after).
+  void ExpectRejected(const std::vector<std::string>& lines, const std::string& where,
+                      const std::vector<std::string>& fragments, int exit_code = kInvalidInput) {
+    LedgerHead before = VerifiedHead();
+    RunResult r = AppendLines(lines);
+    EXPECT_EQ(r.exit_code, exit_code) << r.Describe();
+    std::istringstream err(r.err);
+    std::string line;
+    bool found = false;
+    while (std::getline(err, line)) {
+      if (!Contains(line, where + ":")) continue;
+      bool all = true;
+      for (const auto& f : fragments) all &= Contains(line, f);
+      found |= all;
+    }
+    EXPECT_TRUE(found) << "expected a message naming " << where << " with each of the fragments; got "
+                       << r.Describe();
+    EXPECT_TRUE(Contains(r.err, "nothing was appended")) << r.Describe();
+    EXPECT_TRUE(r.out.empty()) << r.Describe();
+    EXPECT_EQ(VerifiedHead(), before) << "the rejected batch changed the ledger";
+  }
+
+  TempDir tmp_;
+  std::string dir_;
+  int batches_ = 0;
+};
+
+// ---- Event lines by hand (all valid against the demo ledger) ----
+
+std::string SelfCheck(const std::string& id, const std::string& dept, const std::string& month,
+                      const std::string& score_json) {
+  return R"({"id": ")" + id + R"(", "type": "selfcheck.reported", "department": ")" + dept + R"(", "period": ")" +
+         month + R"(", "occurred_at": "2026-12-20", "actor": "质量管理员", "data": {"score": )" + score_json + "}}";
+}
+
+std::string SpotCheck(const std::string& id, const std::string& dept, const std::string& month) {
+  return R"({"id": ")" + id + R"(", "type": "spotcheck.recorded", "department": ")" + dept + R"(", "period": ")" +
+         month + R"(", "occurred_at": "2026-12-21", "actor": "工作组", "data": {"score": "90.00", "inspector": "工作组/赵丽"}})";
+}
+
+std::string Survey(const std::string& id, const std::string& dept, const std::string& quarter) {
+  return R"({"id": ")" + id + R"(", "type": "survey.responded", "department": ")" + dept + R"(", "period": ")" +
+         quarter + R"(", "occurred_at": "2026-12-22", "actor": "工作组", "data": {"respondent": "某客户", "score": "96.00"}})";
+}
+
+std::string Callback(const std::string& id, const std::string& dept, const std::string& quarter,
+                     const std::string& points) {
+  return R"({"id": ")" + id + R"(", "type": "callback.finding", "department": ")" + dept + R"(", "period": ")" +
+         quarter + R"(", "occurred_at": "2026-12-22", "actor": "工作组", "data": {"points": ")" + points +
+         R"(", "reason": "回访记录不完整"}})";
+}
+
+std::string Void(const std::string& id, const std::string& target) {
+  return R"({"id": ")" + id + R"(", "type": "entry.voided", "occurred_at": "2026-12-22", "actor": "工作组", "data": {"target": ")" +
+         target + R"(", "reason": "录入错误"}})";
+}
+
+// A valid first line for rejection batches, so that "line 2" is the bad one
+// and the good line proves the batch is all or nothing.
+const std::string kGoodLine = Survey("t-good-survey", "storage", "2026Q4");
+
+// ---- The demo's figures ----
+
+TEST_F(CliTest, DemoScoresMatchTheIndependentPythonComputationForEveryQuarter) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  std::vector<ExpectedScore> expected = ReadmeComponents();
+  ASSERT_EQ(expected.size(), 35u) << "README table: 5 quarters x 7 departments";
+  std::map<std::string, json::array> by_quarter;
+  for (const auto& e : expected) {
+    SCOPED_TRACE(e.quarter + " " + e.department);
+    if (!by_quarter.count(e.quarter)) {
+      by_quarter[e.quarter] = ScoresJson(e.quarter);
+      ASSERT_EQ(by_quarter[e.quarter].size(), 7u);
+    }
+    json::object s = Dept(by_quarter[e.quarter], e.department);
+    EXPECT_EQ(s.at("selfcheck").at("score").as_string(), e.selfcheck);
+    if (e.survey.empty()) {
+      EXPECT_TRUE(s.at("survey").at("score").is_null());
+      EXPECT_FALSE(s.at("survey").at("present").as_bool());
+    } else {
+      EXPECT_EQ(s.at("survey").at("score").as_string(), e.survey);
+    }
+    EXPECT_EQ(s.at("complaint").at("score").as_string(), e.complaint);
+    EXPECT_EQ(s.at("weighted").as_string(), e.weighted);
+    EXPECT_EQ(s.at("callback_deductions").as_string(), e.callbacks);
+    EXPECT_EQ(s.at("adjustments").as_string(), e.adjustments);
+    EXPECT_EQ(s.at("total").as_string(), e.total);
+    EXPECT_EQ(s.at("grade").as_string(), e.grade);
+    EXPECT_EQ(s.at("amount").as_string(), e.amount);
+  }
+}
+
+TEST_F(CliTest, DemoQuarterStatusesAreOpenApprovedAndReopened) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  const std::map<std::string, std::string> status = {
+      {"2025Q4", "approved"}, {"2026Q1", "approved"}, {"2026Q2", "reopened"}, {"2026Q3", "open"}, {"2026Q4", "open"}};
+  for (const auto& [quarter, want] : status) {
+    json::array scores = ScoresJson(quarter);
+    ASSERT_FALSE(scores.empty()) << quarter;
+    for (const auto& s : scores) EXPECT_EQ(s.at("status").as_string(), want) << quarter;
+  }
+  // An approved quarter is published as of its approval: 2025Q4's approval
+  // is demo line 73, so seq 74.
+  EXPECT_EQ(Dept(ScoresJson("2025Q4"), "storage").at("as_of_seq").as_int64(), 74);
+  EXPECT_EQ(Dept(ScoresJson("2026Q3"), "storage").at("as_of_seq").as_int64(), 310);
+}
+
+TEST_F(CliTest, Demo2026Q2AsPublishedAtItsApprovalDiffersOnlyForBidding) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  // README: "published at approval (seq 214)": bidding 96.25 +2500.00; the
+  // other departments unchanged. 2500 = (96.25 − 95) × 2000.
+  json::array published = ScoresJson("2026Q2", {"--as-of", "214"});
+  json::array now = ScoresJson("2026Q2");
+  ASSERT_EQ(published.size(), 7u);
+  for (size_t i = 0; i < published.size(); ++i) {
+    const auto& p = published[i].as_object();
+    EXPECT_EQ(p.at("status").as_string(), "approved");
+    if (p.at("department").as_string() == "bidding") {
+      EXPECT_EQ(p.at("total").as_string(), "96.25");
+      EXPECT_EQ(p.at("amount").as_string(), "2500.00");
+      EXPECT_EQ(now[i].at("total").as_string(), "97.00");
+    } else {
+      EXPECT_EQ(p.at("total"), now[i].at("total")) << p.at("department");
+    }
+  }
+}
+
+TEST_F(CliTest, ScoresTableAndCsvKeepTheChineseNamesIntact) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  RunResult table = Q("scores", {"--quarter", "2026Q3", "--format", "table"});
+  ASSERT_EQ(table.exit_code, kOk) << table.Describe();
+  RunResult csv = Q("scores", {"--quarter", "2026Q3", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, kOk) << csv.Describe();
+  for (const char* name : {"市场经营部", "物流业务部", "武汉业务部", "订单处理中心", "储运中心", "招标分公司", "计量检测中心"}) {
+    EXPECT_TRUE(Contains(table.out, name)) << name << "\n" << table.out;
+    EXPECT_TRUE(Contains(csv.out, name)) << name << "\n" << csv.out;
+  }
+  // README: storage 2026Q3 92.56 / 100.00 / 100.00, weighted 96.28, total 96.28, +2560.00.
+  EXPECT_TRUE(Contains(csv.out, "storage,储运中心,open,92.56,100.00,100.00,96.28,0.00,0.00,96.28,excellent,2560.00"))
+      << csv.out;
+  EXPECT_TRUE(Contains(table.out, "2026Q3")) << table.out;
+}
+
+// ---- Replay, as-of, what-if ----
+
+TEST_F(CliTest, ReplayEndsInTheScoreAndShowsEveryEventOfTheDepartmentAndQuarter) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  RunResult r = Q("replay", {"--quarter", "2026Q3", "--department", "storage", "--format", "json"});
+  ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  json::object d = json::parse(r.out).as_object();
+  const json::array& steps = d.at("steps").as_array();
+  ASSERT_FALSE(steps.empty());
+  std::string total = Dept(ScoresJson("2026Q3"), "storage").at("total").as_string().c_str();
+  EXPECT_EQ(total, "96.28");
+  EXPECT_EQ(steps.back().at("total").as_string(), total);
+  EXPECT_EQ(d.at("score").at("total").as_string(), total);
+  EXPECT_FALSE(d.at("hypothetical").as_bool());
+
+  std::set<int64_t> step_seqs;
+  std::set<std::string> step_ids;
+  for (const auto& s : steps) {
+    step_seqs.insert(s.at("seq").as_int64());
+    step_ids.insert(std::string(s.at("id").as_string()));
+  }
+  RunResult log = Q("log", {"--department", "storage", "--quarter", "2026Q3", "--format", "json"});
+  ASSERT_EQ(log.exit_code, kOk) << log.Describe();
+  std::istringstream lines(log.out);
+  std::string line;
+  int logged = 0;
+  while (std::getline(lines, line)) {
+    json::object e = json::parse(line).as_object();
+    EXPECT_EQ(e.at("department").as_string(), "storage");
+    EXPECT_TRUE(step_seqs.count(e.at("seq").as_int64())) << "replay misses " << line;
+    ++logged;
+  }
+  // The demo's storage events of 2026Q3: self-checks of 07, 08 (mis-recorded),
+  // 08 corrected and 09, one spot check, three survey responses and one
+  // survey adjustment.
+  EXPECT_EQ(logged, 9);
+  // Replay shows those, the policy and the void: 11 steps.
+  EXPECT_EQ(steps.size(), 11u);
+  // The void of the mis-recorded August self-check has no department, so the
+  // log filter does not show it, but it touched storage's score.
+  EXPECT_TRUE(step_ids.count("2026-08-storage-selfcheck-void"));
+  EXPECT_TRUE(step_ids.count("2026-08-storage-selfcheck-corrected"));
+
+  RunResult text = Q("replay", {"--quarter", "2026Q3", "--department", "storage"});
+  ASSERT_EQ(text.exit_code, kOk) << text.Describe();
+  EXPECT_TRUE(Contains(text.out, "储运中心")) << text.out;
+  for (const auto& id : step_ids) EXPECT_TRUE(Contains(text.out, id)) << id;
+  EXPECT_TRUE(Contains(text.out, "Total: 96.28")) << text.out;
+}
+
+TEST_F(CliTest, AsOfAnEarlierHeadReproducesTheScoresCapturedThen) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  // Fixed recorded_at times (QLEDGER_TEST_NOW), in the future of init's real
+  // clock: the store never lets recorded_at go backwards.
+  ::setenv("QLEDGER_TEST_NOW", "2099-01-01T12:00:00Z", 1);
+  RunResult demo = Q("append", {SourcePath("config/demo/events.jsonl")});
+  ::unsetenv("QLEDGER_TEST_NOW");
+  ASSERT_EQ(demo.exit_code, kOk) << demo.Describe();
+  RunResult before = Q("scores", {"--quarter", "2026Q3"});
+  ASSERT_EQ(before.exit_code, kOk) << before.Describe();
+
+  // A callback finding of 0.50 for storage: 96.28 − 0.50 = 95.78, reward
+  // (95.78 − 95) × 2000 = 1560.00.
+  ::setenv("QLEDGER_TEST_NOW", "2099-01-02T09:00:00Z", 1);
+  RunResult r = AppendLines({Callback("t-storage-callback", "storage", "2026Q3", "0.50")});
+  ::unsetenv("QLEDGER_TEST_NOW");
+  ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  json::object now = Dept(ScoresJson("2026Q3"), "storage");
+  EXPECT_EQ(now.at("total").as_string(), "95.78");
+  EXPECT_EQ(now.at("amount").as_string(), "1560.00");
+  EXPECT_EQ(now.at("as_of_seq").as_int64(), 311);
+
+  RunResult by_seq = Q("scores", {"--quarter", "2026Q3", "--as-of", "310"});
+  ASSERT_EQ(by_seq.exit_code, kOk) << by_seq.Describe();
+  EXPECT_EQ(by_seq.out, before.out);
+  RunResult by_time = Q("scores", {"--quarter", "2026Q3", "--as-of", "2099-01-01"});
+  ASSERT_EQ(by_time.exit_code, kOk) << by_time.Describe();
+  EXPECT_EQ(by_time.out, before.out);
+}
+
+TEST_F(CliTest, WithoutAnEventChangesTheFigureAndSaysHypothetical) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  LedgerHead head = VerifiedHead();
+  // metrology 2026Q3: weighted 96.30 + committee adjustment 1.00 = 97.30.
+  // Without the adjustment: 96.30, reward (96.30 − 95) × 2000 = 2600.00.
+  RunResult r = Q("replay", {"--quarter", "2026Q3", "--department", "metrology", "--without",
+                             "2026Q3-metrology-adjust-01", "--format", "json"});
+  ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  json::object d = json::parse(r.out).as_object();
+  EXPECT_TRUE(d.at("hypothetical").as_bool());
+  EXPECT_EQ(d.at("without").as_array().size(), 1u);
+  EXPECT_EQ(d.at("score").at("total").as_string(), "96.30");
+  EXPECT_EQ(d.at("score").at("amount").as_string(), "2600.00");
+
+  RunResult text = Q("replay", {"--quarter", "2026Q3", "--department", "metrology", "--without",
+                                "2026Q3-metrology-adjust-01"});
+  ASSERT_EQ(text.exit_code, kOk) << text.Describe();
+  EXPECT_TRUE(Contains(text.out, "HYPOTHETICAL")) << text.out;
+  RunResult table = Q("scores", {"--quarter", "2026Q3", "--format", "table", "--without", "2026Q3-metrology-adjust-01"});
+  ASSERT_EQ(table.exit_code, kOk) << table.Describe();
+  EXPECT_TRUE(Contains(table.out, "HYPOTHETICAL")) << table.out;
+
+  EXPECT_EQ(Dept(ScoresJson("2026Q3"), "metrology").at("total").as_string(), "97.30");
+  EXPECT_EQ(VerifiedHead(), head) << "a what-if must not write";
+
+  RunResult unknown = Q("replay", {"--quarter", "2026Q3", "--department", "metrology", "--without", "no-such-id"});
+  EXPECT_EQ(unknown.exit_code, kNotFound) << unknown.Describe();
+  EXPECT_TRUE(Contains(unknown.err, "no-such-id")) << unknown.Describe();
+}
+
+// ---- Export, verify, tampering ----
+
+TEST_F(CliTest, ExportVerifiesWithTheIndependentPythonVerifierAtTheSameHead) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  LedgerHead head = VerifiedHead();
+  RunResult exported = Q("export");
+  ASSERT_EQ(exported.exit_code, kOk) << exported.Describe();
+  RunResult py = qledger::testing::RunProgram("/usr/bin/python3", {SourcePath("tools/verify_export.py")}, exported.out);
+  ASSERT_EQ(py.exit_code, 0) << py.Describe();
+  EXPECT_TRUE(Contains(py.out, "ok: 310 events")) << py.out;
+  EXPECT_TRUE(Contains(py.out, "head seq 310 hash " + head.hash)) << py.out << " vs " << head.hash;
+}
+
+TEST_F(CliTest, VerifyAfterTamperingExitsEightNamingTheEvent) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  // seq 2 is the demo's first line, "2025-10-bidding-selfcheck".
+  qledger::testing::TamperScoreDigit(dir_, 2);
+  RunResult r = Q("verify");
+  EXPECT_EQ(r.exit_code, kVerifyFailed) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "FAILED at event 2")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "2025-10-bidding-selfcheck")) << r.Describe();
+
+  // The independent verifier agrees on the export of the tampered ledger.
+  RunResult exported = Q("export");
+  ASSERT_EQ(exported.exit_code, kOk) << exported.Describe();
+  RunResult py = qledger::testing::RunProgram("/usr/bin/python3", {SourcePath("tools/verify_export.py")}, exported.out);
+  EXPECT_EQ(py.exit_code, 1) << py.Describe();
+  EXPECT_TRUE(Contains(py.out + py.err, "seq 2")) << py.Describe();
+}
+
+TEST_F(CliTest, VerifyAfterDeletingAnEventExitsEightNamingTheGap) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  qledger::testing::DeleteStoredEvent(dir_, 150);
+  RunResult r = Q("verify");
+  EXPECT_EQ(r.exit_code, kVerifyFailed) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "FAILED at event 150")) << r.Describe();
+}
+
+// ---- Rejections of SPEC §4 through `qledger append` ----
+
+TEST_F(CliTest, AppendRejectsMalformedJson) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  ExpectRejected({kGoodLine, R"({"id": "t-bad", "type": "survey.responded",)"}, "line 2", {"malformed JSON"});
+}
+
+TEST_F(CliTest, AppendRejectsAnUnknownType) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  ExpectRejected({kGoodLine,
+                  R"({"id": "t-bad", "type": "selfcheck.reportd", "department": "storage", "period": "2026-12", "occurred_at": "2026-12-20", "actor": "a", "data": {"score": "90"}})"},
+                 "line 2", {"t-bad", "type: \"selfcheck.reportd\" is not a known event type"});
+}
+
+TEST_F(CliTest, AppendRejectsEachMissingRequiredField) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  struct Case {
+    std::string line, field;
+  };
+  const std::vector<Case> cases = {
+      {R"({"type": "selfcheck.reported", "department": "storage", "period": "2026-12", "occurred_at": "2026-12-20", "actor": "a", "data": {"score": "90"}})",
+       "id: is required"},
+      {R"({"id": "t-bad", "type": "selfcheck.reported", "department": "storage", "period": "2026-12", "actor": "a", "data": {"score": "90"}})",
+       "occurred_at: is required"},
+      {R"({"id": "t-bad", "type": "selfcheck.reported", "department": "storage", "period": "2026-12", "occurred_at": "2026-12-20", "data": {"score": "90"}})",
+       "actor: is required"},
+      {R"({"id": "t-bad", "type": "selfcheck.reported", "department": "storage", "period": "2026-12", "occurred_at": "2026-12-20", "actor": "a", "data": {}})",
+       "data.score: is required"},
+      {R"({"id": "t-bad", "type": "selfcheck.reported", "period": "2026-12", "occurred_at": "2026-12-20", "actor": "a", "data": {"score": "90"}})",
+       "department: is required"},
+      {R"({"id": "t-bad", "type": "spotcheck.recorded", "department": "storage", "period": "2026-12", "occurred_at": "2026-12-20", "actor": "a", "data": {"score": "90"}})",
+       "data.inspector: is required"},
+      {R"({"id": "t-bad", "type": "survey.responded", "department": "storage", "period": "2026Q4", "occurred_at": "2026-12-20", "actor": "a", "data": {"score": "90"}})",
+       "data.respondent: is required"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.field);
+    ExpectRejected({kGoodLine, c.line}, "line 2", {c.field});
+  }
+}
+
+TEST_F(CliTest, AppendRejectsAnUnknownDataFieldSoATypoNeverPasses) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  ExpectRejected({kGoodLine,
+                  R"({"id": "t-bad", "type": "selfcheck.reported", "department": "storage", "period": "2026-12", "occurred_at": "2026-12-20", "actor": "a", "data": {"score": "90", "scroe": "91"}})"},
+                 "line 2", {"data.scroe: is not a known field"});
+}
+
+TEST_F(CliTest, AppendRejectsAnUnknownDepartment) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  ExpectRejected({kGoodLine, SelfCheck("t-bad", "warehouse", "2026-12", "\"90\"")}, "line 2",
+                 {"department: \"warehouse\" is not a department"});
+}
+
+TEST_F(CliTest, AppendRejectsMalformedPeriodsAndDates) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  // A month where the type takes a quarter.
+  ExpectRejected({kGoodLine, Survey("t-bad", "storage", "2026-12")}, "line 2",
+                 {"period: \"2026-12\" is not a quarter"});
+  ExpectRejected({kGoodLine, SelfCheck("t-bad", "storage", "2026-13", "\"90\"")}, "line 2",
+                 {"period: \"2026-13\" is not a month"});
+  ExpectRejected({kGoodLine, SelfCheck("t-bad", "storage", "2026Q4", "\"90\"")}, "line 2",
+                 {"period: \"2026Q4\" is not a month"});
+  ExpectRejected({kGoodLine,
+                  R"({"id": "t-bad", "type": "selfcheck.reported", "department": "storage", "period": "2026-12", "occurred_at": "2026-02-30", "actor": "a", "data": {"score": "90"}})"},
+                 "line 2", {"occurred_at: \"2026-02-30\" is not a date"});
+  ExpectRejected({kGoodLine,
+                  R"({"id": "t-bad", "type": "complaint.recorded", "department": "storage", "period": "2026Q4", "occurred_at": "2026-12-20", "actor": "a", "data": {"received_at": "yesterday", "channel": "电话", "summary": "s"}})"},
+                 "line 2", {"data.received_at: \"yesterday\" is not a date-time"});
+}
+
+TEST_F(CliTest, AppendRejectsScoresOutsideZeroToHundredOrWithThreeDecimals) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  ExpectRejected({kGoodLine, SelfCheck("t-bad", "storage", "2026-12", "\"100.01\"")}, "line 2",
+                 {"data.score: 100.01 is above 100"});
+  ExpectRejected({kGoodLine, SelfCheck("t-bad", "storage", "2026-12", "-1")}, "line 2",
+                 {"data.score: -1.00 is below 0"});
+  ExpectRejected({kGoodLine, SelfCheck("t-bad", "storage", "2026-12", "\"96.505\"")}, "line 2",
+                 {"data.score: 96.505 has more than two decimals"});
+  ExpectRejected({kGoodLine, SelfCheck("t-bad", "storage", "2026-12", "96.505")}, "line 2",
+                 {"data.score", "more than two decimals"});
+  // The bounds themselves are scores.
+  AppendOk({SelfCheck("t-zero", "storage", "2026-12", "0"), SelfCheck("t-hundred", "orders", "2026-12", "\"100.00\"")});
+}
+
+TEST_F(CliTest, AppendAcceptsCallbackPointsFromHalfToOneOnly) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  ExpectRejected({kGoodLine, Callback("t-bad", "storage", "2026Q4", "0.49")}, "line 2",
+                 {"data.points: 0.49 is outside 0.50–1.00"});
+  ExpectRejected({kGoodLine, Callback("t-bad", "storage", "2026Q4", "1.01")}, "line 2",
+                 {"data.points: 1.01 is outside 0.50–1.00"});
+  LedgerHead before = VerifiedHead();
+  AppendOk({Callback("t-half", "storage", "2026Q4", "0.50"), Callback("t-one", "storage", "2026Q4", "1.00")});
+  EXPECT_EQ(VerifiedHead().seq, before.seq + 2);
+}
+
+TEST_F(CliTest, AppendRejectsASecondSelfCheckOrSpotCheckForTheSameMonthUntilTheFirstIsVoided) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  // The demo holds 2026-10-storage-selfcheck.
+  ExpectRejected({kGoodLine, SelfCheck("t-second", "storage", "2026-10", "\"90\"")}, "line 2",
+                 {"period: storage already has a selfcheck.reported for 2026-10", "2026-10-storage-selfcheck"});
+  // Within one batch too, for spot checks.
+  ExpectRejected({kGoodLine, SpotCheck("t-spot-1", "storage", "2026-12"), SpotCheck("t-spot-2", "storage", "2026-12")},
+                 "line 3", {"already has a spotcheck.recorded for 2026-12", "t-spot-1"});
+  // Void the first: a corrected one is accepted.
+  AppendOk({Void("t-void-oct", "2026-10-storage-selfcheck"), SelfCheck("t-second", "storage", "2026-10", "\"90\"")});
+  AppendOk({SpotCheck("t-spot-1", "storage", "2026-12")});
+  ExpectRejected({kGoodLine, SpotCheck("t-spot-2", "storage", "2026-12")}, "line 2",
+                 {"already has a spotcheck.recorded for 2026-12"});
+  AppendOk({Void("t-void-spot", "t-spot-1"), SpotCheck("t-spot-2", "storage", "2026-12")});
+}
+
+TEST_F(CliTest, AppendRejectsRulingsHandlingAndVoidsPointingAtUnknownOrWrongKindEvents) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  ExpectRejected({kGoodLine,
+                  R"({"id": "t-bad", "type": "survey.ruled", "department": "storage", "period": "2026Q3", "occurred_at": "2026-12-20", "actor": "a", "data": {"response": "no-such-response", "outcome": "upheld", "ruling": "r"}})"},
+                 "line 2", {"data.response: no event \"no-such-response\""});
+  // A survey ruling pointing at a self-check.
+  ExpectRejected({kGoodLine,
+                  R"({"id": "t-bad", "type": "survey.ruled", "department": "storage", "period": "2026Q3", "occurred_at": "2026-12-20", "actor": "a", "data": {"response": "2026-07-storage-selfcheck", "outcome": "upheld", "ruling": "r"}})"},
+                 "line 2", {"data.response: event \"2026-07-storage-selfcheck\" is a selfcheck.reported, not a survey.responded"});
+  // Complaint handling pointing at a survey response.
+  ExpectRejected({kGoodLine,
+                  R"({"id": "t-bad", "type": "complaint.handled", "department": "storage", "period": "2026Q3", "occurred_at": "2026-12-20", "actor": "a", "data": {"complaint": "2026Q3-storage-survey-01", "stage": "acknowledged", "at": "2026-12-20T10:00:00+08:00"}})"},
+                 "line 2", {"data.complaint: event \"2026Q3-storage-survey-01\" is a survey.responded, not a complaint.recorded"});
+  ExpectRejected({kGoodLine,
+                  R"({"id": "t-bad", "type": "complaint.ruled", "department": "storage", "period": "2026Q3", "occurred_at": "2026-12-20", "actor": "a", "data": {"complaint": "nope", "valid": false, "reason": "r", "ruling": "r"}})"},
+                 "line 2", {"data.complaint: no event \"nope\""});
+  ExpectRejected({kGoodLine, Void("t-bad", "no-such-event")}, "line 2", {"data.target: no event \"no-such-event\""});
+  ExpectRejected({kGoodLine, Void("t-bad", "2026Q2-reopened")}, "line 2",
+                 {"data.target: a quarter.reopened cannot be voided"});
+}
+
+TEST_F(CliTest, AppendRejectsVoidingTwice) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  // The demo voids 2026-08-storage-selfcheck already.
+  ExpectRejected({kGoodLine, Void("t-bad", "2026-08-storage-selfcheck")}, "line 2",
+                 {"data.target: event \"2026-08-storage-selfcheck\" is already voided"});
+  // And twice within one batch.
+  ExpectRejected({kGoodLine, Void("t-void-a", "2026-07-storage-selfcheck"), Void("t-void-b", "2026-07-storage-selfcheck")},
+                 "line 3", {"is already voided"});
+}
+
+TEST_F(CliTest, AppendRejectsFactsForAnApprovedQuarterUntilItIsReopened) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  ExpectRejected({kGoodLine, Survey("t-late", "storage", "2025Q4")}, "line 2",
+                 {"period: quarter 2025Q4 is approved"});
+  ExpectRejected({kGoodLine, SelfCheck("t-late-self", "storage", "2026-02", "\"90\"")}, "line 2",
+                 {"quarter 2026Q1 is approved"});
+  AppendOk({R"({"id": "t-reopen", "type": "quarter.reopened", "period": "2025Q4", "occurred_at": "2026-12-20", "actor": "秘书", "data": {"reason": "复核", "by": "质量管理委员会"}})",
+            Survey("t-late", "storage", "2025Q4")});
+  EXPECT_EQ(Dept(ScoresJson("2025Q4"), "storage").at("status").as_string(), "reopened");
+}
+
+TEST_F(CliTest, AppendRejectsAnIdReusedWithOtherContentNamingTheId) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  // 2026-12 is new for storage, so only the id clash can reject it.
+  ExpectRejected({kGoodLine, SelfCheck("2026-07-storage-selfcheck", "storage", "2026-12", "\"90\"")}, "line 2",
+                 {"id: \"2026-07-storage-selfcheck\" is already in the ledger", "with other content"});
+}
+
+TEST_F(CliTest, DryRunReportsEveryErrorOfABatchAndAppendsNothing) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  LedgerHead before = VerifiedHead();
+  RunResult r = AppendLines({SelfCheck("t-a", "storage", "2026-12", "\"101\""), kGoodLine,
+                             SelfCheck("t-b", "warehouse", "2026-12", "\"90\""), "{not json"},
+                            {"--dry-run"});
+  EXPECT_EQ(r.exit_code, kInvalidInput) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "line 1: event \"t-a\": data.score: 101.00 is above 100")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "line 3: event \"t-b\": department: \"warehouse\"")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "line 4: malformed JSON")) << r.Describe();
+  EXPECT_FALSE(Contains(r.err, "line 2:")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "3 errors in 4 events")) << r.Describe();
+  EXPECT_EQ(VerifiedHead(), before);
+
+  RunResult ok = AppendLines({kGoodLine, SelfCheck("t-c", "storage", "2026-12", "\"90\"")}, {"--dry-run"});
+  EXPECT_EQ(ok.exit_code, kOk) << ok.Describe();
+  json::object o = json::parse(ok.out).as_object();
+  EXPECT_EQ(o.at("would_append").as_int64(), 2);
+  EXPECT_EQ(o.at("appended").as_int64(), 0);
+  EXPECT_TRUE(o.at("dry_run").as_bool());
+  EXPECT_EQ(o.at("head_seq").as_int64(), before.seq);
+  EXPECT_EQ(VerifiedHead(), before);
+}
+
+TEST_F(CliTest, ExpectHeadThatIsStaleExitsSixAndAppendsNothing) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  LedgerHead before = VerifiedHead();
+  ASSERT_EQ(before.seq, 310);
+  RunResult r = AppendLines({kGoodLine}, {"--expect-head", "309"});
+  EXPECT_EQ(r.exit_code, kStaleHead) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "head is seq 310, not the expected 309")) << r.Describe();
+  EXPECT_EQ(VerifiedHead(), before);
+
+  RunResult ok = AppendLines({kGoodLine}, {"--expect-head", "310"});
+  EXPECT_EQ(ok.exit_code, kOk) << ok.Describe();
+  EXPECT_EQ(VerifiedHead().seq, 311);
+}
+
+TEST_F(CliTest, TheSameBatchAppendedTwiceIsCountedAsDuplicatesTheSecondTime) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  std::vector<std::string> batch = {kGoodLine, SelfCheck("t-c", "storage", "2026-12", "\"96.50\"")};
+  RunResult first = AppendLines(batch);
+  ASSERT_EQ(first.exit_code, kOk) << first.Describe();
+  json::object a = json::parse(first.out).as_object();
+  EXPECT_EQ(a.at("appended").as_int64(), 2);
+  EXPECT_EQ(a.at("duplicates").as_int64(), 0);
+  EXPECT_EQ(a.at("head_seq").as_int64(), 312);
+
+  // The retry writes the score as the number 96.5: the same after normalising.
+  RunResult second = AppendLines({kGoodLine, SelfCheck("t-c", "storage", "2026-12", "96.5")});
+  ASSERT_EQ(second.exit_code, kOk) << second.Describe();
+  json::object b = json::parse(second.out).as_object();
+  EXPECT_EQ(b.at("appended").as_int64(), 0);
+  EXPECT_EQ(b.at("duplicates").as_int64(), 2);
+  EXPECT_EQ(b.at("head_seq").as_int64(), 312);
+  EXPECT_EQ(b.at("head_hash"), a.at("head_hash"));
+}
+
+TEST_F(CliTest, AppendReadsStandardInput) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  RunResult r = Q("append", {"-"}, JoinLines({SelfCheck("t-stdin", "storage", "2026-12", "\"90\"")}));
+  EXPECT_EQ(r.exit_code, kOk) << r.Describe();
+  EXPECT_TRUE(Contains(r.out, "\"head_seq\":2")) << r.out;
+}
+
+// ---- Other command errors ----
+
+TEST_F(CliTest, InitOnAnExistingLedgerExitsFiveAndLeavesItAlone) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  LedgerHead before = VerifiedHead();
+  RunResult r = Q("init", {"--policy", SourcePath("config/policy.json")});
+  EXPECT_EQ(r.exit_code, kConflict) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "already exists")) << r.Describe();
+  EXPECT_EQ(VerifiedHead(), before);
+}
+
+TEST_F(CliTest, CommandsOnAMissingLedgerExitFourNamingTheDirectory) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"scores", "--quarter", "2026Q3"},
+      {"replay", "--quarter", "2026Q3", "--department", "storage"},
+      {"log"},
+      {"export"},
+      {"verify"},
+      {"quarters"},
+      {"append", SourcePath("config/demo/events.jsonl")},
+  };
+  for (const auto& c : commands) {
+    SCOPED_TRACE(c[0]);
+    RunResult r = Q(c[0], std::vector<std::string>(c.begin() + 1, c.end()));
+    EXPECT_EQ(r.exit_code, kNotFound) << r.Describe();
+    EXPECT_TRUE(Contains(r.err, dir_)) << r.Describe();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_)) << "a read must not create a ledger";
+}
+
+TEST_F(CliTest, BadQuarterExitsThree) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  for (const char* q : {"2026Q5", "2026-07", "Q3"}) {
+    RunResult r = Q("scores", {"--quarter", q});
+    EXPECT_EQ(r.exit_code, kInvalidInput) << r.Describe();
+    EXPECT_TRUE(Contains(r.err, std::string("\"") + q + "\" is not a quarter")) << r.Describe();
+  }
+}
+
+TEST_F(CliTest, ReplayOfAnUnknownDepartmentExitsFour) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  RunResult r = Q("replay", {"--quarter", "2026Q3", "--department", "warehouse"});
+  EXPECT_EQ(r.exit_code, kNotFound) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "\"warehouse\"")) << r.Describe();
+}
+
+TEST_F(CliTest, AsOfBeyondTheHeadExitsThree) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  RunResult r = Q("scores", {"--quarter", "2026Q3", "--as-of", "311"});
+  EXPECT_EQ(r.exit_code, kInvalidInput) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "seq 311 is beyond the ledger head (seq 310)")) << r.Describe();
+  RunResult replay = Q("replay", {"--quarter", "2026Q3", "--department", "storage", "--as-of", "999"});
+  EXPECT_EQ(replay.exit_code, kInvalidInput) << replay.Describe();
+  RunResult before_first = Q("scores", {"--quarter", "2026Q3", "--as-of", "2000-01-01"});
+  EXPECT_EQ(before_first.exit_code, kInvalidInput) << before_first.Describe();
+}
+
+}  // namespace
+}  // namespace qledger::cli

@@ -1,0 +1,223 @@
+// Several `qledger append` processes on one ledger: they take turns and never
+// corrupt it; a held ledger makes a writer give up with "ledger busy"; and a
+// writer killed (SIGKILL) at any moment leaves either none or all of its
+// batch, with the chain intact and every acknowledged batch present.
+#include <csignal>
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "qledger/storage/event_store.h"
+#include "qledger_test_support.h"
+
+namespace qledger::cli {
+namespace {
+
+namespace json = boost::json;
+using qledger::testing::QledgerProcess;
+using qledger::testing::RunQledger;
+using qledger::testing::RunResult;
+using qledger::testing::SourcePath;
+using qledger::testing::TempDir;
+using qledger::testing::WriteFile;
+
+constexpr int kOk = 0;
+constexpr int kBusy = 7;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+struct LedgerHead {
+  int64_t seq = -1;
+  std::string hash;
+  bool operator==(const LedgerHead&) const = default;
+};
+
+// n survey responses with ids prefix-0 … prefix-(n-1). Survey responses have
+// no one-per-month rule, so any number of them is a valid batch.
+std::string SurveyBatch(const std::string& prefix, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    out += R"({"id": ")" + prefix + "-" + std::to_string(i) +
+           R"(", "type": "survey.responded", "department": "storage", "period": "2026Q4", "occurred_at": "2026-11-20", "actor": "工作组", "data": {"respondent": "客户)" +
+           std::to_string(i) + R"(", "score": "96.00"}})" + "\n";
+  }
+  return out;
+}
+
+class WritersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = tmp_.Sub("ledger");
+    RunResult r = RunQledger({"init", "--data", dir_, "--policy", SourcePath("config/policy.json")});
+    ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  }
+
+  std::string WriteBatch(const std::string& prefix, int n) {
+    std::string file = tmp_.Sub(prefix + ".jsonl");
+    WriteFile(file, SurveyBatch(prefix, n));
+    return file;
+  }
+
+  // The head as `qledger verify` reports it; asserts the chain verifies.
+  LedgerHead VerifiedHead() {
+    RunResult r = RunQledger({"verify", "--data", dir_});
+    EXPECT_EQ(r.exit_code, kOk) << r.Describe();
+    std::smatch m;
+    static const std::regex kLine("head seq ([0-9]+) hash ([0-9a-f]{64})");
+    if (!std::regex_search(r.out, m, kLine)) {
+      ADD_FAILURE() << "no head in verify output: " << r.Describe();
+      return {};
+    }
+    return {std::stoll(m[1]), m[2]};
+  }
+
+  TempDir tmp_;
+  std::string dir_;
+};
+
+TEST_F(WritersTest, TwoAppendsAtOnceBothSucceedOneAfterTheOther) {
+  constexpr int kN = 200;
+  std::string a = WriteBatch("a", kN);
+  std::string b = WriteBatch("b", kN);
+  QledgerProcess pa({"append", "--data", dir_, "--wait", "30", a}, tmp_.Sub("a.out"), tmp_.Sub("a.err"));
+  QledgerProcess pb({"append", "--data", dir_, "--wait", "30", b}, tmp_.Sub("b.out"), tmp_.Sub("b.err"));
+  RunResult ra = pa.Wait();
+  RunResult rb = pb.Wait();
+  ASSERT_EQ(ra.exit_code, kOk) << ra.Describe();
+  ASSERT_EQ(rb.exit_code, kOk) << rb.Describe();
+  EXPECT_TRUE(Contains(ra.out, "\"appended\":200")) << ra.out;
+  EXPECT_TRUE(Contains(rb.out, "\"appended\":200")) << rb.out;
+
+  LedgerHead head = VerifiedHead();
+  EXPECT_EQ(head.seq, 1 + 2 * kN);
+
+  // Each batch is one write: its events have consecutive seqs.
+  RunResult log = RunQledger({"log", "--data", dir_, "--format", "json"});
+  ASSERT_EQ(log.exit_code, kOk) << log.Describe();
+  std::map<char, std::vector<int64_t>> seqs;
+  std::istringstream lines(log.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    json::object e = json::parse(line).as_object();
+    std::string id(e.at("id").as_string());
+    if (id.size() > 2 && id[1] == '-') seqs[id[0]].push_back(e.at("seq").as_int64());
+  }
+  ASSERT_EQ(seqs['a'].size(), static_cast<size_t>(kN));
+  ASSERT_EQ(seqs['b'].size(), static_cast<size_t>(kN));
+  for (char batch : {'a', 'b'}) {
+    const auto& s = seqs[batch];
+    EXPECT_EQ(s.back() - s.front(), kN - 1) << "batch " << batch << " was interleaved";
+  }
+}
+
+TEST_F(WritersTest, AppendToALedgerHeldByAnotherWriterFailsWithLedgerBusy) {
+  LedgerHead before = VerifiedHead();
+  std::string batch = WriteBatch("held", 5);
+  {
+    auto holder = storage::EventStore::OpenWriter(dir_, std::chrono::milliseconds(0));
+    ASSERT_TRUE(holder.ok()) << holder.status().ToString();
+    RunResult r = RunQledger({"append", "--data", dir_, "--wait", "0.2", batch});
+    EXPECT_EQ(r.exit_code, kBusy) << r.Describe();
+    EXPECT_TRUE(Contains(r.err, "ledger busy")) << r.Describe();
+    EXPECT_TRUE(Contains(r.err, dir_)) << r.Describe();
+  }
+  EXPECT_EQ(VerifiedHead(), before);
+  // Released: the same append goes through.
+  RunResult r = RunQledger({"append", "--data", dir_, "--wait", "0.2", batch});
+  EXPECT_EQ(r.exit_code, kOk) << r.Describe();
+  EXPECT_EQ(VerifiedHead().seq, before.seq + 5);
+}
+
+TEST_F(WritersTest, AppendWithNoWaitBesideALargeAppendSucceedsOrSaysLedgerBusy) {
+  std::string large = WriteBatch("large", 3000);
+  std::string small = WriteBatch("small", 3);
+  QledgerProcess big({"append", "--data", dir_, large}, tmp_.Sub("large.out"), tmp_.Sub("large.err"));
+  RunResult r = RunQledger({"append", "--data", dir_, "--wait", "0", small});
+  RunResult rb = big.Wait();
+  ASSERT_EQ(rb.exit_code, kOk) << rb.Describe();
+  if (r.exit_code == kOk) {
+    EXPECT_EQ(VerifiedHead().seq, 1 + 3000 + 3);
+  } else {
+    EXPECT_EQ(r.exit_code, kBusy) << r.Describe();
+    EXPECT_TRUE(Contains(r.err, "ledger busy")) << r.Describe();
+    EXPECT_EQ(VerifiedHead().seq, 1 + 3000);
+  }
+}
+
+// leveldb's fault-injection idea with a real process: SIGKILL a writer at a
+// random moment of its life and prove the ledger holds none or all of the
+// batch, still verifies, and keeps every batch that was acknowledged.
+TEST_F(WritersTest, WriterKilledAtAnyMomentLeavesNoneOrAllOfItsBatch) {
+  constexpr int kBatch = 2000;
+  constexpr int kIterations = 15;
+
+  // Calibrate: how long one uninterrupted append of a batch takes here, so
+  // that the kills land before, during and after the write.
+  auto t0 = std::chrono::steady_clock::now();
+  RunResult warm = RunQledger({"append", "--data", dir_, WriteBatch("warm", kBatch)});
+  auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  ASSERT_EQ(warm.exit_code, kOk) << warm.Describe();
+  int64_t head = 1 + kBatch;
+  ASSERT_EQ(VerifiedHead().seq, head);
+
+  const unsigned seed = 20261127;  // fixed, so a failure can be replayed
+  std::mt19937 rng(seed);
+  // Delays from 0 to 1.3 × the lifetime (at least 50 ms).
+  std::uniform_int_distribution<int> delay_ms(0, std::max<int>(50, static_cast<int>(lifetime.count() * 13 / 10)));
+  std::vector<std::string> acknowledged_firsts, acknowledged_lasts;
+  int killed_before = 0, completed_despite_kill = 0, acknowledged = 0;
+  for (int i = 0; i < kIterations; ++i) {
+    std::string prefix = "crash" + std::to_string(i);
+    std::string batch = WriteBatch(prefix, kBatch);
+    int delay = delay_ms(rng);
+    SCOPED_TRACE("iteration " + std::to_string(i) + ", kill after " + std::to_string(delay) + " ms (seed " +
+                 std::to_string(seed) + ")");
+    QledgerProcess p({"append", "--data", dir_, batch}, tmp_.Sub(prefix + ".out"), tmp_.Sub(prefix + ".err"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    p.Kill();
+    RunResult r = p.Wait();
+
+    LedgerHead after = VerifiedHead();  // asserts exit 0: the chain verifies
+    if (r.exit_code == kOk) {
+      // Acknowledged before the kill: it must be there, all of it.
+      ++acknowledged;
+      EXPECT_TRUE(Contains(r.out, "\"appended\":" + std::to_string(kBatch))) << r.Describe();
+      ASSERT_EQ(after.seq, head + kBatch) << "an acknowledged batch is missing";
+      acknowledged_firsts.push_back(prefix + "-0");
+      acknowledged_lasts.push_back(prefix + "-" + std::to_string(kBatch - 1));
+    } else {
+      ASSERT_EQ(r.exit_code, -SIGKILL) << r.Describe();
+      ASSERT_TRUE(after.seq == head || after.seq == head + kBatch)
+          << "head " << after.seq << " is neither the old head " << head << " nor old + " << kBatch;
+      (after.seq == head ? killed_before : completed_despite_kill)++;
+    }
+    head = after.seq;
+  }
+  std::cout << "crash test: " << acknowledged << " acknowledged, " << completed_despite_kill
+            << " written but killed before reporting, " << killed_before << " killed before writing\n";
+
+  auto reader = storage::EventStore::OpenReader(dir_);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->head().seq, head);
+  for (size_t i = 0; i < acknowledged_firsts.size(); ++i) {
+    for (const auto& id : {acknowledged_firsts[i], acknowledged_lasts[i]}) {
+      auto e = (*reader)->FindById(id);
+      ASSERT_TRUE(e.ok()) << e.status().ToString();
+      EXPECT_TRUE(e->has_value()) << "acknowledged event " << id << " is missing";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace qledger::cli

@@ -1,0 +1,336 @@
+// The router as a pure function from Request to Response, against a real
+// RocksDB ledger (the demo ledger) opened as a follower. No socket.
+#include "qledger/server/router.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "demo_ledger.h"
+#include "qledger/server/follower.h"
+#include "qledger/server/metrics.h"
+#include "qledger_test_support.h"
+
+namespace qledger::server {
+namespace {
+
+namespace json = boost::json;
+using qledger::testing::kDemoHeadSeq;
+using qledger::testing::TempDir;
+
+Request Get(const std::string& target) { return Request{"GET", target, ""}; }
+
+json::value Body(const Response& r) { return json::parse(r.body); }
+
+class RouterTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    qledger::testing::MakeDemoLedger(dir_->Sub("ledger"));
+    std::filesystem::create_directory(dir_->Sub("secondary"));
+    auto f = Follower::Open(dir_->Sub("ledger"), dir_->Sub("secondary"));
+    ASSERT_TRUE(f.ok()) << f.status().message();
+    follower_ = f->release();
+  }
+  static void TearDownTestSuite() {
+    delete follower_;
+    delete dir_;
+  }
+  void SetUp() override { router_ = std::make_unique<Router>(*follower_, metrics_); }
+
+  // The problem's detail, after checking that r is a problem+json of status.
+  static std::string ProblemDetail(const Response& r, int status) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.content_type, "application/problem+json");
+    json::object o = json::parse(r.body).as_object();
+    EXPECT_EQ(o.at("status").as_int64(), status);
+    EXPECT_EQ(o.at("type").as_string(), "about:blank");
+    EXPECT_FALSE(o.at("title").as_string().empty());
+    return std::string(o.at("detail").as_string());
+  }
+
+  static TempDir* dir_;
+  static Follower* follower_;
+  Metrics metrics_;
+  std::unique_ptr<Router> router_;
+};
+
+TempDir* RouterTest::dir_ = nullptr;
+Follower* RouterTest::follower_ = nullptr;
+
+TEST_F(RouterTest, RouteTableEqualsThePathsOfTheOpenApiFile) {
+  json::value spec = json::parse(qledger::testing::ReadFile(qledger::testing::SourcePath("docs/openapi.json")));
+  EXPECT_EQ(std::string(spec.at("openapi").as_string()).substr(0, 2), "3.");
+  std::set<std::string> documented;
+  for (const auto& p : spec.at("paths").as_object()) documented.insert(std::string(p.key()));
+  auto paths = Router::Paths();
+  EXPECT_EQ(std::set<std::string>(paths.begin(), paths.end()), documented);
+}
+
+TEST_F(RouterTest, ScoresOfAQuarterFollowTheDemoTotals) {
+  Response r = router_->Handle(Get("/v1/quarters/2026Q1/scores"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "application/json");
+  json::array a = Body(r).as_array();
+  ASSERT_EQ(a.size(), 7u);  // the seven departments of config/policy.json, in policy order
+  // config/demo/README.md: orders 2026Q1 = 0.5×91.10 + 0.3×98.17 + 0.2×100.00
+  // = 45.55 + 29.451 + 20.00 = 95.001 → 95.00, exactly the grade line: qualified, no money.
+  json::object orders = a[3].as_object();
+  EXPECT_EQ(orders.at("department").as_string(), "orders");
+  EXPECT_EQ(orders.at("total").as_string(), "95.00");
+  EXPECT_EQ(orders.at("grade").as_string(), "qualified");
+  EXPECT_EQ(orders.at("amount").as_string(), "0.00");
+  EXPECT_EQ(orders.at("status").as_string(), "approved");
+  EXPECT_EQ(r.body.back(), '\n');  // like the CLI's output
+}
+
+TEST_F(RouterTest, DepartmentDerivationWithoutTheRulingReturnsThePublishedScore) {
+  // 2026Q2 bidding: published 96.25 at approval; after reopening, response
+  // 85.50 was rescored to 93.00 → 97.00 now. Leaving the ruling out undoes
+  // only that (the dispute itself changes nothing): 96.25 again, reward
+  // (96.25 − 95) × 2000 = 2500.00.
+  Response now = router_->Handle(Get("/v1/quarters/2026Q2/departments/bidding"));
+  ASSERT_EQ(now.status, 200) << now.body;
+  json::object o = Body(now).as_object();
+  EXPECT_FALSE(o.at("hypothetical").as_bool());
+  EXPECT_EQ(o.at("score").at("total").as_string(), "97.00");
+  EXPECT_FALSE(o.at("steps").as_array().empty());
+
+  Response what_if = router_->Handle(Get("/v1/quarters/2026Q2/departments/bidding?without=2026Q2-bidding-ruling-01"));
+  ASSERT_EQ(what_if.status, 200) << what_if.body;
+  json::object w = Body(what_if).as_object();
+  EXPECT_TRUE(w.at("hypothetical").as_bool());
+  EXPECT_EQ(w.at("score").at("total").as_string(), "96.25");
+  EXPECT_EQ(w.at("score").at("amount").as_string(), "2500.00");
+}
+
+TEST_F(RouterTest, AsOfASeqScoresTheLedgerAsItWasThen) {
+  // as_of the approval of 2026Q2 (seq 214): bidding 96.25 as published.
+  Response r = router_->Handle(Get("/v1/quarters/2026Q2/departments/bidding?as_of=214"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r).at("score").at("total").as_string(), "96.25");
+  EXPECT_EQ(Body(r).at("score").at("as_of_seq").as_int64(), 214);
+}
+
+TEST_F(RouterTest, UnknownPathIs404ProblemNamingThePath) {
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/nothing")), 404), "no resource at /v1/nothing (see /v1/… in docs/api.md)");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1")), 404),
+            "no resource at /v1/quarters/2026Q1 (see /v1/… in docs/api.md)");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters//scores")), 404),
+            "no resource at /v1/quarters//scores (see /v1/… in docs/api.md)");
+}
+
+TEST_F(RouterTest, EveryMethodButGetAndHeadIs405WithAllow) {
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    Response r = router_->Handle(Request{method, "/v1/head", ""});
+    EXPECT_EQ(ProblemDetail(r, 405),
+              std::string("method ") + method + " is not allowed: this API is read-only (GET, HEAD)");
+    ASSERT_EQ(r.headers.size(), 1u);
+    EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD"}));
+  }
+  EXPECT_EQ(router_->Handle(Request{"HEAD", "/v1/head", ""}).status, 200);
+}
+
+TEST_F(RouterTest, MalformedQuarterIs400NamingTheValue) {
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q5/scores")), 400),
+            "quarter: \"2026Q5\" is not a quarter (YYYYQn, e.g. 2026Q3)");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/July/departments/wuhan")), 400),
+            "quarter: \"July\" is not a quarter (YYYYQn, e.g. 2026Q3)");
+}
+
+TEST_F(RouterTest, BadAsOfIs400NamingTheValue) {
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?as_of=311")), 400),
+            "as-of: seq 311 is beyond the ledger head (seq 310)");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?as_of=yesterday")), 400),
+            "as-of: \"yesterday\" is neither a seq nor a date or date-time");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?as_of=1&as_of=2")), 400),
+            "as_of: given more than once");
+}
+
+TEST_F(RouterTest, UnknownDepartmentIs404) {
+  std::string detail = ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/departments/finance")), 404);
+  EXPECT_NE(detail.find("finance"), std::string::npos) << detail;
+}
+
+TEST_F(RouterTest, UnknownWithoutIdIs404AndUnknownParameterIs400) {
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?without=no-such-event")), 404),
+            "without: no event \"no-such-event\" in the ledger");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?asof=3")), 400),
+            "query parameter \"asof\" is not known here (known: as_of, without)");
+}
+
+TEST_F(RouterTest, LedgerResponsesCarryTheHeadETagAndIfNoneMatchGives304) {
+  Response head = router_->Handle(Get("/v1/head"));
+  ASSERT_EQ(head.status, 200);
+  std::string hash(Body(head).at("hash").as_string());
+  EXPECT_EQ(Body(head).at("seq").as_int64(), kDemoHeadSeq);
+  std::string etag = "\"310-" + hash.substr(0, 16) + "\"";
+  EXPECT_EQ(head.etag, etag);
+
+  Response scores = router_->Handle(Get("/v1/quarters/2026Q3/scores"));
+  EXPECT_EQ(scores.etag, etag);
+  Response again = router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "W/\"1-x\", " + etag});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(again.etag, etag);
+  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "\"309-0000\""}).status, 200);
+  // A problem is never 304, even with "*".
+  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q9/scores", "*"}).status, 400);
+}
+
+TEST_F(RouterTest, RepeatedRequestsAreServedFromTheCache) {
+  Response first = router_->Handle(Get("/v1/quarters/2025Q4/scores"));
+  size_t entries = router_->cache_size();
+  Response second = router_->Handle(Get("/v1/quarters/2025Q4/scores"));
+  EXPECT_EQ(router_->cache_size(), entries);
+  EXPECT_EQ(first.body, second.body);
+}
+
+TEST_F(RouterTest, CacheStaysWithinItsBound) {
+  Metrics m;
+  Router small(*follower_, m, 2);
+  for (const char* q : {"2025Q4", "2026Q1", "2026Q2", "2026Q3"}) {
+    ASSERT_EQ(small.Handle(Get(std::string("/v1/quarters/") + q + "/scores")).status, 200);
+    EXPECT_LE(small.cache_size(), 2u);
+  }
+}
+
+TEST_F(RouterTest, QuartersListsStatusesOfTheDemo) {
+  Response r = router_->Handle(Get("/v1/quarters"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::array a = Body(r).as_array();
+  ASSERT_EQ(a.size(), 5u);  // 2025Q4 … 2026Q4 (config/demo/README.md)
+  EXPECT_EQ(a[0].at("quarter").as_string(), "2025Q4");
+  EXPECT_EQ(a[0].at("status").as_string(), "approved");
+  EXPECT_TRUE(a[0].as_object().contains("approved_seq"));
+  EXPECT_EQ(a[2].at("quarter").as_string(), "2026Q2");
+  EXPECT_EQ(a[2].at("status").as_string(), "reopened");
+  EXPECT_EQ(a[4].at("status").as_string(), "open");
+  EXPECT_FALSE(a[4].as_object().contains("approved_seq"));
+}
+
+TEST_F(RouterTest, PolicyAndDepartmentsComeFromTheAdoptedPolicy) {
+  Response p = router_->Handle(Get("/v1/policy"));
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_EQ(Body(p).at("seq").as_int64(), 1);
+  EXPECT_EQ(Body(p).at("version").as_int64(), 1);
+  EXPECT_EQ(Body(p).at("effective_from").as_string(), "2013Q3");
+  Response d = router_->Handle(Get("/v1/departments"));
+  ASSERT_EQ(d.status, 200);
+  json::array a = Body(d).as_array();
+  ASSERT_EQ(a.size(), 7u);
+  EXPECT_EQ(a[0].at("code").as_string(), "marketing");
+  EXPECT_EQ(a[0].at("name").as_string(), "市场经营部");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/policy?quarter=2012Q1")), 404),
+            "quarter 2012Q1: no policy is in force");
+}
+
+TEST_F(RouterTest, EventsPageWithACursor) {
+  Response r = router_->Handle(Get("/v1/events?limit=2"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::object o = Body(r).as_object();
+  ASSERT_EQ(o.at("events").as_array().size(), 2u);
+  EXPECT_EQ(o.at("events").at(0).at("seq").as_int64(), 1);
+  EXPECT_EQ(o.at("events").at(0).at("type").as_string(), "policy.adopted");
+  EXPECT_EQ(o.at("events").at(1).at("seq").as_int64(), 2);
+  EXPECT_EQ(o.at("next_after").as_int64(), 2);
+  // The last page ends with a null cursor.
+  Response last = router_->Handle(Get("/v1/events?after=308"));
+  ASSERT_EQ(last.status, 200);
+  EXPECT_EQ(Body(last).at("events").as_array().size(), 2u);
+  EXPECT_TRUE(Body(last).at("next_after").is_null());
+}
+
+TEST_F(RouterTest, EventsFilterByTypeDepartmentAndQuarter) {
+  // config/demo/README.md: 3 quarter.approved events in all.
+  Response r = router_->Handle(Get("/v1/events?type=quarter.approved"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r).at("events").as_array().size(), 3u);
+  Response s = router_->Handle(Get("/v1/events?type=spotcheck.recorded&department=storage&quarter=2026Q3&limit=1000"));
+  ASSERT_EQ(s.status, 200) << s.body;
+  json::value page = Body(s);
+  for (const auto& e : page.at("events").as_array()) {
+    EXPECT_EQ(e.at("department").as_string(), "storage");
+    EXPECT_EQ(std::string(e.at("period").as_string()).substr(0, 4), "2026");
+  }
+  EXPECT_FALSE(page.at("events").as_array().empty());
+}
+
+TEST_F(RouterTest, BadEventQueriesAre400NamingTheParameter) {
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?limit=0")), 400), "limit: 0 is outside 1..1000");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?limit=1001")), 400), "limit: 1001 is outside 1..1000");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?after=-1")), 400), "after: \"-1\" is not a non-negative integer");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?type=selfcheck")), 400),
+            "type: \"selfcheck\" is not a known event type");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?department=finance")), 400),
+            "department: \"finance\" is not a department of any adopted policy");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?quarter=2026-07")), 400),
+            "quarter: \"2026-07\" is not a quarter (YYYYQn, e.g. 2026Q3)");
+}
+
+TEST_F(RouterTest, OneEventBySeqIsItsCanonicalExportWithHash) {
+  Response head = router_->Handle(Get("/v1/head"));
+  Response e = router_->Handle(Get("/v1/events/310"));
+  ASSERT_EQ(e.status, 200) << e.body;
+  EXPECT_EQ(Body(e).at("hash"), Body(head).at("hash"));
+  EXPECT_EQ(e.body.substr(0, 7), "{\"actor");  // keys sorted: canonical JSON
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events/311")), 404),
+            "event 311: no such event (the ledger holds seq 1..310)");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events/0")), 404),
+            "event 0: no such event (the ledger holds seq 1..310)");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events/abc")), 400), "seq: \"abc\" is not a non-negative integer");
+}
+
+TEST_F(RouterTest, MetricsCountRequestsByRouteAndStatus) {
+  ASSERT_EQ(router_->Handle(Get("/v1/head")).status, 200);
+  ASSERT_EQ(router_->Handle(Get("/v1/events/abc")).status, 400);
+  ASSERT_EQ(router_->Handle(Get("/nope")).status, 404);
+  Response m = router_->Handle(Get("/metrics"));
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(m.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(m.body.find("qledger_http_requests_total{route=\"/v1/head\",status=\"200\"} 1\n"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("qledger_http_requests_total{route=\"/v1/events/{seq}\",status=\"400\"} 1\n"), std::string::npos);
+  EXPECT_NE(m.body.find("qledger_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n"), std::string::npos);
+  EXPECT_NE(m.body.find("qledger_http_request_duration_seconds_count{route=\"/v1/head\"} 1\n"), std::string::npos);
+  EXPECT_NE(m.body.find("qledger_http_request_duration_seconds_bucket{route=\"/v1/head\",le=\"+Inf\"} 1\n"), std::string::npos);
+  EXPECT_NE(m.body.find("qledger_ledger_head_seq 310\n"), std::string::npos);
+  EXPECT_NE(m.body.find("qledger_follower_lag_seconds "), std::string::npos);
+}
+
+TEST_F(RouterTest, HealthzAnswersWithoutTouchingTheCache) {
+  Response r = router_->Handle(Get("/healthz"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"status\":\"ok\",\"head_seq\":310}\n");
+  EXPECT_TRUE(r.etag.empty());
+}
+
+TEST(RouterFollowTest, AnAppendShowsAfterCatchUpWithANewETag) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  std::filesystem::create_directory(dir.Sub("secondary"));
+  auto follower = Follower::Open(dir.Sub("ledger"), dir.Sub("secondary"));
+  ASSERT_TRUE(follower.ok()) << follower.status().message();
+  Metrics metrics;
+  Router router(**follower, metrics);
+  Response before = router.Handle(Get("/v1/quarters/2026Q4/departments/wuhan"));
+  ASSERT_EQ(before.status, 200);
+  // 2026Q4 wuhan is 93.21 before; a 1.00 callback finding takes 1.00 off: 92.21.
+  EXPECT_EQ(Body(before).at("score").at("total").as_string(), "93.21");
+  auto append = qledger::testing::RunQledger(
+      {"--data", dir.Sub("ledger"), "append", "-"},
+      R"({"id":"2026Q4-wuhan-callback-test","type":"callback.finding","department":"wuhan","period":"2026Q4","occurred_at":"2026-11-28","actor":"工作组/测试","data":{"points":"1.00","reason":"回访记录不完整"}})");
+  ASSERT_EQ(append.exit_code, 0) << append.Describe();
+  // Not caught up yet: the cached answer at head 310 stands.
+  EXPECT_EQ(router.Handle(Get("/v1/quarters/2026Q4/departments/wuhan")).body, before.body);
+  ASSERT_TRUE((*follower)->CatchUp().ok());
+  Response after = router.Handle(Get("/v1/quarters/2026Q4/departments/wuhan"));
+  ASSERT_EQ(after.status, 200);
+  EXPECT_EQ(Body(after).at("score").at("total").as_string(), "92.21");
+  EXPECT_NE(after.etag, before.etag);
+  EXPECT_EQ(after.etag.substr(0, 5), "\"311-");
+  EXPECT_EQ(router.Handle(Request{"GET", "/v1/quarters/2026Q4/departments/wuhan", before.etag}).status, 200);
+}
+
+}  // namespace
+}  // namespace qledger::server

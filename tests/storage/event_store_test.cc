@@ -1,0 +1,484 @@
+// EventStore against a real RocksDB ledger in a fresh temporary directory:
+// the chain, the batch rules as the store applies them, the indexes behind
+// LoadReplay, time lookups, verification of a tampered ledger, backup, the
+// single-writer lock and the follower.
+#include "qledger/storage/event_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "ledger_tamper.h"
+#include "qledger/domain/event.h"
+#include "qledger/domain/event_input.h"
+#include "qledger_test_support.h"
+
+namespace qledger::storage {
+namespace {
+
+namespace json = boost::json;
+using domain::StatusCode;
+using qledger::testing::TempDir;
+
+// ---- Event lines written by hand ----
+
+std::string PolicyLine() {
+  json::object e{{"id", "policy-v1"},
+                 {"type", "policy.adopted"},
+                 {"occurred_at", "2025-01-01"},
+                 {"actor", "质量管理委员会"},
+                 {"data", json::object{{"version", 1},
+                                       {"effective_from", "2013Q3"},
+                                       {"policy", json::parse(qledger::testing::ReadFile(
+                                                      qledger::testing::SourcePath("config/policy.json")))}}}};
+  return json::serialize(e);
+}
+
+// score_json is the JSON text of the score: "\"96.50\"" or "96.5".
+std::string SelfCheck(const std::string& id, const std::string& dept, const std::string& month,
+                      const std::string& score_json) {
+  return R"({"id": ")" + id + R"(", "type": "selfcheck.reported", "department": ")" + dept +
+         R"(", "period": ")" + month + R"(", "occurred_at": ")" + month +
+         R"(-25", "actor": "质量管理员", "data": {"score": )" + score_json + "}}";
+}
+
+std::string Survey(const std::string& id, const std::string& dept, const std::string& quarter,
+                   const std::string& score) {
+  return R"({"id": ")" + id + R"(", "type": "survey.responded", "department": ")" + dept + R"(", "period": ")" +
+         quarter + R"(", "occurred_at": "2026-01-05", "actor": "工作组", "data": {"respondent": "客户", "score": ")" +
+         score + R"("}})";
+}
+
+std::string Approve(const std::string& id, const std::string& quarter) {
+  return R"({"id": ")" + id + R"(", "type": "quarter.approved", "period": ")" + quarter +
+         R"(", "occurred_at": "2026-12-10", "actor": "秘书", "data": {"approved_by": "质量管理委员会", "meeting_date": "2026-12-10"}})";
+}
+
+std::string Void(const std::string& id, const std::string& target) {
+  return R"({"id": ")" + id + R"(", "type": "entry.voided", "occurred_at": "2026-09-01", "actor": "工作组", "data": {"target": ")" +
+         target + R"(", "reason": "录入错误"}})";
+}
+
+std::string Expense(const std::string& id, const std::string& year) {
+  return R"({"id": ")" + id + R"(", "type": "budget.expense", "period": ")" + year +
+         R"(", "occurred_at": "2026-03-01", "actor": "工作组", "data": {"amount": "100.00", "purpose": "培训"}})";
+}
+
+std::vector<domain::InputEvent> Batch(const std::vector<std::string>& lines) {
+  return domain::ParseInputText(qledger::testing::JoinLines(lines));
+}
+
+bool AnyContains(const std::vector<std::string>& messages, const std::string& a, const std::string& b = "") {
+  return std::any_of(messages.begin(), messages.end(), [&](const std::string& m) {
+    return m.find(a) != std::string::npos && m.find(b) != std::string::npos;
+  });
+}
+
+std::string Joined(const std::vector<std::string>& messages) {
+  std::string out;
+  for (const auto& m : messages) out += m + "\n";
+  return out;
+}
+
+class EventStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = tmp_.Sub("ledger");
+    auto created = EventStore::Create(dir_);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    store_ = std::move(*created);
+    AppendOptions o;
+    o.now = "2026-01-01T00:00:00Z";
+    AppendOk({PolicyLine()}, o);
+  }
+
+  // Appends and asserts that the whole batch was accepted.
+  AppendOutcome AppendOk(const std::vector<std::string>& lines, const AppendOptions& options = {}) {
+    auto out = store_->Append(Batch(lines), options);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    if (!out.ok()) return {};
+    EXPECT_TRUE(out->errors.empty()) << Joined(out->errors);
+    return *out;
+  }
+
+  // Appends a batch that must be rejected by the rules; returns the errors.
+  std::vector<std::string> AppendRejected(const std::vector<std::string>& lines) {
+    auto out = store_->Append(Batch(lines), {});
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    if (!out.ok()) return {};
+    EXPECT_FALSE(out->errors.empty());
+    return out->errors;
+  }
+
+  std::vector<int64_t> AllSeqs(const EventStore& store) {
+    std::vector<int64_t> seqs;
+    Status st = store.Scan(1, INT64_MAX, [&](const domain::Event& e) {
+      seqs.push_back(e.seq);
+      return true;
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return seqs;
+  }
+
+  int64_t SeqOf(const std::string& id) {
+    auto e = store_->FindById(id);
+    EXPECT_TRUE(e.ok() && e->has_value()) << id;
+    return e.ok() && e->has_value() ? (*e)->seq : -1;
+  }
+
+  // Ten events: policy (1) then nine storage self-checks (2..10), closed.
+  void BuildTenEventsAndClose() {
+    std::vector<std::string> lines;
+    for (int m = 1; m <= 9; ++m) {
+      std::string month = "2026-0" + std::to_string(m);
+      lines.push_back(SelfCheck(month + "-storage", "storage", month, "\"9" + std::to_string(m) + ".50\""));
+    }
+    AppendOk(lines);
+    ASSERT_EQ(store_->head().seq, 10);
+    store_.reset();
+  }
+
+  VerifyReport VerifyDir(const std::string& dir) {
+    auto reader = EventStore::OpenReader(dir);
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    if (!reader.ok()) return {};
+    auto report = (*reader)->Verify();
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : VerifyReport{};
+  }
+
+  TempDir tmp_;
+  std::string dir_;
+  std::unique_ptr<EventStore> store_;
+};
+
+TEST_F(EventStoreTest, SeqRunsWithoutGapsOverSeveralBatches) {
+  AppendOk({SelfCheck("a1", "storage", "2026-07", "\"96.50\""), SelfCheck("a2", "orders", "2026-07", "\"90.00\"")});
+  AppendOk({SelfCheck("b1", "storage", "2026-08", "\"95.00\"")});
+  auto last = AppendOk({SelfCheck("c1", "storage", "2026-09", "\"94.00\""),
+                        SelfCheck("c2", "orders", "2026-08", "\"91.00\""),
+                        SelfCheck("c3", "orders", "2026-09", "\"92.00\"")});
+  EXPECT_EQ(last.appended, 3);
+  EXPECT_EQ(last.head.seq, 7);
+  EXPECT_EQ(store_->head().seq, 7);
+  EXPECT_EQ(AllSeqs(*store_), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(SeqOf("a2"), 3);
+  EXPECT_EQ(SeqOf("b1"), 4);
+  EXPECT_EQ(SeqOf("c3"), 7);
+}
+
+TEST_F(EventStoreTest, HeadHashIsTheChainRecomputedFromScan) {
+  AppendOk({SelfCheck("a1", "storage", "2026-07", "\"96.50\""), Survey("s1", "storage", "2026Q3", "95.00")});
+  AppendOk({SelfCheck("b1", "storage", "2026-08", "95")});
+  std::string prev;  // the first event chains to 32 zero bytes
+  int64_t n = 0;
+  Status st = store_->Scan(1, INT64_MAX, [&](const domain::Event& e) {
+    std::string recomputed = domain::ChainHash(prev, domain::HashInput(e));
+    EXPECT_EQ(e.hash, recomputed) << "seq " << e.seq;
+    EXPECT_EQ(e.hash.size(), 64u);
+    prev = recomputed;
+    ++n;
+    return true;
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(n, 4);
+  EXPECT_EQ(store_->head().hash, prev);
+}
+
+TEST_F(EventStoreTest, AppendWithStaleExpectHeadIsAbortedAndWritesNothing) {
+  AppendOk({SelfCheck("a1", "storage", "2026-07", "\"96.50\"")});
+  Head before = store_->head();
+  ASSERT_EQ(before.seq, 2);
+  AppendOptions stale;
+  stale.expect_head = 1;
+  auto out = store_->Append(Batch({SelfCheck("b1", "storage", "2026-08", "\"95.00\"")}), stale);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kAborted);
+  EXPECT_NE(out.status().message().find("head is seq 2"), std::string::npos) << out.status().message();
+  EXPECT_EQ(store_->head().seq, before.seq);
+  EXPECT_EQ(store_->head().hash, before.hash);
+  auto b1 = store_->FindById("b1");
+  ASSERT_TRUE(b1.ok());
+  EXPECT_FALSE(b1->has_value());
+
+  AppendOptions current;
+  current.expect_head = 2;
+  EXPECT_EQ(AppendOk({SelfCheck("b1", "storage", "2026-08", "\"95.00\"")}, current).head.seq, 3);
+}
+
+TEST_F(EventStoreTest, DryRunValidatesButWritesNothing) {
+  Head before = store_->head();
+  AppendOptions dry;
+  dry.dry_run = true;
+  auto out = AppendOk({SelfCheck("a1", "storage", "2026-07", "\"96.50\""), SelfCheck("a2", "storage", "2026-08", "90")},
+                      dry);
+  EXPECT_EQ(out.appended, 2);  // would append
+  EXPECT_EQ(store_->head().seq, before.seq);
+  EXPECT_EQ(store_->head().hash, before.hash);
+  EXPECT_EQ(AllSeqs(*store_), (std::vector<int64_t>{1}));
+  auto a1 = store_->FindById("a1");
+  ASSERT_TRUE(a1.ok());
+  EXPECT_FALSE(a1->has_value());
+  // Nothing was half-registered either: the same ids can still be appended.
+  EXPECT_EQ(AppendOk({SelfCheck("a1", "storage", "2026-07", "\"96.50\"")}).appended, 1);
+}
+
+TEST_F(EventStoreTest, SameIdWithSameNormalisedContentIsADuplicateNotANewSeq) {
+  AppendOk({SelfCheck("a1", "storage", "2026-07", "\"96.50\"")});
+  Head before = store_->head();
+  // 96.5 as a JSON number normalises to "96.50": identical content.
+  auto out = AppendOk({SelfCheck("a1", "storage", "2026-07", "96.5")});
+  EXPECT_EQ(out.appended, 0);
+  EXPECT_EQ(out.duplicates, 1);
+  EXPECT_EQ(store_->head().seq, before.seq);
+  EXPECT_EQ(store_->head().hash, before.hash);
+  // A retry of a batch of which part is new appends only the new part.
+  auto mixed = AppendOk({SelfCheck("a1", "storage", "2026-07", "96.50"), SelfCheck("a2", "storage", "2026-08", "90")});
+  EXPECT_EQ(mixed.appended, 1);
+  EXPECT_EQ(mixed.duplicates, 1);
+  EXPECT_EQ(store_->head().seq, before.seq + 1);
+}
+
+TEST_F(EventStoreTest, IdReusedWithOtherContentRejectsTheWholeBatchNamingTheId) {
+  AppendOk({SelfCheck("2026-07-storage", "storage", "2026-07", "\"96.50\"")});
+  Head before = store_->head();
+  auto errors = AppendRejected({SelfCheck("fresh", "orders", "2026-07", "\"90.00\""),
+                                SelfCheck("2026-07-storage", "storage", "2026-07", "\"97.50\"")});
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_TRUE(AnyContains(errors, "line 2", "\"2026-07-storage\" is already in the ledger (seq 2)")) << Joined(errors);
+  EXPECT_EQ(store_->head().seq, before.seq);
+  EXPECT_EQ(store_->head().hash, before.hash);
+  auto fresh = store_->FindById("fresh");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE(fresh->has_value());
+}
+
+TEST_F(EventStoreTest, BatchIsAllOrNothing) {
+  Head before = store_->head();
+  auto errors = AppendRejected({SelfCheck("g1", "storage", "2026-07", "\"96.50\""),
+                                SelfCheck("g2", "orders", "2026-07", "\"90.00\""),
+                                SelfCheck("bad", "wuhan", "2026-07", "\"101\""),
+                                SelfCheck("g3", "bidding", "2026-07", "\"92.00\"")});
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_TRUE(AnyContains(errors, "line 3", "data.score: 101.00 is above 100")) << Joined(errors);
+  EXPECT_EQ(store_->head().seq, before.seq);
+  EXPECT_EQ(store_->head().hash, before.hash);
+  EXPECT_EQ(AllSeqs(*store_), (std::vector<int64_t>{1}));
+  for (const char* id : {"g1", "g2", "g3"}) {
+    auto e = store_->FindById(id);
+    ASSERT_TRUE(e.ok());
+    EXPECT_FALSE(e->has_value()) << id;
+  }
+}
+
+TEST_F(EventStoreTest, LoadReplayReadsExactlyTheQuarterAndDepartmentThroughTheIndexes) {
+  // Facts of storage and orders over several quarters, quarter-wide events
+  // and a year's expense, interleaved so that a scan would pick up strangers.
+  std::vector<std::string> lines;
+  for (const char* month : {"2025-11", "2026-02", "2026-05", "2026-07", "2026-08", "2026-10"}) {
+    lines.push_back(SelfCheck(std::string(month) + "-storage", "storage", month, "\"95.00\""));
+    lines.push_back(SelfCheck(std::string(month) + "-orders", "orders", month, "\"93.00\""));
+  }
+  lines.push_back(Survey("2026Q3-storage-survey", "storage", "2026Q3", "98.00"));
+  lines.push_back(Survey("2026Q3-orders-survey", "orders", "2026Q3", "91.00"));
+  lines.push_back(Survey("2026Q2-storage-survey", "storage", "2026Q2", "97.00"));
+  lines.push_back(Expense("expense-2026", "2026"));
+  lines.push_back(Approve("2026Q2-approved", "2026Q2"));
+  lines.push_back(Void("void-2026-08-storage", "2026-08-storage"));       // touches 2026Q3/storage
+  lines.push_back(Void("void-2026-08-orders", "2026-08-orders"));         // touches 2026Q3/orders only
+  lines.push_back(Approve("2026Q3-approved", "2026Q3"));                  // quarter-wide
+  AppendOk(lines);
+
+  auto replay = store_->LoadReplay(*domain::Quarter::Parse("2026Q3"), "storage");
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  std::vector<int64_t> got;
+  for (const auto& e : replay->events) got.push_back(e.seq);
+  std::vector<int64_t> want = {1,  // policy.adopted
+                               SeqOf("2026-07-storage"), SeqOf("2026-08-storage"), SeqOf("2026Q3-storage-survey"),
+                               SeqOf("void-2026-08-storage"), SeqOf("2026Q3-approved")};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+  EXPECT_TRUE(std::is_sorted(got.begin(), got.end()));
+  EXPECT_EQ(replay->head_seq, store_->head().seq);
+
+  // The quarter-wide view ("" department) holds policies and the quarter's
+  // own approvals, no department's facts.
+  auto wide = store_->LoadReplay(*domain::Quarter::Parse("2026Q3"), "");
+  ASSERT_TRUE(wide.ok()) << wide.status().ToString();
+  got.clear();
+  for (const auto& e : wide->events) got.push_back(e.seq);
+  EXPECT_EQ(got, (std::vector<int64_t>{1, SeqOf("2026Q3-approved")}));
+
+  auto q1 = store_->LoadReplay(*domain::Quarter::Parse("2026Q1"), "orders");
+  ASSERT_TRUE(q1.ok());
+  got.clear();
+  for (const auto& e : q1->events) got.push_back(e.seq);
+  EXPECT_EQ(got, (std::vector<int64_t>{1, SeqOf("2026-02-orders")}));
+
+  auto quarters = store_->Quarters();
+  ASSERT_TRUE(quarters.ok());
+  EXPECT_EQ(*quarters, (std::vector<std::string>{"2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"}));
+  auto year = store_->YearEvents("2026");
+  ASSERT_TRUE(year.ok());
+  ASSERT_EQ(year->size(), 1u);
+  EXPECT_EQ((*year)[0].id, "expense-2026");
+}
+
+TEST_F(EventStoreTest, SeqAtTimeFindsTheLastEventRecordedByThen) {
+  // The policy (seq 1) was recorded at 2026-01-01T00:00:00Z in SetUp.
+  AppendOptions early;
+  early.now = "2026-08-03T10:00:00Z";
+  AppendOk({SelfCheck("a1", "storage", "2026-07", "90"), SelfCheck("a2", "orders", "2026-07", "90")}, early);  // 2, 3
+  AppendOptions late;
+  late.now = "2026-08-05T12:00:00Z";
+  AppendOk({SelfCheck("b1", "storage", "2026-08", "90")}, late);  // 4
+
+  auto at = [&](const std::string& instant) {
+    auto r = store_->SeqAtTime(instant);
+    EXPECT_TRUE(r.ok()) << instant << ": " << r.status().ToString();
+    return r.ok() ? *r : -1;
+  };
+  EXPECT_EQ(at("2025-12-31"), 0);
+  EXPECT_EQ(at("2026-01-01T00:00:00Z"), 1);
+  EXPECT_EQ(at("2026-08-03T09:59:59Z"), 1);
+  EXPECT_EQ(at("2026-08-03T10:00:00Z"), 3);
+  EXPECT_EQ(at("2026-08-03"), 3);  // a bare date is the end of that day
+  EXPECT_EQ(at("2026-08-05T11:59:59Z"), 3);
+  EXPECT_EQ(at("2026-08-05T20:00:00+08:00"), 4);  // 12:00Z
+  EXPECT_EQ(at("2027-01-01"), 4);
+
+  auto bad = store_->SeqAtTime("yesterday");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("yesterday"), std::string::npos);
+}
+
+TEST_F(EventStoreTest, VerifyAcceptsAnUntamperedLedger) {
+  AppendOk({SelfCheck("a1", "storage", "2026-07", "90"), Survey("s1", "storage", "2026Q3", "99.00")});
+  auto report = store_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->bad_seq.has_value()) << report->problem;
+  EXPECT_EQ(report->events, 3);
+  EXPECT_EQ(report->head.seq, 3);
+  EXPECT_EQ(report->head.hash, store_->head().hash);
+}
+
+TEST_F(EventStoreTest, VerifyNamesAnEventWhoseStoredScoreWasChanged) {
+  BuildTenEventsAndClose();
+  std::string before = qledger::testing::StoredEventJson(dir_, 5);
+  qledger::testing::TamperScoreDigit(dir_, 5);
+  std::string after = qledger::testing::StoredEventJson(dir_, 5);
+  ASSERT_NE(before, after);
+  ASSERT_EQ(before.size(), after.size());  // one byte changed, nothing else
+
+  VerifyReport report = VerifyDir(dir_);
+  ASSERT_TRUE(report.bad_seq.has_value());
+  EXPECT_EQ(*report.bad_seq, 5);
+  EXPECT_NE(report.problem.find("hash mismatch"), std::string::npos) << report.problem;
+  EXPECT_NE(report.problem.find("2026-04-storage"), std::string::npos) << report.problem;
+  EXPECT_EQ(report.events, 4);  // events 1..4 still verify
+}
+
+TEST_F(EventStoreTest, VerifyNamesAnEventWhoseStoredHashWasChanged) {
+  BuildTenEventsAndClose();
+  qledger::testing::TamperHashByte(dir_, 4);
+  VerifyReport report = VerifyDir(dir_);
+  ASSERT_TRUE(report.bad_seq.has_value());
+  EXPECT_EQ(*report.bad_seq, 4);
+  EXPECT_NE(report.problem.find("hash mismatch"), std::string::npos) << report.problem;
+}
+
+TEST_F(EventStoreTest, VerifyNamesADeletedEventAsTheGap) {
+  BuildTenEventsAndClose();
+  qledger::testing::DeleteStoredEvent(dir_, 6);
+  VerifyReport report = VerifyDir(dir_);
+  ASSERT_TRUE(report.bad_seq.has_value());
+  EXPECT_EQ(*report.bad_seq, 6);
+  EXPECT_NE(report.problem.find("event 6 is missing"), std::string::npos) << report.problem;
+}
+
+TEST_F(EventStoreTest, VerifyNamesADeletedLastEventAgainstTheRecordedHead) {
+  BuildTenEventsAndClose();
+  qledger::testing::DeleteStoredEvent(dir_, 10);
+  VerifyReport report = VerifyDir(dir_);
+  ASSERT_TRUE(report.bad_seq.has_value());
+  EXPECT_EQ(*report.bad_seq, 10);
+}
+
+TEST_F(EventStoreTest, BackupOpensAndVerifiesWithTheSameHead) {
+  AppendOk({SelfCheck("a1", "storage", "2026-07", "90"), Survey("s1", "storage", "2026Q3", "99.00")});
+  Head head = store_->head();
+  std::string backup = tmp_.Sub("backup");
+  Status st = store_->Backup(backup);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  VerifyReport report = VerifyDir(backup);
+  EXPECT_FALSE(report.bad_seq.has_value()) << report.problem;
+  EXPECT_EQ(report.head.seq, head.seq);
+  EXPECT_EQ(report.head.hash, head.hash);
+
+  // The backup is a ledger of its own: appending to the original leaves it be.
+  AppendOk({SelfCheck("b1", "storage", "2026-08", "90")});
+  EXPECT_EQ(VerifyDir(backup).head.seq, head.seq);
+
+  Status again = store_->Backup(backup);
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+}
+
+TEST_F(EventStoreTest, SecondWriterGetsLedgerBusyAfterTheWait) {
+  // store_ is an open writer and holds the lock.
+  auto second = EventStore::OpenWriter(dir_, std::chrono::milliseconds(200));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("ledger busy"), std::string::npos) << second.status().message();
+
+  store_.reset();  // released: the next writer gets in
+  auto third = EventStore::OpenWriter(dir_, std::chrono::milliseconds(200));
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ((*third)->head().seq, 1);
+}
+
+TEST_F(EventStoreTest, OpeningAMissingLedgerIsNotFoundNamingTheDirectory) {
+  std::string missing = tmp_.Sub("nowhere");
+  auto w = EventStore::OpenWriter(missing, std::chrono::milliseconds(0));
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(w.status().message().find(missing), std::string::npos);
+  auto c = EventStore::Create(dir_);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kAlreadyExists);
+}
+
+TEST_F(EventStoreTest, FollowerSeesTheWritersAppendsAfterCatchUp) {
+  AppendOk({SelfCheck("a1", "storage", "2026-07", "90")});
+  auto follower = EventStore::OpenFollower(dir_, tmp_.Sub("secondary"));
+  ASSERT_TRUE(follower.ok()) << follower.status().ToString();
+  EXPECT_EQ((*follower)->head().seq, 2);
+
+  auto out = AppendOk({SelfCheck("b1", "storage", "2026-08", "91"), SelfCheck("b2", "storage", "2026-09", "92")});
+  ASSERT_EQ(out.head.seq, 4);
+  EXPECT_EQ((*follower)->head().seq, 2);  // not before CatchUp
+
+  Status st = (*follower)->CatchUp();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ((*follower)->head().seq, 4);
+  EXPECT_EQ((*follower)->head().hash, out.head.hash);
+  auto b2 = (*follower)->FindById("b2");
+  ASSERT_TRUE(b2.ok());
+  ASSERT_TRUE(b2->has_value());
+  EXPECT_EQ((*b2)->seq, 4);
+  EXPECT_EQ((*b2)->data.at("score").as_string(), "92.00");
+
+  // A follower never writes.
+  auto refused = (*follower)->Append(Batch({SelfCheck("c1", "storage", "2026-10", "90")}), {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace qledger::storage
