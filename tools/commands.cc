@@ -13,12 +13,13 @@
 #include "qledger/domain/canonical_json.h"
 #include "qledger/domain/diff.h"
 #include "qledger/domain/event_input.h"
+#include "qledger/domain/exact_json.h"
 #include "qledger/domain/policy.h"
 #include "qledger/storage/event_store.h"
 #include "qledger/storage/queries.h"
 #include "qledger/storage/reports.h"
-#include "report_render.h"
-#include "text_table.h"
+#include "qledger/server/report_render.h"
+#include "qledger/server/text_table.h"
 
 #ifndef QLEDGER_SOURCE_DIR
 #define QLEDGER_SOURCE_DIR "."
@@ -27,6 +28,16 @@
 namespace json = boost::json;
 
 namespace qledger::tools {
+
+using server::ComplaintsToCsv;
+using server::ComplaintsToText;
+using server::LedgerToText;
+using server::RenderCsv;
+using server::RenderTable;
+using server::ReportToCsv;
+using server::ReportToHtml;
+using server::ReportToMarkdown;
+using server::Row;
 
 using domain::Result;
 using domain::Status;
@@ -97,7 +108,7 @@ int RunInit(const CommonFlags& c, const InitFlags& f) {
   auto text = ReadInput(file);
   if (!text.ok()) return Fail("init", text.status());
   json::error_code ec;
-  json::value v = json::parse(*text, ec);
+  json::value v = domain::ParseExactJson(*text, ec);
   if (ec) return Fail("init", domain::InvalidArgument(file + ": malformed JSON: " + ec.message()));
   // The file is a policy object, or a whole policy.adopted data object
   // {version, effective_from, policy}.

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "qledger/domain/exact_json.h"
+
 namespace qledger::domain {
 
 Result<Decimal> Decimal::Parse(std::string_view text) {
@@ -40,10 +42,50 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
   return Decimal(negative ? -h : h);
 }
 
+namespace {
+
+// "9.65e1" -> "96.5": a JSON number's exponent applied by moving the decimal
+// point in the text, so that no double is involved. Other text is returned
+// as it is (and rejected by Parse if malformed).
+std::string WithoutExponent(std::string_view s) {
+  size_t e = s.find_first_of("eE");
+  if (e == std::string_view::npos) return std::string(s);
+  std::string_view mantissa = s.substr(0, e);
+  int exponent = 0;
+  auto [p, ec] = std::from_chars(s.data() + e + 1 + (s.size() > e + 1 && s[e + 1] == '+'), s.data() + s.size(), exponent);
+  if (ec != std::errc() || p != s.data() + s.size() || exponent > 30 || exponent < -30) return std::string(s);
+  std::string sign;
+  if (!mantissa.empty() && mantissa.front() == '-') {
+    sign = "-";
+    mantissa.remove_prefix(1);
+  }
+  size_t dot = mantissa.find('.');
+  std::string digits(mantissa.substr(0, dot));
+  int point = static_cast<int>(digits.size());
+  if (dot != std::string_view::npos) digits += mantissa.substr(dot + 1);
+  point += exponent;
+  if (point <= 0) {
+    digits.insert(0, static_cast<size_t>(1 - point), '0');
+    point = 1;
+  }
+  if (point >= static_cast<int>(digits.size())) digits.append(static_cast<size_t>(point) - digits.size(), '0');
+  std::string whole = digits.substr(0, static_cast<size_t>(point));
+  std::string frac = digits.substr(static_cast<size_t>(point));
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return sign + whole + (frac.empty() ? "" : "." + frac);
+}
+
+}  // namespace
+
 Result<Decimal> Decimal::FromJson(const boost::json::value& v) {
   if (v.is_string()) {
-    const auto& s = v.get_string();
-    return Parse(std::string_view(s.data(), s.size()));
+    std::string_view s(v.get_string().data(), v.get_string().size());
+    // A number kept as its source text by ParseExactJson.
+    if (!s.empty() && s.front() == kNumberMarker) {
+      s.remove_prefix(1);
+      return Parse(WithoutExponent(s));
+    }
+    return Parse(s);
   }
   if (v.is_int64()) {
     int64_t i = v.get_int64();

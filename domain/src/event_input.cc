@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "qledger/domain/exact_json.h"
 #include "qledger/domain/policy.h"
 #include "object_reader.h"
 
@@ -237,7 +238,7 @@ std::vector<InputEvent> ParseInputText(std::string_view text) {
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '[') {
     json::error_code ec;
-    json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
+    json::value v = ParseExactJson(text, ec);
     if (ec) {
       out.push_back({"input", nullptr, "malformed JSON array: " + ec.message()});
       return out;
@@ -258,7 +259,7 @@ std::vector<InputEvent> ParseInputText(std::string_view text) {
       continue;
     }
     json::error_code ec;
-    json::value v = json::parse(json::string_view(line.data(), line.size()), ec);
+    json::value v = ParseExactJson(line, ec);
     InputEvent ev{"line " + std::to_string(line_no), nullptr, ""};
     if (ec) ev.parse_error = "malformed JSON: " + ec.message();
     else ev.json = std::move(v);

@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include "qledger/domain/decimal.h"
+#include "qledger/domain/exact_json.h"
 
 namespace qledger::domain::internal {
 
@@ -43,7 +44,7 @@ class ObjectReader {
   std::optional<std::string> Text(const char* key, bool required = true) {
     const auto* v = Raw(key, required);
     if (!v) return std::nullopt;
-    if (!v->is_string()) { Fail(key, "must be a string"); return std::nullopt; }
+    if (!v->is_string() || IsMarkedNumber(*v)) { Fail(key, "must be a string"); return std::nullopt; }
     std::string s(v->get_string());
     if (s.empty()) { Fail(key, "must not be empty"); return std::nullopt; }
     return s;

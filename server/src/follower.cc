@@ -1,5 +1,9 @@
 #include "qledger/server/follower.h"
 
+#include <algorithm>
+
+#include "qledger/domain/event.h"
+
 namespace qledger::server {
 
 namespace {
@@ -28,6 +32,48 @@ domain::Status Follower::CatchUp() {
 storage::Head Follower::head() const {
   std::shared_lock lock(mu_);
   return store_->head();
+}
+
+bool Follower::VerifyMore(int64_t budget) {
+  ChainStatus chain;
+  std::string prev;
+  {
+    std::lock_guard lock(chain_mu_);
+    if (chain_.broken) return false;
+    chain = chain_;
+    prev = verified_hash_;
+  }
+  bool more = false;
+  domain::Status scanned = Read([&](const storage::EventStore& store) {
+    int64_t head = store.head().seq;
+    int64_t to = std::min(head, chain.verified_seq + budget);
+    more = to < head;
+    return store.Scan(chain.verified_seq + 1, to, [&](const domain::Event& e) {
+      std::string computed = domain::ChainHash(prev, domain::HashInput(e));
+      if (e.seq != chain.verified_seq + 1 || computed != e.hash) {
+        chain.broken = true;
+        chain.problem = "event " + std::to_string(chain.verified_seq + 1) + " does not verify (stored hash " +
+                        e.hash + ", computed " + computed + ")";
+        return false;
+      }
+      chain.verified_seq = e.seq;
+      prev = computed;
+      return true;
+    });
+  });
+  if (!scanned.ok()) {
+    chain.broken = true;
+    chain.problem = "event " + std::to_string(chain.verified_seq + 1) + " cannot be read: " + scanned.message();
+  }
+  std::lock_guard lock(chain_mu_);
+  chain_ = chain;
+  verified_hash_ = prev;
+  return more && !chain.broken;
+}
+
+ChainStatus Follower::chain() const {
+  std::lock_guard lock(chain_mu_);
+  return chain_;
 }
 
 double Follower::SecondsSinceCatchUp() const {

@@ -10,7 +10,9 @@
 #include "qledger/domain/scoring.h"
 #include "qledger/server/http_errors.h"
 #include "qledger/storage/event_store.h"
+#include "qledger/server/report_render.h"
 #include "qledger/storage/queries.h"
+#include "qledger/storage/reports.h"
 
 namespace json = boost::json;
 
@@ -241,6 +243,53 @@ Response Event(const EventStore& store, const Target& t) {
   r.body = domain::CanonicalJson(domain::ToExportJson(*e, true));
   r.body.push_back('\n');
   return r;
+}
+
+Response Ledger(const EventStore& store, const Target& t) {
+  if (Status s = t.CheckAllowed({"year", "department"}); !s.ok()) return ProblemFor(s);
+  auto year = t.One("year"), department = t.One("department");
+  if (!year.ok()) return ProblemFor(year.status());
+  if (!department.ok()) return ProblemFor(department.status());
+  auto l = storage::BuildLedger(store, *year, *department);
+  if (!l.ok()) return ProblemFor(l.status());
+  return Json(*l);
+}
+
+Response Complaints(const EventStore& store, const Target& t) {
+  if (Status s = t.CheckAllowed({"quarter", "department"}); !s.ok()) return ProblemFor(s);
+  auto quarter = t.One("quarter"), department = t.One("department");
+  if (!quarter.ok()) return ProblemFor(quarter.status());
+  if (!department.ok()) return ProblemFor(department.status());
+  auto c = storage::BuildComplaints(store, *quarter, *department);
+  if (!c.ok()) return ProblemFor(c.status());
+  return Json(*c);
+}
+
+Response Report(const EventStore& store, const Target& t) {
+  if (Status s = t.CheckAllowed({"as_of", "format"}); !s.ok()) return ProblemFor(s);
+  auto as_of = t.One("as_of"), format = t.One("format");
+  if (!as_of.ok()) return ProblemFor(as_of.status());
+  if (!format.ok()) return ProblemFor(format.status());
+  std::string f = format->empty() ? "json" : *format;
+  if (f != "json" && f != "html" && f != "md" && f != "csv") {
+    return ProblemFor(domain::InvalidArgument("format: \"" + f + "\" is not one of json, html, md, csv"));
+  }
+  // The same steps as `qledger report`.
+  auto r = storage::BuildReport(store, t.segments()[2], *as_of);
+  if (!r.ok()) return ProblemFor(r.status());
+  if (f == "json") return Json(*r);
+  Response res;
+  if (f == "html") {
+    res.content_type = "text/html; charset=utf-8";
+    res.body = ReportToHtml(*r);
+  } else if (f == "md") {
+    res.content_type = "text/markdown; charset=utf-8";
+    res.body = ReportToMarkdown(*r);
+  } else {
+    res.content_type = "text/csv; charset=utf-8";
+    res.body = ReportToCsv(*r);
+  }
+  return res;
 }
 
 }  // namespace qledger::server::handlers

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "qledger/server/dashboard.h"
 #include "qledger/server/follower.h"
 #include "qledger/server/handlers.h"
 #include "qledger/server/http_errors.h"
@@ -16,7 +17,7 @@ namespace qledger::server {
 
 namespace {
 
-enum class Kind { kHealth, kMetrics, kLedger };
+enum class Kind { kDashboard, kHealth, kMetrics, kHead, kLedger };
 
 using Handler = Response (*)(const storage::EventStore&, const Target&);
 
@@ -29,9 +30,10 @@ struct Route {
 // The route table. Patterns match segment by segment; "{x}" matches any
 // non-empty segment.
 const Route kRoutes[] = {
+    {"/", Kind::kDashboard, nullptr},
     {"/healthz", Kind::kHealth, nullptr},
     {"/metrics", Kind::kMetrics, nullptr},
-    {"/v1/head", Kind::kLedger, &handlers::Head},
+    {"/v1/head", Kind::kHead, &handlers::Head},
     {"/v1/policy", Kind::kLedger, &handlers::Policy},
     {"/v1/departments", Kind::kLedger, &handlers::Departments},
     {"/v1/quarters", Kind::kLedger, &handlers::Quarters},
@@ -39,9 +41,13 @@ const Route kRoutes[] = {
     {"/v1/quarters/{q}/departments/{d}", Kind::kLedger, &handlers::Department},
     {"/v1/events", Kind::kLedger, &handlers::Events},
     {"/v1/events/{seq}", Kind::kLedger, &handlers::Event},
+    {"/v1/ledger", Kind::kLedger, &handlers::Ledger},
+    {"/v1/complaints", Kind::kLedger, &handlers::Complaints},
+    {"/v1/quarters/{q}/report", Kind::kLedger, &handlers::Report},
 };
 
 bool Matches(std::string_view pattern, const std::vector<std::string>& segments) {
+  if (pattern == "/") return segments.empty() || (segments.size() == 1 && segments[0].empty());
   size_t i = 0;
   pattern.remove_prefix(1);
   while (true) {
@@ -126,6 +132,39 @@ Response Router::Handle(const Request& req) {
     }
     Response r;
     switch (route->kind) {
+      case Kind::kDashboard:
+        r.content_type = "text/html; charset=utf-8";
+        r.body = std::string(DashboardHtml());
+        r.headers.emplace_back("Cache-Control", "no-cache");
+        break;
+      case Kind::kHead: {
+        // Not cached: the chain's verification moves on without the head.
+        r = follower_.Read([&](const storage::EventStore& store) { return route->handler(store, *target); });
+        if (r.status == 200) {
+          boost::json::object o = boost::json::parse(r.body).as_object();
+          ChainStatus chain = follower_.chain();
+          o["verified_seq"] = chain.verified_seq;
+          o["verified"] = chain.broken ? boost::json::value(false)
+                          : chain.verified_seq == o["seq"].as_int64() ? boost::json::value(true)
+                                                                       : boost::json::value(nullptr);
+          o["problem"] = chain.broken ? boost::json::value(chain.problem) : boost::json::value(nullptr);
+          r.body = boost::json::serialize(o) + "\n";
+          r.headers.emplace_back("Cache-Control", "no-cache");
+          r.etag = ETagFor(o["seq"].as_int64(), std::string(o["hash"].as_string()));
+          // While verification of this head is still running the body will
+          // change under the same ETag, so only a settled answer is a 304.
+          bool settled = !o["verified"].is_null();
+          if (settled && !req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) {
+            Response not_modified;
+            not_modified.status = 304;
+            not_modified.content_type.clear();
+            not_modified.etag = r.etag;
+            not_modified.headers = r.headers;
+            r = std::move(not_modified);
+          }
+        }
+        break;
+      }
       case Kind::kHealth: {
         storage::Head h = follower_.head();
         r.body = boost::json::serialize(boost::json::object{{"status", "ok"}, {"head_seq", h.seq}}) + "\n";

@@ -2,8 +2,8 @@
 // corrupt it; a held ledger makes a writer give up with "ledger busy"; and a
 // writer killed (SIGKILL) at any moment leaves either none or all of its
 // batch, with the chain intact and every acknowledged batch present.
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <iostream>
 #include <map>
 #include <random>

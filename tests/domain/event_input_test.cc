@@ -334,5 +334,45 @@ TEST(EventInputTest, ParseInputTextOfNothingIsNoEvents) {
   EXPECT_THAT(ParseInputText("\n\n  \n"), IsEmpty());
 }
 
+// Input text is read by ParseExactJson: a JSON number is never a double.
+Normalized NormalizeText(const std::string& line) {
+  std::vector<InputEvent> in = ParseInputText(line);
+  EXPECT_EQ(in.size(), 1u);
+  Normalized n;
+  EXPECT_EQ(in[0].parse_error, "");
+  n.ok = NormalizeInputEvent(in[0].json, &n.event, &n.errors);
+  return n;
+}
+
+TEST(EventInputTest, NumbersInInputTextAreReadExactlyNotAsDoubles) {
+  // As a double, 96.499999999999999999 would be 96.5; read exactly it has
+  // more than two decimals.
+  Normalized long_digits = NormalizeText(SelfcheckWith(R"({"score":96.499999999999999999})"));
+  EXPECT_THAT(long_digits.errors, ElementsAre("data.score: 96.499999999999999999 has more than two decimals"));
+  // Exponents move the decimal point in the text: 9.65e1 = 96.5, 9650E-2 = 96.5.
+  Normalized exponent = NormalizeText(SelfcheckWith(R"({"score":9.65e1})"));
+  ASSERT_TRUE(exponent.ok) << ::testing::PrintToString(exponent.errors);
+  EXPECT_EQ(exponent.event.data.at("score"), "96.50");
+  Normalized negative_exponent = NormalizeText(SelfcheckWith(R"({"score":9650E-2})"));
+  ASSERT_TRUE(negative_exponent.ok);
+  EXPECT_EQ(negative_exponent.event.data.at("score"), "96.50");
+  Normalized tiny = NormalizeText(SelfcheckWith(R"({"score":1e-3})"));
+  EXPECT_THAT(tiny.errors, ElementsAre(HasSubstr("has more than two decimals")));
+}
+
+TEST(EventInputTest, ANumberWhereTextIsExpectedIsRejected) {
+  std::string line = SelfcheckWith(R"({"score":"96.50"})");
+  line.replace(line.find(R"("储运中心/质量管理员")"), std::string(R"("储运中心/质量管理员")").size(), "12.5");
+  Normalized n = NormalizeText(line);
+  EXPECT_THAT(n.errors, ElementsAre("actor: must be a string"));
+}
+
+TEST(EventInputTest, TrailingTextAfterAnEventIsMalformed) {
+  std::vector<InputEvent> in = ParseInputText(SelfcheckWith(R"({"score":"96.50"})") + " xx\n");
+  ASSERT_EQ(in.size(), 1u);
+  EXPECT_THAT(in[0].parse_error, HasSubstr("malformed JSON"));
+  EXPECT_EQ(in[0].where, "line 1");
+}
+
 }  // namespace
 }  // namespace qledger::domain

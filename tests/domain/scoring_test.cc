@@ -149,7 +149,8 @@ class ScoringTest : public ::testing::Test {
 
 // --- Self-check component: spot-check tiers (SPEC §2 self-check step 2) ---
 
-// One month: self 90.00 and a spot check; no other month reported.
+// One month (2026-07) with a self-check and a spot check of it; no other
+// month reported, so selfcheck = self - deduction.
 Score SelfcheckWithSpot(const char* self, const char* spot) {
   auto policy = DefaultPolicy();
   DepartmentQuarter state;

@@ -305,6 +305,78 @@ TEST_F(RouterTest, HealthzAnswersWithoutTouchingTheCache) {
   EXPECT_TRUE(r.etag.empty());
 }
 
+TEST_F(RouterTest, DashboardIsOneSelfContainedPage) {
+  Response r = router_->Handle(Get("/"));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(r.body.find("<!DOCTYPE html>"), std::string::npos);
+  EXPECT_NE(r.body.find("/v1/quarters"), std::string::npos);
+  // Nothing is fetched from outside: no absolute URLs to other hosts.
+  EXPECT_EQ(r.body.find("http://"), std::string::npos);
+  EXPECT_EQ(r.body.find("https://"), std::string::npos);
+  EXPECT_EQ(router_->Handle(Request{"POST", "/", ""}).status, 405);
+}
+
+TEST_F(RouterTest, HeadReportsTheChainVerifiedByTheServer) {
+  // Before any verification slice: verified is null (still running).
+  Response before = router_->Handle(Get("/v1/head"));
+  ASSERT_EQ(before.status, 200);
+  json::object b = Body(before).as_object();
+  EXPECT_EQ(b.at("seq").as_int64(), kDemoHeadSeq);
+  while (follower_->VerifyMore(100)) {
+  }
+  Response after = router_->Handle(Get("/v1/head"));
+  json::object a = Body(after).as_object();
+  EXPECT_EQ(a.at("verified_seq").as_int64(), kDemoHeadSeq);
+  EXPECT_TRUE(a.at("verified").as_bool());
+  EXPECT_TRUE(a.at("problem").is_null());
+  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/head", after.etag}).status, 304);
+}
+
+TEST_F(RouterTest, LedgerHasFinalAndProvisionalAmountsAndTheQuota) {
+  Response r = router_->Handle(Get("/v1/ledger?year=2026&department=bidding"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::object l = Body(r).as_object();
+  // bidding 2026 (config/demo/README.md): Q1 −940 final; Q2 +4000, Q3 −1240, Q4 +720 provisional.
+  ASSERT_EQ(l.at("entries").as_array().size(), 4u);
+  json::object q1 = l.at("entries").as_array()[0].as_object();
+  EXPECT_EQ(q1.at("amount").as_string(), "-940.00");
+  EXPECT_TRUE(q1.at("final").as_bool());
+  json::object totals = l.at("totals").as_array()[0].as_object();
+  EXPECT_EQ(totals.at("net").as_string(), "2540.00");  // −940 + 4000 − 1240 + 720
+  EXPECT_EQ(l.at("quota").at("annual_quota").as_string(), "30000.00");
+  EXPECT_NE(ProblemDetail(router_->Handle(Get("/v1/ledger?year=20x6")), 400).find("20x6"), std::string::npos);
+  EXPECT_NE(ProblemDetail(router_->Handle(Get("/v1/ledger?month=1")), 400).find("month"), std::string::npos);
+}
+
+TEST_F(RouterTest, ComplaintRegisterFiltersByQuarterAndDepartment) {
+  Response r = router_->Handle(Get("/v1/complaints?quarter=2026Q3&department=logistics"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::object c = Body(r).as_object();
+  for (const auto& v : c.at("complaints").as_array()) {
+    EXPECT_EQ(v.at("quarter").as_string(), "2026Q3");
+    EXPECT_EQ(v.at("department").as_string(), "logistics");
+  }
+  EXPECT_FALSE(c.at("complaints").as_array().empty());
+  EXPECT_NE(ProblemDetail(router_->Handle(Get("/v1/complaints?quarter=Q3")), 400).find("Q3"), std::string::npos);
+}
+
+TEST_F(RouterTest, ReportOfAnApprovedQuarterIsAsPublishedInEveryFormat) {
+  Response r = router_->Handle(Get("/v1/quarters/2026Q1/report"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::object rep = Body(r).as_object();
+  EXPECT_EQ(rep.at("status").as_string(), "approved");
+  EXPECT_EQ(rep.at("as_of_seq").as_int64(), rep.at("approval").at("seq").as_int64());
+  Response html = router_->Handle(Get("/v1/quarters/2026Q1/report?format=html"));
+  EXPECT_EQ(html.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(html.body.find(std::string(rep.at("as_of_hash").as_string())), std::string::npos);
+  EXPECT_EQ(router_->Handle(Get("/v1/quarters/2026Q1/report?format=md")).content_type, "text/markdown; charset=utf-8");
+  EXPECT_EQ(router_->Handle(Get("/v1/quarters/2026Q1/report?format=csv")).content_type, "text/csv; charset=utf-8");
+  EXPECT_NE(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/report?format=pdf")), 400).find("pdf"),
+            std::string::npos);
+  EXPECT_NE(ProblemDetail(router_->Handle(Get("/v1/quarters/2010Q1/report")), 404).find("no policy"), std::string::npos);
+}
+
 TEST(RouterFollowTest, AnAppendShowsAfterCatchUpWithANewETag) {
   TempDir dir;
   qledger::testing::MakeDemoLedger(dir.Sub("ledger"));

@@ -19,6 +19,13 @@
 
 namespace qledger::server {
 
+// How far the follower has re-computed the hash chain (SPEC §5) itself.
+struct ChainStatus {
+  int64_t verified_seq = 0;  // events 1..verified_seq re-hash to their stored hashes
+  bool broken = false;       // the event after verified_seq does not
+  std::string problem;       // why, naming the event
+};
+
 class Follower {
  public:
   // Opens dir as a follower with its own logs in secondary_dir (which the
@@ -40,6 +47,11 @@ class Follower {
   }
 
   storage::Head head() const;
+  // Re-computes the chain for at most `budget` more events (under the
+  // shared lock). Returns true while events remain to be verified.
+  bool VerifyMore(int64_t budget);
+  ChainStatus chain() const;
+
   // Seconds since the last successful catch-up (the lag bound).
   double SecondsSinceCatchUp() const;
 
@@ -50,6 +62,11 @@ class Follower {
   // Protected by mu_ (exclusive for CatchUp, shared for reads).
   std::unique_ptr<storage::EventStore> store_;
   std::atomic<int64_t> last_catch_up_ns_;  // steady_clock
+
+  mutable std::mutex chain_mu_;
+  // Protected by chain_mu_.
+  ChainStatus chain_;
+  std::string verified_hash_;  // hash of event chain_.verified_seq
 };
 
 }  // namespace qledger::server

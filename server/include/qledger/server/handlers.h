@@ -32,6 +32,10 @@ Response Scores(const storage::EventStore& store, const Target& t);       // /v1
 Response Department(const storage::EventStore& store, const Target& t);   // /v1/quarters/{q}/departments/{d}
 Response Events(const storage::EventStore& store, const Target& t);       // /v1/events
 Response Event(const storage::EventStore& store, const Target& t);        // /v1/events/{seq}
+Response Ledger(const storage::EventStore& store, const Target& t);       // /v1/ledger[?year=&department=]
+Response Complaints(const storage::EventStore& store, const Target& t);   // /v1/complaints[?quarter=&department=]
+// /v1/quarters/{q}/report[?as_of=&format=json|html|md|csv]
+Response Report(const storage::EventStore& store, const Target& t);
 
 }  // namespace qledger::server::handlers
 

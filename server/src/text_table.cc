@@ -1,8 +1,8 @@
-#include "text_table.h"
+#include "qledger/server/text_table.h"
 
 #include <algorithm>
 
-namespace qledger::tools {
+namespace qledger::server {
 
 size_t DisplayWidth(const std::string& s) {
   size_t width = 0;
@@ -67,4 +67,4 @@ std::string RenderCsv(const Row& header, const std::vector<Row>& rows) {
   return out;
 }
 
-}  // namespace qledger::tools
+}  // namespace qledger::server
