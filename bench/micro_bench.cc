@@ -125,6 +125,25 @@ void BM_FoldApply(benchmark::State& state) {
 }
 BENCHMARK(BM_FoldApply)->Unit(benchmark::kMillisecond);
 
+// The same fold without the derivation trace, as the full rebuild does it.
+void BM_FoldApplyWithoutTrace(benchmark::State& state) {
+  const auto& c = TheCorpus();
+  for (auto _ : state) {
+    std::vector<qledger::domain::DepartmentQuarter> states(7 * 20);
+    for (const auto& e : c.events) {
+      auto q = e.quarter();
+      if (!q || !qledger::domain::HasDepartment(e.type)) continue;
+      size_t d = 0;
+      while (d < qledger::bench::kGenDepartments.size() && e.department != qledger::bench::kGenDepartments[d].code) ++d;
+      size_t slot = static_cast<size_t>((q->year - 2000) * 4 + q->q - 1) * 7 + d;
+      states[slot].Apply(e, nullptr);
+    }
+    benchmark::DoNotOptimize(states.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(c.events.size()));
+}
+BENCHMARK(BM_FoldApplyWithoutTrace)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -345,6 +345,12 @@ int RunVerify(const CommonFlags& c) {
               << *r->bad_seq << " on\n";
     return ExitCodeFor(domain::StatusCode::kDataLoss);
   }
+  if (!r->index_problem.empty()) {
+    std::cerr << "qledger verify: FAILED: the chain of " << r->events << " events verifies, but "
+              << r->index_problem << "; scores read through the indexes may be wrong "
+              << "(rebuild the ledger from `qledger export`, see docs/verification.md)\n";
+    return ExitCodeFor(domain::StatusCode::kDataLoss);
+  }
   std::cout << "ok: " << r->events << " events verify, head seq " << r->head.seq << " hash " << r->head.hash << "\n";
   return 0;
 }

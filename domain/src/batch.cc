@@ -1,7 +1,11 @@
 #include "qledger/domain/batch.h"
 
+#include <functional>
 #include <map>
-#include <set>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <boost/json.hpp>
 
@@ -42,14 +46,16 @@ class Overlay {
 
   Result<std::optional<KnownEvent>> Find(const std::string& id) const {
     auto it = events_.find(id);
-    if (it != events_.end()) {
-      KnownEvent k = it->second;
-      k.voided = k.voided || voided_.count(id);
-      return std::optional<KnownEvent>(k);
-    }
-    auto r = base_.Find(id);
-    if (r.ok() && r->has_value() && voided_.count(id)) (*r)->voided = true;
-    return r;
+    if (it != events_.end()) return Known(id, it->second);
+    return WithVoids(id, base_.Find(id));
+  }
+
+  // The same, given what the stored ledger says of id (read ahead: it does
+  // not change while a batch is planned).
+  Result<std::optional<KnownEvent>> Find(const std::string& id, Result<std::optional<KnownEvent>> stored) const {
+    auto it = events_.find(id);
+    if (it != events_.end()) return Known(id, it->second);
+    return WithVoids(id, std::move(stored));
   }
 
   // Computed on demand: an id repeated within one batch is rare, and
@@ -121,10 +127,20 @@ class Overlay {
  private:
   const LedgerView& base_;
   const std::vector<Event>& accepted_;
-  std::map<std::string, KnownEvent> events_;
-  std::map<std::string, size_t> accepted_index_;  // id -> index in accepted_
+  Result<std::optional<KnownEvent>> Known(const std::string& id, KnownEvent k) const {
+    k.voided = k.voided || voided_.count(id);
+    return std::optional<KnownEvent>(k);
+  }
+  Result<std::optional<KnownEvent>> WithVoids(const std::string& id, Result<std::optional<KnownEvent>> r) const {
+    if (r.ok() && r->has_value() && voided_.count(id)) (*r)->voided = true;
+    return r;
+  }
+
+  // By id: every event of the batch goes in, and nothing iterates them.
+  std::unordered_map<std::string, KnownEvent> events_;
+  std::unordered_map<std::string, size_t> accepted_index_;  // id -> index in accepted_
   mutable std::map<Quarter, QuarterStatus> base_status_;
-  std::set<std::string> voided_;
+  std::unordered_set<std::string> voided_;
   std::map<std::tuple<int, std::string, std::string>, std::optional<std::string>> monthly_;
   std::map<Quarter, QuarterStatus> status_;  // set by the batch's approvals and reopenings
   std::vector<AdoptedPolicy> policies_;
@@ -261,23 +277,80 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
   return Status::Ok();
 }
 
+// Starts `work` on a second thread; if the system refuses one (a resource
+// limit), does it right here instead, so that the work is done either way.
+// `work` must outlive the join.
+std::thread StartHelper(const std::function<void()>& work) {
+  try {
+    return std::thread(std::cref(work));
+  } catch (const std::system_error&) {
+    work();
+    return std::thread();
+  }
+}
+
+// An input event checked against its schema (NormalizeInputEvent) and,
+// when valid, what the stored ledger says of its id.
+struct NormalizedInput {
+  Event event;
+  std::vector<std::string> errors;
+  bool valid = false;
+  std::optional<Result<std::optional<KnownEvent>>> stored;  // LedgerView::Find(event.id)
+};
+
+// Below this many inputs a second thread costs more than it saves.
+constexpr size_t kParallelNormalizeMin = 2000;
+
+// NormalizeInputEvent of every input, and the stored ledger's answer for
+// the id of each valid one (a RocksDB read each). Neither needs anything but
+// the input and the stored ledger, which does not change while a batch is
+// planned, so a large batch does both in two halves at once (they were half
+// of planning); the rules then run in input order, one by one. A failed read
+// is kept and reported where the rules would have made it. So a large batch
+// calls base.Find from two threads at once (the storage's reads are
+// thread-safe: EventStore may be read from several threads).
+std::vector<NormalizedInput> NormalizeAll(const LedgerView& base, const std::vector<InputEvent>& inputs) {
+  std::vector<NormalizedInput> out(inputs.size());
+  auto normalize = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      if (!inputs[i].parse_error.empty()) continue;
+      NormalizedInput& n = out[i];
+      n.valid = NormalizeInputEvent(inputs[i].json, &n.event, &n.errors);
+      if (n.valid) n.stored = base.Find(n.event.id);
+    }
+  };
+  if (inputs.size() < kParallelNormalizeMin) {
+    normalize(0, inputs.size());
+  } else {
+    size_t half = inputs.size() / 2;
+    std::function<void()> second_half = [&] { normalize(half, inputs.size()); };
+    std::thread helper = StartHelper(second_half);
+    normalize(0, half);
+    if (helper.joinable()) helper.join();
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent>& inputs) {
   BatchPlan plan;
   Overlay ledger(base, plan.to_append);
   QLEDGER_RETURN_IF_ERROR(ledger.Init());
-  for (const auto& in : inputs) {
+  std::vector<NormalizedInput> normalized = NormalizeAll(base, inputs);
+  plan.to_append.reserve(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const InputEvent& in = inputs[i];
     if (!in.parse_error.empty()) {
       plan.errors.push_back(in.where + ": " + in.parse_error);
       continue;
     }
-    Event e;
-    std::vector<std::string> errors;
-    bool valid = NormalizeInputEvent(in.json, &e, &errors);
-    std::string who = in.where + ": event" + (e.id.empty() ? "" : " \"" + e.id + "\"");
+    Event& e = normalized[i].event;
+    std::vector<std::string>& errors = normalized[i].errors;
+    bool valid = normalized[i].valid;
+    auto who = [&in, &e] { return in.where + ": event" + (e.id.empty() ? "" : " \"" + e.id + "\""); };
     if (valid) {
-      auto existing = ledger.Find(e.id);
+      auto existing = ledger.Find(e.id, std::move(*normalized[i].stored));
       if (!existing.ok()) return existing.status();
       if (existing->has_value()) {
         auto key = ledger.ContentKeyOf(e.id);
@@ -288,13 +361,13 @@ Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent
           errors.push_back("id: \"" + e.id + "\" is already in the ledger (seq " +
                            std::to_string((*existing)->seq) + ") with other content");
         }
-        for (const auto& m : errors) plan.errors.push_back(who + ": " + m);
+        for (const auto& m : errors) plan.errors.push_back(who() + ": " + m);
         continue;
       }
       QLEDGER_RETURN_IF_ERROR(CheckAgainstLedger(ledger, e, &errors));
     }
     if (!errors.empty()) {
-      for (const auto& m : errors) plan.errors.push_back(who + ": " + m);
+      for (const auto& m : errors) plan.errors.push_back(who() + ": " + m);
       continue;
     }
     KnownEvent known{0, e.type, e.department, e.period, false};

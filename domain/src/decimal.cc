@@ -26,7 +26,9 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
   };
   if (whole.empty() || !all_digits(whole) || !all_digits(frac) ||
       (dot != std::string_view::npos && frac.empty())) {
-    return InvalidArgument("\"" + std::string(text) + "\" is not a decimal number");
+    std::string quoted(1, '"');
+    quoted.append(text);
+    return InvalidArgument(quoted + "\" is not a decimal number");
   }
   if (frac.size() > 2) {
     return InvalidArgument(std::string(text) + " has more than two decimals");
@@ -72,7 +74,13 @@ std::string WithoutExponent(std::string_view s) {
   std::string whole = digits.substr(0, static_cast<size_t>(point));
   std::string frac = digits.substr(static_cast<size_t>(point));
   while (!frac.empty() && frac.back() == '0') frac.pop_back();
-  return sign + whole + (frac.empty() ? "" : "." + frac);
+  std::string out = sign;
+  out += whole;
+  if (!frac.empty()) {
+    out += '.';
+    out += frac;
+  }
+  return out;
 }
 
 }  // namespace
@@ -111,7 +119,8 @@ std::string Decimal::ToString() const {
   out += '.';
   out += char('0' + (a % 100) / 10);
   out += char('0' + a % 10);
-  return h_ < 0 ? "-" + out : out;
+  if (h_ < 0) out.insert(out.begin(), '-');
+  return out;
 }
 
 int64_t DivRoundHalfUp(Int128 num, int64_t den) {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 #include <openssl/evp.h>
 
 #include "qledger/domain/canonical_json.h"
@@ -93,7 +94,7 @@ namespace {
 // build. with_ledger_fields adds recorded_at and seq (the hash input).
 std::string EnvelopeJson(const Event& e, bool with_ledger_fields) {
   std::string out;
-  out.reserve(256);
+  out.reserve(512);  // a typical stored event is 250–500 bytes: one allocation
   // The keys are plain ASCII: nothing in them needs escaping.
   auto member = [&out](std::string_view key) {
     if (out.size() > 1) out.push_back(',');
@@ -146,7 +147,14 @@ std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_inpu
   thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   unsigned char digest[32];
   unsigned int len = 0;
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  // Given EVP_sha256(), OpenSSL 3 looks the implementation up in its
+  // providers on every EVP_DigestInit_ex; fetched once, it does not. (Never
+  // freed: it lives as long as the process.)
+  static const EVP_MD* const kSha256 = [] {
+    const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md ? md : EVP_sha256();
+  }();
+  EVP_DigestInit_ex(ctx.get(), kSha256, nullptr);
   EVP_DigestUpdate(ctx.get(), prev, sizeof prev);
   EVP_DigestUpdate(ctx.get(), hash_input.data(), hash_input.size());
   EVP_DigestFinal_ex(ctx.get(), digest, &len);
@@ -197,11 +205,216 @@ Result<Event> EventFromExportJson(const json::object& o) {
   return e;
 }
 
+namespace {
+
+// The fast path of ParseExportedEvent: one pass of Boost.JSON's SAX parser
+// that writes the envelope's strings straight into the Event and builds only
+// `data` as a DOM (through value_stack, exactly as json::parser would),
+// instead of a DOM of the whole event that is then looked up and copied.
+//
+// It takes only the plain shape of a stored event — one object, each
+// envelope member at most once, seq a positive integer, the string members
+// strings, a known type, data an object, any other member a scalar. Anything
+// else (including every error) makes it give up, and the caller parses the
+// text the general way, which produces the same Event or the same error.
+class ExportedEventHandler {
+ public:
+  static constexpr std::size_t max_object_size = json::object::max_size();
+  static constexpr std::size_t max_array_size = json::array::max_size();
+  static constexpr std::size_t max_key_size = json::string::max_size();
+  static constexpr std::size_t max_string_size = json::string::max_size();
+
+  // Starts a document that fills *e (default-constructed).
+  void Begin(Event* e) {
+    e_ = e;
+    depth_ = 0;
+    seen_ = 0;
+    key_.clear();
+    type_.clear();
+    member_ = Member::kOther;
+  }
+  // After a successful parse: whether the shape was the plain one.
+  bool Complete() const { return (seen_ & (Bit(Member::kSeq) | Bit(Member::kType) | Bit(Member::kData))) ==
+                                     (Bit(Member::kSeq) | Bit(Member::kType) | Bit(Member::kData)); }
+  const std::string& type_name() const { return type_; }
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code& ec) {
+    if (depth_ == 1) {
+      if (member_ != Member::kData) return GiveUp(ec);
+      stack_.reset(json::storage_ptr());  // data in the Event's own (default) storage
+    }
+    ++depth_;
+    return true;
+  }
+  bool on_object_end(std::size_t n, json::error_code&) {
+    --depth_;
+    if (depth_ >= 1) stack_.push_object(n);
+    if (depth_ == 1) e_->data = std::move(stack_.release().get_object());
+    return true;
+  }
+  bool on_array_begin(json::error_code& ec) {
+    if (depth_ < 2) return GiveUp(ec);
+    ++depth_;
+    return true;
+  }
+  bool on_array_end(std::size_t n, json::error_code&) {
+    --depth_;
+    stack_.push_array(n);
+    return true;
+  }
+  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    if (depth_ >= 2) stack_.push_chars(s);
+    else key_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
+    if (depth_ >= 2) {
+      stack_.push_key(s);
+      return true;
+    }
+    key_.append(s.data(), s.size());
+    member_ = MemberOf(key_);
+    key_.clear();
+    if (member_ == Member::kOther) return true;
+    if (seen_ & Bit(member_)) return GiveUp(ec);  // a repeated member: the general way decides
+    seen_ |= Bit(member_);
+    return true;
+  }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code& ec) { return String(s, ec, false); }
+  bool on_string(json::string_view s, std::size_t, json::error_code& ec) { return String(s, ec, true); }
+  bool on_number_part(json::string_view, json::error_code&) { return true; }
+  bool on_int64(std::int64_t i, json::string_view, json::error_code& ec) {
+    if (depth_ >= 2) {
+      stack_.push_int64(i);
+      return true;
+    }
+    if (depth_ == 1 && member_ == Member::kSeq && i >= 1) {
+      e_->seq = i;
+      return true;
+    }
+    return Scalar(ec);
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, json::error_code& ec) {
+    if (depth_ >= 2) {
+      stack_.push_uint64(u);
+      return true;
+    }
+    return Scalar(ec);
+  }
+  bool on_double(double d, json::string_view, json::error_code& ec) {
+    if (depth_ >= 2) {
+      stack_.push_double(d);
+      return true;
+    }
+    return Scalar(ec);
+  }
+  bool on_bool(bool b, json::error_code& ec) {
+    if (depth_ >= 2) {
+      stack_.push_bool(b);
+      return true;
+    }
+    return Scalar(ec);
+  }
+  bool on_null(json::error_code& ec) {
+    if (depth_ >= 2) {
+      stack_.push_null();
+      return true;
+    }
+    return Scalar(ec);
+  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+
+ private:
+  enum class Member { kOther, kSeq, kId, kType, kDepartment, kPeriod, kOccurredAt, kActor, kRecordedAt, kHash, kData };
+  static unsigned Bit(Member m) { return 1u << static_cast<unsigned>(m); }
+  static Member MemberOf(std::string_view key) {
+    static constexpr std::pair<std::string_view, Member> kMembers[] = {
+        {"seq", Member::kSeq},       {"id", Member::kId},
+        {"type", Member::kType},     {"department", Member::kDepartment},
+        {"period", Member::kPeriod}, {"occurred_at", Member::kOccurredAt},
+        {"actor", Member::kActor},   {"recorded_at", Member::kRecordedAt},
+        {"hash", Member::kHash},     {"data", Member::kData}};
+    for (const auto& [name, m] : kMembers) {
+      if (key == name) return m;
+    }
+    return Member::kOther;
+  }
+  std::string* StringMember() {
+    switch (member_) {
+      case Member::kId: return &e_->id;
+      case Member::kType: return &type_;
+      case Member::kDepartment: return &e_->department;
+      case Member::kPeriod: return &e_->period;
+      case Member::kOccurredAt: return &e_->occurred_at;
+      case Member::kActor: return &e_->actor;
+      case Member::kRecordedAt: return &e_->recorded_at;
+      case Member::kHash: return &e_->hash;
+      default: return nullptr;
+    }
+  }
+  bool String(json::string_view s, json::error_code& ec, bool last) {
+    if (depth_ >= 2) {
+      if (last) stack_.push_string(s);
+      else stack_.push_chars(s);
+      return true;
+    }
+    if (depth_ != 1) return GiveUp(ec);
+    if (std::string* out = StringMember()) {
+      out->append(s.data(), s.size());
+      return true;
+    }
+    return Scalar(ec);
+  }
+  // A scalar member of the envelope that is not one of its strings or seq:
+  // ignored when the member is not the envelope's, else not the plain shape.
+  bool Scalar(json::error_code& ec) {
+    if (depth_ == 1 && member_ == Member::kOther) return true;
+    return GiveUp(ec);
+  }
+  static bool GiveUp(json::error_code& ec) {
+    ec = json::error::exception;  // any error: the caller parses the general way
+    return false;
+  }
+
+  Event* e_ = nullptr;
+  int depth_ = 0;
+  unsigned seen_ = 0;
+  Member member_ = Member::kOther;
+  std::string key_;
+  std::string type_;
+  json::value_stack stack_;
+};
+
+// One parser per thread, reused: its buffers stay allocated between events.
+bool ParseExportedEventFast(std::string_view text, Event* e) {
+  thread_local json::basic_parser<ExportedEventHandler> parser{json::parse_options()};
+  parser.reset();
+  parser.handler().Begin(e);
+  json::error_code ec;
+  std::size_t n = parser.write_some(false, text.data(), text.size(), ec);
+  if (ec || n != text.size() || !parser.handler().Complete()) return false;
+  auto type = ParseEventType(parser.handler().type_name());
+  if (!type) return false;
+  e->type = *type;
+  return true;
+}
+
+}  // namespace
+
 Result<Event> ParseExportedEvent(std::string_view text) {
-  // This runs for every event read from the ledger. The parsed document is
-  // scratch: it lives in a monotonic arena (a stack buffer, then the heap),
-  // freed at once on return, and only data is copied out into the Event's
-  // own (default) storage.
+  // This runs for every event read from the ledger: first the fast path for
+  // the plain shape every stored event has.
+  {
+    Event e;
+    if (ParseExportedEventFast(text, &e)) return e;
+  }
+  // The general way, and every error. The parsed document is scratch: it
+  // lives in a monotonic arena (a stack buffer, then the heap), freed at once
+  // on return, and only data is copied out into the Event's own (default)
+  // storage.
   unsigned char buffer[4096];
   json::monotonic_resource arena(buffer, sizeof buffer);
   json::error_code ec;

@@ -227,6 +227,10 @@ void NormalizeData(EventType type, const json::object& in, json::object* out, st
       break;
   }
   json::object normalised = n.Finish();
+  if (out->empty()) {
+    *out = std::move(normalised);  // the usual case: no member-by-member copy
+    return;
+  }
   for (auto& kv : normalised) (*out)[kv.key()] = std::move(kv.value());
 }
 

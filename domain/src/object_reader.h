@@ -4,9 +4,10 @@
 #ifndef QLEDGER_DOMAIN_OBJECT_READER_H_
 #define QLEDGER_DOMAIN_OBJECT_READER_H_
 
+#include <algorithm>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -20,7 +21,9 @@ class ObjectReader {
  public:
   // `prefix` names the object in messages ("data", "policy.grades").
   ObjectReader(const boost::json::object& obj, std::string prefix, std::vector<std::string>* errors)
-      : obj_(obj), prefix_(std::move(prefix)), errors_(errors) {}
+      : obj_(obj), prefix_(std::move(prefix)), errors_(errors) {
+    seen_.reserve(obj.size() + 4);
+  }
 
   ObjectReader(const ObjectReader&) = delete;
   ObjectReader& operator=(const ObjectReader&) = delete;
@@ -32,7 +35,7 @@ class ObjectReader {
 
   // The raw value, or nullptr (with an error when required and missing).
   const boost::json::value* Raw(const char* key, bool required) {
-    seen_.insert(key);
+    MarkSeen(key);
     auto it = obj_.find(key);
     if (it == obj_.end() || (it->value().is_null() && required)) {
       if (required) Fail(key, "is required");
@@ -84,7 +87,7 @@ class ObjectReader {
   // Reports every field present that no accessor asked for.
   void RejectUnknown() {
     for (const auto& kv : obj_) {
-      if (!seen_.count(std::string(kv.key()))) Fail(kv.key(), "is not a known field");
+      if (!Seen(kv.key())) Fail(kv.key(), "is not a known field");
     }
   }
 
@@ -92,7 +95,15 @@ class ObjectReader {
   const boost::json::object& obj_;
   const std::string prefix_;
   std::vector<std::string>* errors_;
-  std::set<std::string> seen_;
+  // The keys asked for. A handful per object, and this runs for every
+  // field of every input event: a flat list (short keys need no allocation)
+  // instead of a std::set node per key.
+  std::vector<std::string> seen_;
+
+  bool Seen(std::string_view key) const { return std::find(seen_.begin(), seen_.end(), key) != seen_.end(); }
+  void MarkSeen(std::string_view key) {
+    if (!Seen(key)) seen_.emplace_back(key);
+  }
 };
 
 }  // namespace qledger::domain::internal

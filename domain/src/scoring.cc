@@ -19,7 +19,10 @@ std::string Str(const Event& e, const char* key) {
 }
 
 Decimal Dec(const Event& e, const char* key) {
-  auto d = Decimal::Parse(Str(e, key));
+  auto it = e.data.find(key);
+  if (it == e.data.end() || !it->value().is_string()) return Decimal();
+  const auto& text = it->value().get_string();
+  auto d = Decimal::Parse(std::string_view(text.data(), text.size()));
   return d.ok() ? *d : Decimal();  // stored events are normalised: always ok
 }
 
@@ -97,83 +100,119 @@ json::object ScoreToJson(const Score& s) {
 }
 
 std::string DepartmentQuarter::Apply(const Event& e) {
+  std::string change;
+  Apply(e, &change);
+  return change;
+}
+
+// The sentence is built only when asked for: a full rebuild folds every event
+// of the ledger and throws the trace away, and building it (string
+// concatenation, Decimal::ToString) cost as much as the fold itself.
+void DepartmentQuarter::Apply(const Event& e, std::string* change) {
   switch (e.type) {
     case EventType::kSelfcheckReported: {
       Decimal score = Dec(e, "score");
       self_[e.period] = {e.id, score};
-      kinds_[e.id] = {e.type, e.id};
-      return "self-check for " + e.period + " reported: " + score.ToString();
+      kinds_[e.id] = {e.type, {}};
+      if (change) *change = "self-check for " + e.period + " reported: " + score.ToString();
+      return;
     }
     case EventType::kSpotcheckRecorded: {
       Decimal score = Dec(e, "score");
       spot_[e.period] = {e.id, score};
-      kinds_[e.id] = {e.type, e.id};
-      return "spot check of " + e.period + " by " + Str(e, "inspector") + ": " + score.ToString();
+      kinds_[e.id] = {e.type, {}};
+      if (change) *change = "spot check of " + e.period + " by " + Str(e, "inspector") + ": " + score.ToString();
+      return;
     }
     case EventType::kSurveyResponded: {
       Decimal score = Dec(e, "score");
       responses_[e.id] = Response{score, {}, 0};
-      kinds_[e.id] = {e.type, e.id};
-      return "survey response from " + Str(e, "respondent") + ": " + score.ToString();
+      kinds_[e.id] = {e.type, {}};
+      if (change) *change = "survey response from " + Str(e, "respondent") + ": " + score.ToString();
+      return;
     }
     case EventType::kSurveyDisputed: {
       std::string target = Str(e, "response");
       auto it = responses_.find(target);
-      if (it == responses_.end()) return "dispute of an unknown response " + target + " (no effect)";
+      if (it == responses_.end()) {
+        if (change) *change = "dispute of an unknown response " + target + " (no effect)";
+        return;
+      }
       ++it->second.disputes;
       kinds_[e.id] = {e.type, target};
-      return "response " + target + " disputed: " + Str(e, "reason") + " (still counts until ruled)";
+      if (change) *change = "response " + target + " disputed: " + Str(e, "reason") + " (still counts until ruled)";
+      return;
     }
     case EventType::kSurveyRuled: {
       std::string target = Str(e, "response");
       auto it = responses_.find(target);
-      if (it == responses_.end()) return "ruling on an unknown response " + target + " (no effect)";
+      if (it == responses_.end()) {
+        if (change) *change = "ruling on an unknown response " + target + " (no effect)";
+        return;
+      }
       std::string outcome = Str(e, "outcome");
       Decimal score = outcome == "rescored" ? Dec(e, "score") : it->second.score;
       it->second.rulings.push_back({e.id, outcome, score});
       kinds_[e.id] = {e.type, target};
-      std::string what = outcome == "voided" ? "no longer counted"
-                         : outcome == "rescored" ? "rescored to " + score.ToString()
-                                                 : "upheld, unchanged";
-      return "response " + target + " ruled (" + Str(e, "ruling") + "): " + what;
+      if (change) {
+        std::string what = outcome == "voided" ? "no longer counted"
+                           : outcome == "rescored" ? "rescored to " + score.ToString()
+                                                   : "upheld, unchanged";
+        *change = "response " + target + " ruled (" + Str(e, "ruling") + "): " + what;
+      }
+      return;
     }
     case EventType::kComplaintRecorded:
       complaints_[e.id] = Complaint{};
-      kinds_[e.id] = {e.type, e.id};
-      return "complaint recorded (" + Str(e, "channel") + "): " + Str(e, "summary");
+      kinds_[e.id] = {e.type, {}};
+      if (change) *change = "complaint recorded (" + Str(e, "channel") + "): " + Str(e, "summary");
+      return;
     case EventType::kComplaintRuled: {
       std::string target = Str(e, "complaint");
       auto it = complaints_.find(target);
-      if (it == complaints_.end()) return "ruling on an unknown complaint " + target + " (no effect)";
+      if (it == complaints_.end()) {
+        if (change) *change = "ruling on an unknown complaint " + target + " (no effect)";
+        return;
+      }
       bool valid = e.data.contains("valid") && e.data.at("valid").is_bool() && e.data.at("valid").get_bool();
       it->second.rulings.push_back({e.id, valid ? "valid" : "invalid", Decimal()});
       kinds_[e.id] = {e.type, target};
-      return "complaint " + target + " ruled " + (valid ? "valid" : "invalid") + " (" + Str(e, "ruling") + ")";
+      if (change) *change = "complaint " + target + " ruled " + (valid ? "valid" : "invalid") + " (" + Str(e, "ruling") + ")";
+      return;
     }
     case EventType::kComplaintHandled:
       kinds_[e.id] = {e.type, Str(e, "complaint")};
-      return "complaint " + Str(e, "complaint") + " " + Str(e, "stage") + " (register only, no score effect)";
+      if (change) {
+        *change = "complaint " + Str(e, "complaint") + " " + Str(e, "stage") + " (register only, no score effect)";
+      }
+      return;
     case EventType::kDeductionDirect: {
       Decimal p = Dec(e, "points");
       direct_[e.id] = p;
-      kinds_[e.id] = {e.type, e.id};
-      return "direct deduction " + p.ToString() + ": " + Str(e, "reason");
+      kinds_[e.id] = {e.type, {}};
+      if (change) *change = "direct deduction " + p.ToString() + ": " + Str(e, "reason");
+      return;
     }
     case EventType::kCallbackFinding: {
       Decimal p = Dec(e, "points");
       callbacks_[e.id] = p;
-      kinds_[e.id] = {e.type, e.id};
-      return "callback finding −" + p.ToString() + ": " + Str(e, "reason");
+      kinds_[e.id] = {e.type, {}};
+      if (change) *change = "callback finding −" + p.ToString() + ": " + Str(e, "reason");
+      return;
     }
     case EventType::kScoreAdjusted: {
       Decimal p = Dec(e, "points");
       adjustments_[e.id] = {Str(e, "component"), p};
-      kinds_[e.id] = {e.type, e.id};
-      return "adjustment of " + Str(e, "component") + " by " + (p > Decimal() ? "+" : "") + p.ToString() + " (" +
-             Str(e, "ruling") + ")";
+      kinds_[e.id] = {e.type, {}};
+      if (change) {
+        *change = "adjustment of " + Str(e, "component") + " by " + (p > Decimal() ? "+" : "") + p.ToString() + " (" +
+                  Str(e, "ruling") + ")";
+      }
+      return;
     }
     default:
-      return "";
+      if (change) change->clear();
+      return;
   }
 }
 

@@ -1,16 +1,23 @@
 // The RocksDB implementation of EventStore. See keys.h for the layout.
 #include <algorithm>
+#include <condition_variable>
 #include <filesystem>
-#include <map>
-#include <set>
+#include <functional>
+#include <mutex>
+#include <system_error>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <boost/json.hpp>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include "index_check.h"
 #include "keys.h"
 #include "qledger/domain/batch.h"
 #include "qledger/domain/canonical_json.h"
@@ -34,20 +41,36 @@ enum class Mode { kWriter, kReader, kFollower };
 
 std::string ToHex(std::string_view raw) {
   static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(raw.size() * 2);
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
+  std::string out(raw.size() * 2, '0');
+  for (size_t i = 0; i < raw.size(); ++i) {
+    auto c = static_cast<unsigned char>(raw[i]);
+    out[2 * i] = kHex[c >> 4];
+    out[2 * i + 1] = kHex[c & 0xf];
   }
   return out;
 }
 
+void AppendFromHex(std::string_view hex, std::string* out) {
+  auto nibble = [](char c) -> int { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out->push_back(static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
+}
+
 std::string FromHex(std::string_view hex) {
   std::string out;
-  auto nibble = [](char c) -> int { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
+  AppendFromHex(hex, &out);
   return out;
+}
+
+// Starts `work` on a second thread; if the system refuses one (a resource
+// limit), does it right here instead, so that the work is done either way.
+// `work` must outlive the join.
+std::thread StartHelper(const std::function<void()>& work) {
+  try {
+    return std::thread(std::cref(work));
+  } catch (const std::system_error&) {
+    work();
+    return std::thread();
+  }
 }
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
@@ -63,6 +86,14 @@ rocksdb::Options BaseOptions() {
   o.max_open_files = 256;
   o.keep_log_file_num = 4;
   o.write_buffer_size = 32 << 20;
+  // Appending looks up every new id (and void target) to find that it is
+  // not there yet: Bloom filters answer most of those misses without reading
+  // a block, in the SST files and in the memtable.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  o.memtable_prefix_bloom_size_ratio = 0.02;
+  o.memtable_whole_key_filtering = true;
   return o;
 }
 
@@ -167,7 +198,6 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     if (mode_ != Mode::kWriter) return domain::FailedPrecondition("the ledger is open read-only");
     AppendOutcome out;
     out.head = head_;
-    pending_.clear();
     pending_quarters_.clear();
     if (options.expect_head && *options.expect_head != head_.seq) {
       return domain::Aborted("the ledger head is seq " + std::to_string(head_.seq) + ", not the expected " +
@@ -187,25 +217,104 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     // recorded_at never goes backwards, so that --as-of TIME is well defined
     // even if the clock is stepped back.
     if (now < head_.recorded_at) now = head_.recorded_at;
-    rocksdb::WriteBatch wb;
-    SortedPuts puts;
     Head head = head_;
-    for (auto& e : plan->to_append) {
-      e.seq = head.seq + 1;
-      e.recorded_at = now;
-      std::string input = domain::HashInput(e);
-      e.hash = domain::ChainHash(head.hash, input);
-      QLEDGER_RETURN_IF_ERROR(AddToBatch(e, input, &wb, &puts));
-      head = Head{e.seq, e.hash, now};
+    std::vector<Event>& events = plan->to_append;
+    const size_t n = events.size();
+    for (size_t i = 0; i < n; ++i) {
+      events[i].seq = head.seq + 1 + static_cast<int64_t>(i);
+      events[i].recorded_at = now;
+    }
+    // What depends on nothing but the event itself — its hash input
+    // (canonical JSON), its quarter, its 'i' entry and its own 'x' key — a
+    // large batch builds in two halves at once. The chain and the index
+    // effects that depend on earlier events are sequential.
+    std::vector<std::string> inputs(n);
+    std::vector<std::string> quarters(n);  // "" for types without a quarter
+    KeyValues id_entries(n);
+    std::vector<std::string> index_keys(n);
+    auto prepare = [&](size_t from, size_t to) {
+      for (size_t i = from; i < to; ++i) {
+        const Event& e = events[i];
+        inputs[i] = domain::HashInput(e);
+        std::string& idv = id_entries[i].second;
+        PutFixed64BE(&idv, static_cast<uint64_t>(e.seq));
+        idv.push_back(static_cast<char>(e.type));
+        idv += e.department;
+        idv.push_back('\0');
+        idv += e.period;
+        id_entries[i].first = IdKey(e.id);
+        if (auto q = e.quarter()) {
+          quarters[i] = q->ToString();
+          index_keys[i] = IndexKey(quarters[i], domain::HasDepartment(e.type) ? e.department : "", e.seq);
+        }
+      }
+    };
+    if (n < kParallelMin) {
+      prepare(0, n);
+    } else {
+      std::function<void()> second_half = [&] { prepare(n / 2, n); };
+      std::thread helper = StartHelper(second_half);
+      prepare(0, n / 2);
+      if (helper.joinable()) helper.join();
+    }
+    // The batch's buffer at its final size at once (it would grow by
+    // doubling, copying megabytes): the records plus ~200 bytes of keys and
+    // index values per event.
+    size_t record_bytes = 0;
+    for (const auto& in : inputs) record_bytes += in.size() + 32;
+    rocksdb::WriteBatch wb(record_bytes + n * 200);
+    BatchIds batch_ids;
+    for (size_t i = 0; i < n && batch_ids.empty(); ++i) {
+      // Voids may target events earlier in the batch: index the batch's ids
+      // (only then: voids are rare).
+      if (events[i].type == EventType::kEntryVoided) {
+        batch_ids.reserve(n);
+        for (size_t j = 0; j < n; ++j) batch_ids.emplace(events[j].id, j);
+      }
+    }
+    // The chain is sequential. The index effects (in event order) and
+    // sorting the keys do not depend on it: a large batch does them on this
+    // thread while a second one computes the chain.
+    std::string raw_hashes;  // 32 bytes per event
+    raw_hashes.reserve(n * 32);
+    std::function<void()> chain = [&] {
+      for (size_t i = 0; i < n; ++i) {
+        events[i].hash = domain::ChainHash(i == 0 ? head_.hash : events[i - 1].hash, inputs[i]);
+        AppendFromHex(events[i].hash, &raw_hashes);
+      }
+    };
+    std::thread chain_thread;
+    if (n < kParallelMin) chain();
+    else chain_thread = StartHelper(chain);
+    Status effects = Status::Ok();
+    for (size_t i = 0; i < n && effects.ok(); ++i) {
+      effects = AddIndexEffects(events, i, quarters[i], batch_ids, &wb, &index_keys);
     }
     // The per-event keys ('e', 'i', 'x': each written once per batch, so
     // their order does not matter) go in ascending key order: RocksDB's
     // memtable skip list inserts a key next to the previous one cheaply, and
     // in event order ids and index keys land all over it. Every other
     // operation keeps its order (the same 'm' key may be put and deleted in
-    // one batch).
-    std::sort(puts.begin(), puts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [key, value] : puts) wb.Put(key, value);
+    // one batch). First the 'e' records, in seq order (already ascending,
+    // and 'e' < 'i' < 'x'), gathered from the hash and the hash input without
+    // copying them into one string; then the 'i' entries and the 'x' keys,
+    // each sorted.
+    if (effects.ok()) {
+      std::erase(index_keys, std::string());
+      std::sort(id_entries.begin(), id_entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::sort(index_keys.begin(), index_keys.end());
+    }
+    if (chain_thread.joinable()) chain_thread.join();
+    QLEDGER_RETURN_IF_ERROR(effects);
+    head = Head{events.back().seq, events.back().hash, now};
+    for (size_t i = 0; i < n; ++i) {
+      std::string key = EventKey(events[i].seq);
+      rocksdb::Slice key_slice(key);
+      rocksdb::Slice value_parts[2] = {rocksdb::Slice(raw_hashes.data() + i * 32, 32), rocksdb::Slice(inputs[i])};
+      wb.Put(rocksdb::SliceParts(&key_slice, 1), rocksdb::SliceParts(value_parts, 2));
+    }
+    for (const auto& [key, value] : id_entries) wb.Put(key, value);
+    for (const auto& key : index_keys) wb.Put(key, "");
     std::string head_value;
     PutFixed64BE(&head_value, static_cast<uint64_t>(head.seq));
     head_value += FromHex(head.hash);
@@ -213,39 +322,44 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     wb.Put(std::string(kHeadKey), head_value);
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    QLEDGER_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "writing the batch"));
+    // Everything needed is in the write batch now: the planned events and
+    // their hash inputs are freed on another thread while this one writes
+    // and syncs (freeing a large batch costs as much as hashing it).
+    struct Spent {
+      domain::BatchPlan plan;
+      std::vector<std::string> inputs;
+      KeyValues id_entries;
+      std::vector<std::string> index_keys;
+    } spent{std::move(*plan), std::move(inputs), std::move(id_entries), std::move(index_keys)};
+    std::function<void()> free_spent = [&spent] { spent = Spent(); };
+    std::thread free_batch;
+    if (n >= kParallelMin) free_batch = StartHelper(free_spent);
+    rocksdb::Status written = db_->Write(wo, &wb);
+    if (free_batch.joinable()) free_batch.join();
+    QLEDGER_RETURN_IF_ERROR(FromRocks(written, "writing the batch"));
     quarters_written_.insert(pending_quarters_.begin(), pending_quarters_.end());
     head_ = head;
     out.head = head;
     return out;
   }
 
-  // Adds e and its index entries to the write batch. Index effects depend on
-  // what is already stored, read here (the batch's own earlier events are
-  // tracked in pending_).
-  using SortedPuts = std::vector<std::pair<std::string, std::string>>;
+  // Below this many events a second thread costs more than it saves.
+  static constexpr size_t kParallelMin = 2000;
 
-  Status AddToBatch(const Event& e, const std::string& hash_input, rocksdb::WriteBatch* wb, SortedPuts* puts) {
-    std::string value = FromHex(e.hash);
-    value += hash_input;
-    puts->emplace_back(EventKey(e.seq), std::move(value));
-    std::string idv;
-    PutFixed64BE(&idv, static_cast<uint64_t>(e.seq));
-    idv.push_back(static_cast<char>(e.type));
-    idv += e.department;
-    idv.push_back('\0');
-    idv += e.period;
-    puts->emplace_back(IdKey(e.id), std::move(idv));
-    pending_[e.id] = KnownEvent{e.seq, e.type, e.department, e.period, false};
+  using KeyValues = std::vector<std::pair<std::string, std::string>>;
+  using BatchIds = std::unordered_map<std::string_view, size_t>;  // id -> index in the batch
 
-    auto q = e.quarter();
-    if (q) {
-      std::string qs = q->ToString();
-      // 'q' keys are never deleted: one Put per quarter is enough, not one
-      // per event (each Put is another memtable entry).
-      if (!quarters_written_.count(qs) && pending_quarters_.insert(qs).second) wb->Put(QuarterKey(qs), "");
-      puts->emplace_back(IndexKey(qs, domain::HasDepartment(e.type) ? e.department : "", e.seq), "");
-    }
+  // Adds the index effects of events[i] that depend on what is already
+  // stored (read here) or earlier in the batch (batch_ids) to the write
+  // batch, in event order; 'x' keys (written once per batch, so in any
+  // order) to *index_keys. Append adds the 'e' record, the 'i' entry and the
+  // event's own 'x' key.
+  Status AddIndexEffects(const std::vector<Event>& events, size_t i, const std::string& qs, const BatchIds& batch_ids,
+                         rocksdb::WriteBatch* wb, std::vector<std::string>* index_keys) {
+    const Event& e = events[i];
+    // 'q' keys are never deleted: one Put per quarter is enough, not one per
+    // event (each Put is another memtable entry).
+    if (!qs.empty() && !quarters_written_.count(qs) && pending_quarters_.insert(qs).second) wb->Put(QuarterKey(qs), "");
     switch (e.type) {
       case EventType::kPolicyAdopted:
         wb->Put(SeqKey('p', e.seq), "");
@@ -269,8 +383,9 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
         PutFixed64BE(&seqv, static_cast<uint64_t>(e.seq));
         wb->Put(VoidKey(target), seqv);
         std::optional<KnownEvent> t;
-        if (auto it = pending_.find(target); it != pending_.end()) {
-          t = it->second;
+        if (auto it = batch_ids.find(target); it != batch_ids.end() && it->second < i) {
+          const Event& te = events[it->second];
+          t = KnownEvent{te.seq, te.type, te.department, te.period, false};
         } else {
           auto found = Find(target);
           if (!found.ok()) return found.status();
@@ -281,7 +396,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
         te.type = t->type;
         te.period = t->period;
         if (auto tq = te.quarter()) {
-          puts->emplace_back(IndexKey(tq->ToString(), domain::HasDepartment(t->type) ? t->department : "", e.seq), "");
+          index_keys->push_back(IndexKey(tq->ToString(), domain::HasDepartment(t->type) ? t->department : "", e.seq));
         }
         if (t->type == EventType::kBudgetExpense) wb->Put(YearKey(t->period, e.seq), "");
         if (t->type == EventType::kSelfcheckReported || t->type == EventType::kSpotcheckRecorded) {
@@ -337,6 +452,126 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
       if (!fn(*e)) break;
     }
     return FromRocks(it->status(), "scanning events");
+  }
+
+  // ScanAhead splits [from, last] into chunks of kChunk seqs. Workers claim
+  // chunks in order, each reads its chunk with an iterator of its own and
+  // decodes it; the calling thread takes the chunks in order and calls fn.
+  // At most kAheadPerThread chunks per worker are decoded and not yet
+  // consumed, which bounds the memory.
+  static constexpr int64_t kChunk = 4096;
+  static constexpr int64_t kAheadPerThread = 3;
+
+  struct ScanChunk {
+    std::vector<Event> events;
+    Status status = Status::Ok();
+    bool ended = false;  // a non-event key ended the range, as it ends Scan
+    bool ready = false;
+    int worker = 0;      // which worker read it
+  };
+
+  // Reads and decodes [first, last] into *out, as Scan would: stops at the
+  // first record that does not decode (events before it are kept).
+  void ReadChunk(int64_t first, int64_t last, ScanChunk* out) const {
+    rocksdb::ReadOptions ro;
+    std::string upper = EventKey(last == INT64_MAX ? last : last + 1);
+    rocksdb::Slice upper_slice(upper);
+    ro.iterate_upper_bound = &upper_slice;
+    ro.fill_cache = false;  // read once: keep the block cache for lookups
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    out->events.reserve(static_cast<size_t>(std::min<int64_t>(kChunk, last - first + 1)));
+    for (it->Seek(EventKey(first)); it->Valid(); it->Next()) {
+      rocksdb::Slice k = it->key();
+      if (k.size() != 9 || k[0] != 'e') {
+        out->ended = true;
+        return;
+      }
+      int64_t seq = static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8)));
+      auto e = Decode(seq, std::string_view(it->value().data(), it->value().size()));
+      if (!e.ok()) {
+        out->status = e.status();
+        return;
+      }
+      out->events.push_back(std::move(*e));
+    }
+    out->status = FromRocks(it->status(), "scanning events");
+  }
+
+  Status ScanAhead(int64_t from, int64_t to, const std::function<bool(const Event&)>& fn,
+                   int threads) const override {
+    from = std::max<int64_t>(from, 1);
+    // Chunks cover up to the head; the last one runs on to `to`, so that an
+    // event past the head (a follower behind its writer) is still seen.
+    int64_t last_chunked = std::min(to, std::max(head_.seq, from));
+    if (threads < 1 || to < from) return Scan(from, to, fn);
+    const int64_t chunks = (last_chunked - from) / kChunk + 1;
+    std::vector<ScanChunk> results(static_cast<size_t>(chunks));
+    std::mutex mu;
+    std::condition_variable cv;
+    int64_t next_claim = 0;  // guarded by mu
+    int64_t consumed = 0;    // guarded by mu
+    bool stop = false;       // guarded by mu
+    // Chunks the calling thread is done with, by the worker that read them.
+    // That worker frees their events (as much work as decoding them; the
+    // calling thread is the one every event waits for, and memory goes back
+    // to the malloc arena it came from without contending for its lock) and
+    // reuses the vector: allocating and freeing a megabyte per chunk makes
+    // malloc consolidate its free lists each time.
+    std::vector<std::vector<std::vector<Event>>> spent(static_cast<size_t>(threads));  // guarded by mu
+    auto work = [&](int worker) {
+      auto& my_spent = spent[static_cast<size_t>(worker)];
+      while (true) {
+        int64_t k;
+        ScanChunk chunk;
+        chunk.worker = worker;
+        {
+          std::unique_lock lock(mu);
+          cv.wait(lock, [&] { return stop || next_claim >= chunks || next_claim < consumed + kAheadPerThread * threads; });
+          if (stop || next_claim >= chunks) return;
+          k = next_claim++;
+          if (!my_spent.empty()) {
+            chunk.events = std::move(my_spent.back());
+            my_spent.pop_back();
+          }
+        }
+        chunk.events.clear();
+        int64_t first = from + k * kChunk;
+        int64_t last = k == chunks - 1 ? to : first + kChunk - 1;
+        ReadChunk(first, last, &chunk);
+        std::lock_guard lock(mu);
+        chunk.ready = true;
+        results[static_cast<size_t>(k)] = std::move(chunk);
+        cv.notify_all();
+      }
+    };
+    std::vector<std::thread> workers;
+    for (int i = 0; i < threads; ++i) workers.emplace_back(work, i);
+    auto finish = [&](Status st) {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+      }
+      cv.notify_all();
+      for (auto& w : workers) w.join();
+      return st;
+    };
+    for (int64_t k = 0; k < chunks; ++k) {
+      ScanChunk chunk;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return results[static_cast<size_t>(k)].ready; });
+        chunk = std::move(results[static_cast<size_t>(k)]);
+        consumed = k + 1;
+      }
+      cv.notify_all();
+      for (const Event& e : chunk.events) {
+        if (!fn(e)) return finish(Status::Ok());
+      }
+      if (!chunk.status.ok() || chunk.ended) return finish(chunk.status);
+      std::lock_guard lock(mu);
+      spent[static_cast<size_t>(chunk.worker)].push_back(std::move(chunk.events));
+    }
+    return finish(Status::Ok());
   }
 
   Status PrefixSeqs(const std::string& prefix, std::vector<int64_t>* out) const {
@@ -456,6 +691,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
         r.bad_seq = std::min(r.head.seq, head_.seq) + 1;
         r.problem = "the recorded head (seq " + std::to_string(head_.seq) + ") does not match the chain (seq " +
                     std::to_string(r.head.seq) + ")";
+      } else {
+        QLEDGER_RETURN_IF_ERROR(CheckIndexes(db_.get(), &r.index_problem));
       }
     }
     return r;
@@ -474,12 +711,10 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   const Mode mode_;
   const std::string dir_;
   Head head_;
-  // Events of the batch being written, for index effects within it.
-  std::map<std::string, KnownEvent> pending_;
-  std::set<std::string> pending_quarters_;  // 'q' keys put in the batch being written
+  std::unordered_set<std::string> pending_quarters_;  // 'q' keys put in the batch being written
   // 'q' keys this writer has written (durably); the writer holds the lock, so
   // they cannot have gone since.
-  std::set<std::string> quarters_written_;
+  std::unordered_set<std::string> quarters_written_;
 };
 
 bool IsLockError(const rocksdb::Status& s) {

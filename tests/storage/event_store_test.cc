@@ -410,6 +410,58 @@ TEST_F(EventStoreTest, VerifyNamesADeletedLastEventAgainstTheRecordedHead) {
   EXPECT_EQ(*report.bad_seq, 10);
 }
 
+TEST_F(EventStoreTest, VerifyChecksTheIndexesAgainstTheEvents) {
+  BuildTenEventsAndClose();
+  EXPECT_TRUE(VerifyDir(dir_).ok()) << VerifyDir(dir_).index_problem;
+}
+
+// The 'x' index entry of event 5 (2026Q2, storage) — keys.h layout.
+std::string IndexKeyOfEvent5() {
+  std::string key = "x2026Q2/storage/";
+  for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>((5ull >> (8 * i)) & 0xff));
+  return key;
+}
+
+TEST_F(EventStoreTest, VerifyNamesADeletedIndexEntryThoughTheChainVerifies) {
+  BuildTenEventsAndClose();
+  // Without this entry, replaying 2026Q2 for storage would skip event 5 and
+  // score the quarter wrongly while every hash still matches.
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), IndexKeyOfEvent5()).ok());
+  });
+  VerifyReport report = VerifyDir(dir_);
+  EXPECT_FALSE(report.bad_seq.has_value()) << report.problem;
+  EXPECT_EQ(report.events, 10);
+  EXPECT_EQ(report.index_problem, "index entry \"x2026Q2/storage/#5\" is missing");
+  EXPECT_FALSE(report.ok());
+}
+
+TEST_F(EventStoreTest, VerifyNamesAnIndexEntryThatNoEventExplains) {
+  BuildTenEventsAndClose();
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    std::string key = IndexKeyOfEvent5();
+    key.replace(1, 6, "2026Q3");  // event 5 moved into another quarter's index
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), key, "").ok());
+  });
+  VerifyReport report = VerifyDir(dir_);
+  EXPECT_EQ(report.index_problem, "index entry \"x2026Q3/storage/#5\" does not follow from any event");
+}
+
+TEST_F(EventStoreTest, VerifyNamesAnIndexEntryWithAlteredData) {
+  BuildTenEventsAndClose();
+  // The active self-check of storage for 2026-03 now names another event.
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    std::string key = "m";
+    key.push_back(static_cast<char>(2));  // EventType::kSelfcheckReported
+    key += "storage";
+    key.push_back('\0');
+    key += "2026-03";
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), key, "2026-04-storage").ok());
+  });
+  VerifyReport report = VerifyDir(dir_);
+  EXPECT_NE(report.index_problem.find("holds other data"), std::string::npos) << report.index_problem;
+}
+
 TEST_F(EventStoreTest, BackupOpensAndVerifiesWithTheSameHead) {
   AppendOk({SelfCheck("a1", "storage", "2026-07", "90"), Survey("s1", "storage", "2026Q3", "99.00")});
   Head head = store_->head();

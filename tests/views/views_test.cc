@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "ledger_tamper.h"
 #include "qledger_test_support.h"
 
 namespace json = boost::json;
@@ -247,6 +248,19 @@ TEST_F(ViewsTest, BackupIsAConsistentCopyWithTheSameHead) {
   RunResult again = Run({"backup", dir_.Sub("copy")});
   EXPECT_EQ(again.exit_code, 5) << again.Describe();
   EXPECT_NE(again.err.find("already exists"), std::string::npos);
+}
+
+TEST_F(ViewsTest, VerifyFailsWhenAnIndexEntryIsDeletedThoughEveryHashMatches) {
+  // The complaint 2026Q3-logistics-complaint-01 is seq 223 in the demo; its
+  // index entry is what puts it in logistics' 2026Q3 replay.
+  std::string key = "x2026Q3/logistics/";
+  for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>((223ull >> (8 * i)) & 0xff));
+  qledger::testing::WithRawLedger(data_, [&](rocksdb::DB& db) {
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), key).ok());
+  });
+  RunResult v = Run({"verify"});
+  EXPECT_EQ(v.exit_code, 8) << v.Describe();
+  EXPECT_NE(v.err.find("index entry \"x2026Q3/logistics/#223\" is missing"), std::string::npos) << v.err;
 }
 
 }  // namespace

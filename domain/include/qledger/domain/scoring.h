@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -78,6 +79,9 @@ class DepartmentQuarter {
   // Applies an event of this department and quarter. Returns what it
   // changed, in words (for the derivation trace).
   std::string Apply(const Event& e);
+  // The same; sets *change to the words unless change is nullptr (a fold
+  // that needs no trace, such as a full rebuild, skips building them).
+  void Apply(const Event& e, std::string* change);
 
   // Takes back the effect of the event `target_id` (entry.voided).
   // Returns what that changed, or "" when the target is not one of ours.
@@ -109,14 +113,18 @@ class DepartmentQuarter {
 
   std::map<std::string, std::pair<std::string, Decimal>> self_;  // month -> (id, score)
   std::map<std::string, std::pair<std::string, Decimal>> spot_;
-  std::map<std::string, Response> responses_;                  // id ->
-  std::map<std::string, Complaint> complaints_;
-  std::map<std::string, Decimal> direct_;
-  std::map<std::string, Decimal> callbacks_;
-  std::map<std::string, Adjustment> adjustments_;
-  // Every event id applied here -> the id it hangs on (itself for facts, the
-  // response or complaint for rulings and disputes), so that a void finds it.
-  std::map<std::string, std::pair<EventType, std::string>> kinds_;
+  // By id. Hash maps: Compute only sums and counts over them (exact
+  // decimals, so the order does not matter), and a fold of the whole ledger
+  // inserts every fact here.
+  std::unordered_map<std::string, Response> responses_;
+  std::unordered_map<std::string, Complaint> complaints_;
+  std::unordered_map<std::string, Decimal> direct_;
+  std::unordered_map<std::string, Decimal> callbacks_;
+  std::unordered_map<std::string, Adjustment> adjustments_;
+  // Every event id applied here -> the id it hangs on (the response or
+  // complaint for rulings and disputes; "" for facts, which hang on
+  // themselves), so that a void finds it.
+  std::unordered_map<std::string, std::pair<EventType, std::string>> kinds_;
 };
 
 // One step of a derivation: an event, what it changed, and the running

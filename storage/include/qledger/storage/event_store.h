@@ -58,6 +58,10 @@ struct VerifyReport {
   Head head;
   std::optional<int64_t> bad_seq;  // the first event that does not verify
   std::string problem;             // why
+  // When the chain verifies: the first index entry that does not follow
+  // from the events ("" if none). Scores are read through the indexes.
+  std::string index_problem;
+  bool ok() const { return !bad_seq && index_problem.empty(); }
 };
 
 class EventStore {
@@ -90,6 +94,13 @@ class EventStore {
   // Calls fn for every event with from <= seq <= to, in order, until it
   // returns false.
   virtual Status Scan(int64_t from, int64_t to, const std::function<bool(const domain::Event&)>& fn) const = 0;
+
+  // Scan for reading much of the ledger at once (a full rebuild): the same
+  // calls of fn, in seq order, on the calling thread, and the same result,
+  // but up to `threads` worker threads read and decode the events ahead, each
+  // its own range of seqs. Worth it for many events; Scan for a few.
+  virtual Status ScanAhead(int64_t from, int64_t to, const std::function<bool(const domain::Event&)>& fn,
+                           int threads) const = 0;
 
   // The events that can touch (quarter, department) — read through the
   // indexes, not by scanning the ledger.
