@@ -24,11 +24,6 @@ const char* QuarterStatusName(QuarterStatus s) {
 
 namespace {
 
-std::string DataString(const Event& e, const char* key) {
-  auto it = e.data.find(key);
-  return it != e.data.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
-}
-
 // The ledger as seen by the batch: the stored ledger overlaid with the
 // batch's own accepted events.
 class Overlay {
@@ -111,11 +106,9 @@ class Overlay {
         status_[*e.quarter()] = QuarterStatus::kReopened;
         break;
       case EventType::kPolicyAdopted: {
-        AdoptedPolicy a;
+        // Normalised and checked just before, so it parses.
+        AdoptedPolicy a = *AdoptedPolicyOf(e);
         a.seq = INT64_MAX;  // after everything stored
-        a.version = e.data.at("version").as_int64();
-        a.effective_from = *Quarter::Parse(std::string(e.data.at("effective_from").as_string()));
-        a.policy = *ParsePolicy(e.data.at("policy"));
         policies_.push_back(std::move(a));
         break;
       }

@@ -51,6 +51,11 @@ std::string GetString(const json::object& o, const char* key) {
 
 }  // namespace
 
+std::string DataString(const Event& e, std::string_view key) {
+  auto it = e.data.find(key);
+  return it != e.data.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+}
+
 std::optional<EventType> ParseEventType(std::string_view name) {
   for (const auto& t : kTypes) {
     if (name == t.name) return t.type;

@@ -1,5 +1,7 @@
 #include "qledger/domain/policy.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "object_reader.h"
@@ -151,6 +153,27 @@ Result<Policy> ParsePolicy(const json::value& v) {
     return InvalidArgument(msg);
   }
   return p;
+}
+
+Result<AdoptedPolicy> AdoptedPolicyOf(const Event& e) {
+  auto p = ParsePolicy(e.data.at("policy"));
+  if (!p.ok()) return DataLoss("event " + std::to_string(e.seq) + ": stored policy is invalid: " + p.status().message());
+  auto effective = Quarter::Parse(DataString(e, "effective_from"));
+  if (!effective) return DataLoss("event " + std::to_string(e.seq) + ": stored effective_from is not a quarter");
+  return AdoptedPolicy{e.seq, e.data.at("version").as_int64(), *effective, std::move(*p)};
+}
+
+Result<std::vector<AdoptedPolicy>> AdoptedPolicies(const std::vector<Event>& events, int64_t point,
+                                                   const std::vector<std::string>& without) {
+  std::vector<AdoptedPolicy> out;
+  for (const auto& e : events) {
+    if (e.type != EventType::kPolicyAdopted || e.seq > point) continue;
+    if (std::find(without.begin(), without.end(), e.id) != without.end()) continue;
+    auto a = AdoptedPolicyOf(e);
+    if (!a.ok()) return a.status();
+    out.push_back(std::move(*a));
+  }
+  return out;
 }
 
 const AdoptedPolicy* PolicyFor(const std::vector<AdoptedPolicy>& adopted, const Quarter& q, int64_t as_of_seq) {

@@ -13,10 +13,7 @@ namespace {
 const Decimal k0;
 const Decimal k100 = Decimal::FromInt(100);
 
-std::string Str(const Event& e, const char* key) {
-  auto it = e.data.find(key);
-  return it != e.data.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
-}
+std::string Str(const Event& e, const char* key) { return DataString(e, key); }
 
 Decimal Dec(const Event& e, const char* key) {
   auto it = e.data.find(key);
@@ -382,16 +379,9 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
   // approval (SPEC §5).
   if (status == QuarterStatus::kApproved) point = approved_seq;
 
-  std::vector<AdoptedPolicy> policies;
-  for (const auto& e : in.events) {
-    if (e.type != EventType::kPolicyAdopted || e.seq > point) continue;
-    if (std::find(options.without.begin(), options.without.end(), e.id) != options.without.end()) continue;
-    auto p = ParsePolicy(e.data.at("policy"));
-    if (!p.ok()) return DataLoss("event " + std::to_string(e.seq) + ": stored policy is invalid: " + p.status().message());
-    auto eff = Quarter::Parse(std::string(e.data.at("effective_from").as_string()));
-    policies.push_back({e.seq, e.data.at("version").as_int64(), eff.value_or(Quarter{}), std::move(*p)});
-  }
-  const AdoptedPolicy* adopted = PolicyFor(policies, in.quarter, point);
+  auto policies = AdoptedPolicies(in.events, point, options.without);
+  if (!policies.ok()) return policies.status();
+  const AdoptedPolicy* adopted = PolicyFor(*policies, in.quarter, point);
   if (!adopted) return NotFound("quarter " + in.quarter.ToString() + ": no policy is in force");
   const Department* dept = adopted->policy.FindDepartment(in.department);
   if (!dept) {

@@ -65,11 +65,9 @@ Result<domain::Event> SelectPolicy(const EventStore& store, const Target& t) {
   if (!q.ok()) return q.status();
   std::vector<domain::AdoptedPolicy> adopted;
   for (const auto& e : *events) {
-    auto p = domain::ParsePolicy(e.data.at("policy"));
-    if (!p.ok()) return p.status();
-    adopted.push_back({e.seq, e.data.at("version").as_int64(),
-                       domain::Quarter::Parse(std::string(e.data.at("effective_from").as_string())).value_or(domain::Quarter{}),
-                       std::move(*p)});
+    auto a = domain::AdoptedPolicyOf(e);
+    if (!a.ok()) return a.status();
+    adopted.push_back(std::move(*a));
   }
   const domain::AdoptedPolicy* in_force = domain::PolicyFor(adopted, *q, store.head().seq);
   if (!in_force) return domain::NotFound("quarter " + q->ToString() + ": no policy is in force");

@@ -65,6 +65,17 @@ bool Matches(std::string_view pattern, const std::vector<std::string>& segments)
   }
 }
 
+// 304 for a response the client already holds: no body, the same ETag and
+// caching headers.
+Response NotModified(const Response& r) {
+  Response not_modified;
+  not_modified.status = 304;
+  not_modified.content_type.clear();
+  not_modified.etag = r.etag;
+  not_modified.headers = r.headers;
+  return not_modified;
+}
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -155,12 +166,7 @@ Response Router::Handle(const Request& req) {
           // change under the same ETag, so only a settled answer is a 304.
           bool settled = !o["verified"].is_null();
           if (settled && !req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) {
-            Response not_modified;
-            not_modified.status = 304;
-            not_modified.content_type.clear();
-            not_modified.etag = r.etag;
-            not_modified.headers = r.headers;
-            r = std::move(not_modified);
+            r = NotModified(r);
           }
         }
         break;
@@ -195,12 +201,7 @@ Response Router::Handle(const Request& req) {
           return fresh;
         });
         if (r.status == 200 && !req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) {
-          Response not_modified;
-          not_modified.status = 304;
-          not_modified.content_type.clear();
-          not_modified.etag = r.etag;
-          not_modified.headers = r.headers;
-          r = std::move(not_modified);
+          r = NotModified(r);
         }
         break;
       }

@@ -36,11 +36,6 @@ std::string Describe(const std::string& key) {
   return "\"" + out + "\"";
 }
 
-std::string DataString(const Event& e, const char* key) {
-  auto it = e.data.find(key);
-  return it != e.data.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
-}
-
 struct Target {
   EventType type;
   std::string department;

@@ -87,17 +87,9 @@ Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Q
   if (domain::StatusAt(input->events, q, point, options.without, &approved_seq) == domain::QuarterStatus::kApproved) {
     point = approved_seq;
   }
-  std::vector<domain::AdoptedPolicy> policies;
-  for (const auto& e : input->events) {
-    if (e.type != domain::EventType::kPolicyAdopted || e.seq > point) continue;
-    if (std::find(options.without.begin(), options.without.end(), e.id) != options.without.end()) continue;
-    auto p = domain::ParsePolicy(e.data.at("policy"));
-    if (!p.ok()) return p.status();
-    policies.push_back({e.seq, e.data.at("version").as_int64(),
-                        Quarter::Parse(std::string(e.data.at("effective_from").as_string())).value_or(Quarter{}),
-                        std::move(*p)});
-  }
-  const domain::AdoptedPolicy* adopted = domain::PolicyFor(policies, q, point);
+  auto policies = domain::AdoptedPolicies(input->events, point, options.without);
+  if (!policies.ok()) return policies.status();
+  const domain::AdoptedPolicy* adopted = domain::PolicyFor(*policies, q, point);
   if (!adopted) return domain::NotFound("quarter " + q.ToString() + ": no policy is in force");
   std::vector<domain::Score> out;
   for (const auto& dept : adopted->policy.departments) {

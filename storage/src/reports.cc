@@ -20,10 +20,7 @@ using domain::Quarter;
 
 namespace {
 
-std::string Str(const Event& e, const char* key) {
-  auto it = e.data.find(key);
-  return it != e.data.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
-}
+std::string Str(const Event& e, const char* key) { return domain::DataString(e, key); }
 
 json::value StrOrNull(const Event& e, const char* key) {
   auto it = e.data.find(key);
@@ -34,16 +31,9 @@ json::value StrOrNull(const Event& e, const char* key) {
 Result<domain::AdoptedPolicy> PolicyInForce(const EventStore& store, const Quarter& q) {
   auto input = store.LoadReplay(q, "");
   if (!input.ok()) return input.status();
-  std::vector<domain::AdoptedPolicy> policies;
-  for (const auto& e : input->events) {
-    if (e.type != EventType::kPolicyAdopted) continue;
-    auto p = domain::ParsePolicy(e.data.at("policy"));
-    if (!p.ok()) return p.status();
-    policies.push_back({e.seq, e.data.at("version").as_int64(),
-                        Quarter::Parse(std::string(e.data.at("effective_from").as_string())).value_or(Quarter{}),
-                        std::move(*p)});
-  }
-  const auto* a = domain::PolicyFor(policies, q, input->head_seq);
+  auto policies = domain::AdoptedPolicies(input->events, input->head_seq, {});
+  if (!policies.ok()) return policies.status();
+  const auto* a = domain::PolicyFor(*policies, q, input->head_seq);
   if (!a) return domain::NotFound("quarter " + q.ToString() + ": no policy is in force");
   return *a;
 }

@@ -97,11 +97,6 @@ rocksdb::Options BaseOptions() {
   return o;
 }
 
-std::string DataString(const Event& e, const char* key) {
-  auto it = e.data.find(key);
-  return it != e.data.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
-}
-
 class RocksEventStore final : public EventStore, private domain::LedgerView {
  public:
   RocksEventStore(std::unique_ptr<rocksdb::DB> db, Mode mode, std::string dir)
@@ -184,10 +179,9 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     for (int64_t seq : seqs) {
       auto e = Get(seq);
       if (!e.ok()) return e.status();
-      auto p = domain::ParsePolicy(e->data.at("policy"));
-      if (!p.ok()) return domain::DataLoss("event " + std::to_string(seq) + ": stored policy: " + p.status().message());
-      out.push_back({seq, e->data.at("version").as_int64(),
-                     *Quarter::Parse(std::string(e->data.at("effective_from").as_string())), std::move(*p)});
+      auto a = domain::AdoptedPolicyOf(*e);
+      if (!a.ok()) return a.status();
+      out.push_back(std::move(*a));
     }
     return out;
   }

@@ -58,6 +58,10 @@ struct Event {
   std::optional<Quarter> quarter() const;
 };
 
+// data[key] when it is a string, else "" (stored events are normalised, so a
+// field of the type's schema is there with its type).
+std::string DataString(const Event& e, std::string_view key);
+
 // The exported object: seq, id, type, department?, period?, occurred_at,
 // actor, recorded_at, data and, when with_hash, hash.
 boost::json::object ToExportJson(const Event& e, bool with_hash);

@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 
 #include "qledger/domain/decimal.h"
+#include "qledger/domain/event.h"
 #include "qledger/domain/period.h"
 #include "qledger/domain/status.h"
 
@@ -60,6 +61,16 @@ struct AdoptedPolicy {
   Quarter effective_from;
   Policy policy;
 };
+
+// The policy a stored policy.adopted event adopts. Fails with DataLoss naming
+// the event when its stored policy does not parse.
+// REQUIRES: e.type == EventType::kPolicyAdopted and e was normalised.
+Result<AdoptedPolicy> AdoptedPolicyOf(const Event& e);
+
+// Every policy.adopted among `events` (seq order) with seq <= point whose id
+// is not in `without`, in seq order.
+Result<std::vector<AdoptedPolicy>> AdoptedPolicies(const std::vector<Event>& events, int64_t point,
+                                                   const std::vector<std::string>& without);
 
 // The policy in force for quarter q: the latest adopted (highest seq, among
 // those with seq <= as_of_seq) whose effective_from is not after q; nullptr
