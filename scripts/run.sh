@@ -4,7 +4,7 @@
 # the API and dashboard on 127.0.0.1:8080 (override with QLEDGER_LISTEN).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh
+QLEDGER_TARGETS=qledger bash scripts/build.sh
 qledger=build/tools/qledger
 data=${QLEDGER_DATA:-data/demo}
 listen=${QLEDGER_LISTEN:-127.0.0.1:8080}
