@@ -223,6 +223,20 @@ struct Group {
   qledger::domain::DepartmentQuarter state;
 };
 
+// The quarter of a stored period, "2000-02" or "2000Q1", read digit by
+// digit; nullopt for any other shape (the caller then asks Event::quarter()).
+std::optional<Quarter> QuarterOfPeriod(const std::string& p) {
+  auto digit = [&](size_t i) { return p[i] >= '0' && p[i] <= '9'; };
+  if (p.size() < 6 || !digit(0) || !digit(1) || !digit(2) || !digit(3)) return std::nullopt;
+  int year = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+  if (p.size() == 6 && p[4] == 'Q' && p[5] >= '1' && p[5] <= '4') return Quarter{year, p[5] - '0'};
+  if (p.size() == 7 && p[4] == '-' && digit(5) && digit(6)) {
+    int month = (p[5] - '0') * 10 + (p[6] - '0');
+    if (month >= 1 && month <= 12) return Quarter{year, (month - 1) / 3 + 1};
+  }
+  return std::nullopt;
+}
+
 struct Rebuilt {
   std::map<std::pair<std::string, std::string>, qledger::domain::Score> scores;  // (quarter, dept) ->
   int64_t events = 0;
@@ -234,11 +248,12 @@ Rebuilt Rebuild(const qledger::storage::EventStore& store, double* scan_fold_s, 
   Rebuilt out;
   std::deque<Group> groups;
   std::unordered_map<std::string, size_t> group_of;  // "2000Q1/marketing" ->
-  // The same groups by the event's own period ("2000-01/marketing",
-  // "2000Q1/marketing"): found without parsing the period of every event.
-  std::unordered_map<std::string, size_t> group_of_period;
+  // The same groups by a number: the quarter (year * 4 + q - 1, read from the
+  // event's own period, "2000-01" or "2000Q1") and the department's place in
+  // `departments`, so that finding the group of an event hashes an integer.
+  std::unordered_map<uint64_t, size_t> group_of_number;
+  std::vector<std::string> departments;
   std::vector<qledger::domain::AdoptedPolicy> policies;
-  std::string key;
   auto t0 = Clock::now();
   double cpu0 = ThreadCpu();
   double process_cpu0 = ProcessCpu();
@@ -258,7 +273,18 @@ Rebuilt Rebuild(const qledger::storage::EventStore& store, double* scan_fold_s, 
       // store's id index rather than keeping every id of the ledger in memory.
       auto target_id = e.data.find("target");
       if (target_id == e.data.end()) return true;
-      auto target = store.FindById(std::string(target_id->value().as_string()));
+      std::string target_str(target_id->value().as_string());
+      // Ids are unique in a ledger, so a group that applied the target is
+      // its owner, the one the lookup below would find. Voids mostly follow
+      // their target closely: the newest groups are asked first, in memory.
+      for (size_t n = 0; n < std::min<size_t>(groups.size(), 16); ++n) {
+        auto& state = groups[groups.size() - 1 - n].state;
+        if (state.Owns(target_str)) {
+          state.Void(target_str);
+          return true;
+        }
+      }
+      auto target = store.FindById(target_str);
       if (!target.ok()) Die("void target: " + target.status().ToString());
       if (!target->has_value() || !qledger::domain::HasDepartment((*target)->type)) return true;
       auto tq = (*target)->quarter();
@@ -268,18 +294,20 @@ Rebuilt Rebuild(const qledger::storage::EventStore& store, double* scan_fold_s, 
       return true;
     }
     if (!qledger::domain::HasDepartment(e.type)) return true;  // approvals, budget: not scored here
-    key = e.period;
-    key += '/';
-    key += e.department;
-    auto by_period = group_of_period.find(key);
-    if (by_period == group_of_period.end()) {
-      auto q = e.quarter();
-      if (!q) return true;
+    auto q = QuarterOfPeriod(e.period);
+    if (!q) q = e.quarter();
+    if (!q) return true;
+    size_t d = 0;
+    while (d < departments.size() && departments[d] != e.department) ++d;
+    if (d == departments.size()) departments.push_back(e.department);
+    uint64_t number = (static_cast<uint64_t>(q->year * 4 + q->q - 1) << 32) | d;
+    auto by_number = group_of_number.find(number);
+    if (by_number == group_of_number.end()) {
       auto [it, inserted] = group_of.try_emplace(q->ToString() + "/" + e.department, groups.size());
       if (inserted) groups.push_back(Group{*q, e.department, {}});
-      by_period = group_of_period.emplace(key, it->second).first;
+      by_number = group_of_number.emplace(number, it->second).first;
     }
-    groups[by_period->second].state.Apply(e, nullptr);  // no derivation trace
+    groups[by_number->second].state.Apply(e, nullptr);  // no derivation trace
     return true;
   }, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   if (!st.ok()) Die("scan failed: " + st.ToString());

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config python3
   libboost1.81-dev libboost-json1.81-dev
-  librocksdb-dev libssl-dev libcereal-dev libspdlog-dev libcli11-dev
+  librocksdb-dev libssl-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk
 )

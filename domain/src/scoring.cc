@@ -394,7 +394,8 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
   auto running = [&](Step* step) {
     Score s;
     state.Compute(adopted->policy, in.quarter, &s);
-    step->selfcheck = s.selfcheck.present ? std::optional<Decimal>(s.selfcheck.score) : std::nullopt;
+    // Without a report the component is 0 and weighs in as 0 (SPEC §2).
+    step->selfcheck = s.selfcheck.score;
     step->survey = s.survey.score;
     step->complaint = s.complaint.score;
     step->weighted = s.weighted;
@@ -518,7 +519,7 @@ std::string DerivationToText(const Derivation& d) {
     out += head + st.occurred_at + "  " + EventTypeName(st.type) + "  " + st.id + "  (" + st.actor + ")\n";
     out += "        " + st.change + "\n";
     out += "        selfcheck " + opt(st.selfcheck) + "  survey " + opt(st.survey) + "  complaint " +
-           st.complaint.ToString() + "  weighted " + st.weighted.ToString() + "  callbacks −" +
+           st.complaint.ToString() + "  weighted " + st.weighted.ToString() + "  callback deductions " +
            st.callback_deductions.ToString() + "  adjustments " + st.adjustments.ToString() + "  total " +
            st.total.ToString() + "\n";
   }
@@ -532,7 +533,7 @@ std::string DerivationToText(const Derivation& d) {
          std::to_string(s.survey.counted_as_100) + " counted as 100)\n";
   out += "Complaint: " + s.complaint.score.ToString() + " (" + std::to_string(s.complaint.valid_complaints) +
          " valid complaints, direct deductions " + s.complaint.direct_deductions.ToString() + ")\n";
-  out += "Weighted: " + s.weighted.ToString() + "  callbacks −" + s.callback_deductions.ToString() +
+  out += "Weighted: " + s.weighted.ToString() + "  callback deductions " + s.callback_deductions.ToString() +
          "  adjustments " + s.adjustments.ToString() + "\n";
   out += "Total: " + s.total.ToString() + "  grade " + s.grade + "  amount " + s.amount.ToString() + " yuan\n";
   for (const auto& w : s.warnings) out += "warning: " + w + "\n";
