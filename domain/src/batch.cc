@@ -2,12 +2,13 @@
 
 #include <functional>
 #include <map>
-#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <boost/json.hpp>
+
+#include "qledger/domain/helper_thread.h"
 
 namespace json = boost::json;
 
@@ -268,18 +269,6 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
       break;
   }
   return Status::Ok();
-}
-
-// Starts `work` on a second thread; if the system refuses one (a resource
-// limit), does it right here instead, so that the work is done either way.
-// `work` must outlive the join.
-std::thread StartHelper(const std::function<void()>& work) {
-  try {
-    return std::thread(std::cref(work));
-  } catch (const std::system_error&) {
-    work();
-    return std::thread();
-  }
 }
 
 // An input event checked against its schema (NormalizeInputEvent) and,

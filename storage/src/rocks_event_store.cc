@@ -21,6 +21,7 @@
 #include "keys.h"
 #include "qledger/domain/batch.h"
 #include "qledger/domain/canonical_json.h"
+#include "qledger/domain/helper_thread.h"
 #include "qledger/domain/policy.h"
 #include "qledger/storage/event_store.h"
 
@@ -33,6 +34,7 @@ using domain::EventType;
 using domain::KnownEvent;
 using domain::Quarter;
 using domain::QuarterStatus;
+using domain::StartHelper;
 using namespace internal;
 
 namespace {
@@ -59,18 +61,6 @@ std::string FromHex(std::string_view hex) {
   std::string out;
   AppendFromHex(hex, &out);
   return out;
-}
-
-// Starts `work` on a second thread; if the system refuses one (a resource
-// limit), does it right here instead, so that the work is done either way.
-// `work` must outlive the join.
-std::thread StartHelper(const std::function<void()>& work) {
-  try {
-    return std::thread(std::cref(work));
-  } catch (const std::system_error&) {
-    work();
-    return std::thread();
-  }
 }
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
