@@ -336,6 +336,7 @@ TEST(ServeLifecycleTest, AnAppendShowsWithinOneSecondAndSigtermExitsZero) {
   Reply d = Fetch(server.port(), "GET", "/v1/quarters/2026Q4/departments/wuhan");
   EXPECT_EQ(json::parse(d.body).at("score").at("total").as_string(), "92.21");
 
+  ASSERT_GT(server.process().pid(), 0);  // never kill(-1, …): that signals every process
   ASSERT_EQ(::kill(server.process().pid(), SIGTERM), 0);
   auto result = server.process().Wait();
   EXPECT_EQ(result.exit_code, 0) << result.Describe();
@@ -347,6 +348,7 @@ TEST(ServeLifecycleTest, SigintExitsZero) {
   qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
   Server server(dir, dir.Sub("ledger"));
   ASSERT_NE(server.port(), 0);
+  ASSERT_GT(server.process().pid(), 0);  // never kill(-1, …): that signals every process
   ASSERT_EQ(::kill(server.process().pid(), SIGINT), 0);
   EXPECT_EQ(server.process().Wait().exit_code, 0);
 }
