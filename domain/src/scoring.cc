@@ -369,20 +369,30 @@ QuarterStatus StatusAt(const std::vector<Event>& events, const Quarter& q, int64
   return status;
 }
 
+Result<ReplayPoint> ResolveReplayPoint(const ReplayInput& in, const ReplayOptions& options) {
+  ReplayPoint p;
+  p.seq = options.as_of_seq ? std::min(*options.as_of_seq, in.head_seq) : in.head_seq;
+  int64_t approved_seq = 0;
+  p.status = StatusAt(in.events, in.quarter, p.seq, options.without, &approved_seq);
+  // The published scores of an approved quarter are the replay as of its
+  // approval (SPEC §5).
+  if (p.status == QuarterStatus::kApproved) p.seq = approved_seq;
+  auto policies = AdoptedPolicies(in.events, p.seq, options.without);
+  if (!policies.ok()) return policies.status();
+  const AdoptedPolicy* adopted = PolicyFor(*policies, in.quarter, p.seq);
+  if (!adopted) return NotFound("quarter " + in.quarter.ToString() + ": no policy is in force");
+  p.policy = *adopted;
+  return p;
+}
+
 Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
   Derivation d;
   d.without = options.without;
-  int64_t point = options.as_of_seq ? std::min(*options.as_of_seq, in.head_seq) : in.head_seq;
-  int64_t approved_seq = 0;
-  QuarterStatus status = StatusAt(in.events, in.quarter, point, options.without, &approved_seq);
-  // The published scores of an approved quarter are the replay as of its
-  // approval (SPEC §5).
-  if (status == QuarterStatus::kApproved) point = approved_seq;
-
-  auto policies = AdoptedPolicies(in.events, point, options.without);
-  if (!policies.ok()) return policies.status();
-  const AdoptedPolicy* adopted = PolicyFor(*policies, in.quarter, point);
-  if (!adopted) return NotFound("quarter " + in.quarter.ToString() + ": no policy is in force");
+  auto at = ResolveReplayPoint(in, options);
+  if (!at.ok()) return at.status();
+  const int64_t point = at->seq;
+  const QuarterStatus status = at->status;
+  const AdoptedPolicy* adopted = &at->policy;
   const Department* dept = adopted->policy.FindDepartment(in.department);
   if (!dept) {
     return NotFound("department \"" + in.department + "\" is not in policy version " +

@@ -82,17 +82,10 @@ Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Q
   // the policy in force, and so the departments.
   auto input = store.LoadReplay(q, "");
   if (!input.ok()) return input.status();
-  int64_t point = options.as_of_seq ? std::min(*options.as_of_seq, input->head_seq) : input->head_seq;
-  int64_t approved_seq = 0;
-  if (domain::StatusAt(input->events, q, point, options.without, &approved_seq) == domain::QuarterStatus::kApproved) {
-    point = approved_seq;
-  }
-  auto policies = domain::AdoptedPolicies(input->events, point, options.without);
-  if (!policies.ok()) return policies.status();
-  const domain::AdoptedPolicy* adopted = domain::PolicyFor(*policies, q, point);
-  if (!adopted) return domain::NotFound("quarter " + q.ToString() + ": no policy is in force");
+  auto at = domain::ResolveReplayPoint(*input, options);
+  if (!at.ok()) return at.status();
   std::vector<domain::Score> out;
-  for (const auto& dept : adopted->policy.departments) {
+  for (const auto& dept : at->policy.policy.departments) {
     auto d = DeriveDepartment(store, q, dept.code, options);
     if (!d.ok()) return d.status();
     out.push_back(std::move(d->score));

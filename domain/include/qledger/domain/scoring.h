@@ -168,6 +168,19 @@ struct ReplayOptions {
   std::vector<std::string> without;   // ids to leave out (what-if)
 };
 
+// Where a replay of `input.quarter` stands: the point of replay (the
+// as-of or the head; for an approved quarter its approval event, SPEC §5),
+// the quarter's status there, and the policy in force at that point.
+struct ReplayPoint {
+  int64_t seq = 0;
+  QuarterStatus status = QuarterStatus::kOpen;
+  AdoptedPolicy policy;
+};
+
+// Fails with NotFound when no policy is in force for the quarter. Needs of
+// `input.events` only the quarter's approvals/reopenings and the policies.
+Result<ReplayPoint> ResolveReplayPoint(const ReplayInput& input, const ReplayOptions& options);
+
 // Replays the events up to the point of replay and derives the score. For an
 // approved quarter the point is the approval event (the published scores).
 // Fails with NotFound when no policy is in force or the department is not in
