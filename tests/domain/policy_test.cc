@@ -9,19 +9,13 @@
 
 #include <boost/json.hpp>
 
+#include "default_policy.h"
+
 namespace json = boost::json;
 using ::testing::HasSubstr;
 
 namespace qledger::domain {
 namespace {
-
-json::value DefaultPolicyJson() {
-  std::ifstream in(std::string(QLEDGER_SOURCE_DIR) + "/config/policy.json", std::ios::binary);
-  EXPECT_TRUE(in.good()) << "config/policy.json";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str());
-}
 
 Decimal D(std::string_view text) { return *Decimal::Parse(text); }
 

@@ -17,6 +17,8 @@
 
 #include <boost/json.hpp>
 
+#include "default_policy.h"
+
 namespace json = boost::json;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -25,14 +27,6 @@ using ::testing::IsEmpty;
 
 namespace qledger::domain {
 namespace {
-
-json::value DefaultPolicyJson() {
-  std::ifstream in(std::string(QLEDGER_SOURCE_DIR) + "/config/policy.json", std::ios::binary);
-  EXPECT_TRUE(in.good()) << "config/policy.json";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str());
-}
 
 Policy DefaultPolicy() {
   auto p = ParsePolicy(DefaultPolicyJson());
