@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "exit_codes.h"
+#include "test_hooks.h"
 #include "qledger/domain/canonical_json.h"
 #include "qledger/domain/diff.h"
 #include "qledger/domain/event_input.h"
@@ -59,20 +60,19 @@ Result<std::string> ReadInput(const std::string& file) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-std::chrono::milliseconds Wait(double seconds) {
+}  // namespace
+
+std::chrono::milliseconds WaitFor(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, seconds) * 1000));
 }
 
-}  // namespace
-
-int AppendAndReport(const char* cmd, EventStore& store, const std::vector<domain::InputEvent>& batch,
-                    const storage::AppendOptions& options) {
-  auto out = store.Append(batch, options);
+int ReportAppend(const char* cmd, const Result<storage::AppendOutcome>& out, size_t batch_size,
+                 const storage::AppendOptions& options) {
   if (!out.ok()) return Fail(cmd, out.status());
   if (!out->errors.empty()) {
     for (const auto& e : out->errors) std::cerr << "qledger " << cmd << ": " << e << "\n";
     std::cerr << "qledger " << cmd << ": rejected: " << out->errors.size() << " error"
-              << (out->errors.size() == 1 ? "" : "s") << " in " << batch.size()
+              << (out->errors.size() == 1 ? "" : "s") << " in " << batch_size
               << " events; nothing was appended\n";
     return ExitCodeFor(domain::StatusCode::kInvalidArgument);
   }
@@ -133,7 +133,8 @@ int RunInit(const CommonFlags& c, const InitFlags& f) {
   }
   auto store = EventStore::Create(c.data);
   if (!store.ok()) return Fail("init", store.status());
-  return AppendAndReport("init", **store, {domain::InputEvent{file, event, ""}}, {});
+  std::vector<domain::InputEvent> batch{domain::InputEvent{file, event, ""}};
+  return ReportAppend("init", (*store)->Append(batch, {}), batch.size(), {});
 }
 
 int RunAppend(const CommonFlags& c, const AppendFlags& f) {
@@ -141,13 +142,12 @@ int RunAppend(const CommonFlags& c, const AppendFlags& f) {
   if (!text.ok()) return Fail("append", text.status());
   auto batch = domain::ParseInputText(*text);
   if (batch.empty()) return Fail("append", domain::InvalidArgument(f.file + ": no events in the input"));
-  auto store = EventStore::OpenWriter(c.data, Wait(f.wait_seconds));
-  if (!store.ok()) return Fail("append", store.status());
   storage::AppendOptions options;
   options.expect_head = f.expect_head;
   options.dry_run = f.dry_run;
-  if (const char* now = std::getenv("QLEDGER_TEST_NOW")) options.now = now;
-  return AppendAndReport("append", **store, batch, options);
+  options.now = TestNow();
+  return ReportAppend("append", EventStore::AppendTo(c.data, batch, options, WaitFor(f.wait_seconds)), batch.size(),
+                      options);
 }
 
 int RunScores(const CommonFlags& c, const ScoresFlags& f) {
@@ -356,7 +356,7 @@ int RunVerify(const CommonFlags& c) {
 }
 
 int RunBackup(const CommonFlags& c, const std::string& dir, double wait_seconds) {
-  auto store = EventStore::OpenWriter(c.data, Wait(wait_seconds));
+  auto store = EventStore::OpenWriter(c.data, WaitFor(wait_seconds));
   if (!store.ok()) return Fail("backup", store.status());
   Status st = (*store)->Backup(dir);
   if (!st.ok()) return Fail("backup", st);

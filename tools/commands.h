@@ -3,18 +3,14 @@
 #ifndef QLEDGER_TOOLS_COMMANDS_H_
 #define QLEDGER_TOOLS_COMMANDS_H_
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace qledger::domain {
-struct InputEvent;
-}  // namespace qledger::domain
-namespace qledger::storage {
-class EventStore;
-struct AppendOptions;
-}  // namespace qledger::storage
+#include "qledger/domain/status.h"
+#include "qledger/storage/event_store.h"
 
 namespace qledger::tools {
 
@@ -68,12 +64,15 @@ struct LogFlags {
   std::string format = "text";
 };
 
-// Appends the batch and prints {"appended", "duplicates", "head_seq",
-// "head_hash"} (on a dry run also "dry_run" and "would_append"); or prints
-// every error as "qledger CMD: ..." and appends nothing. Returns the exit
-// code. Shared by init, append and import.
-int AppendAndReport(const char* cmd, storage::EventStore& store, const std::vector<domain::InputEvent>& batch,
-                    const storage::AppendOptions& options);
+// Prints what an append of batch_size events did: {"appended",
+// "duplicates", "head_seq", "head_hash"} (on a dry run also "dry_run" and
+// "would_append"); or every error as "qledger CMD: ..." (nothing was
+// appended). Returns the exit code. Shared by init, append and import.
+int ReportAppend(const char* cmd, const domain::Result<storage::AppendOutcome>& outcome, size_t batch_size,
+                 const storage::AppendOptions& options);
+
+// How long a writer waits for another to finish (--wait SECONDS).
+std::chrono::milliseconds WaitFor(double seconds);
 
 int RunInit(const CommonFlags& c, const InitFlags& f);
 int RunAppend(const CommonFlags& c, const AppendFlags& f);

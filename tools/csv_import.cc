@@ -13,12 +13,14 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
 
 #include "exit_codes.h"
+#include "test_hooks.h"
 #include "qledger/domain/canonical_json.h"
 #include "qledger/domain/event.h"
 #include "qledger/domain/event_input.h"
@@ -650,9 +652,15 @@ Result<Converted> ConvertRows(const Template& t, const Header& header, const std
 // The ledger's errors ("CSV line 4: event \"id\": period: ...") told in the
 // spreadsheet's columns.
 void AddLedgerErrors(const std::vector<std::string>& messages, Converted* c) {
+  // Each message starts with the row's "CSV line N": one lookup per message.
+  std::unordered_map<std::string_view, size_t> by_where;
+  by_where.reserve(c->batch.size());
+  for (size_t i = 0; i < c->batch.size(); ++i) by_where.emplace(c->batch[i].where, i);
   for (const auto& m : messages) {
     bool placed = false;
-    for (size_t i = 0; i < c->batch.size() && !placed; ++i) {
+    auto found = by_where.find(std::string_view(m).substr(0, m.find(": ")));
+    if (found != by_where.end()) {
+      size_t i = found->second;
       const auto& in = c->batch[i];
       std::string id(in.json.as_object().at("id").as_string());
       for (const std::string& prefix : {in.where + ": event \"" + id + "\": ", in.where + ": event: "}) {
@@ -713,38 +721,44 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
   records->erase(records->begin());
   if (records->empty()) return Fail(domain::InvalidArgument(f.file + ": no rows below the header"));
 
-  auto store = storage::EventStore::OpenWriter(c.data, std::chrono::milliseconds(
-                                                            static_cast<int64_t>(std::max(0.0, f.wait_seconds) * 1000)));
-  if (!store.ok()) return Fail(store.status());
-  auto departments = KnownDepartments(**store);
-  if (!departments.ok()) return Fail(departments.status());
-  auto converted = ConvertRows(*t, *header, *records, *departments);
-  if (!converted.ok()) return Fail(converted.status());
-
   storage::AppendOptions options;
   options.expect_head = f.expect_head;
-  if (const char* now = std::getenv("QLEDGER_TEST_NOW")) options.now = now;
-  // The ledger's rules (a second self-check for a month, an approved
-  // quarter, an id reused) are checked on a dry run first, so that their
-  // errors too can be told in columns; we hold the writer lock throughout.
-  if (!converted->batch.empty()) {
-    storage::AppendOptions check = options;
-    check.dry_run = true;
-    auto planned = (*store)->Append(converted->batch, check);
-    if (!planned.ok()) return Fail(planned.status());
-    AddLedgerErrors(planned->errors, &*converted);
+  options.now = TestNow();
+  Result<storage::AppendOutcome> outcome = domain::Internal("not appended");
+  size_t converted_rows = 0;
+  Converted converted;
+  {
+    auto departments = [&]() -> Result<std::vector<domain::Department>> {
+      auto store = storage::EventStore::OpenReader(c.data);
+      if (!store.ok()) return store.status();
+      return KnownDepartments(**store);
+    }();
+    if (!departments.ok()) return Fail(departments.status());
+    auto rows = ConvertRows(*t, *header, *records, *departments);
+    if (!rows.ok()) return Fail(rows.status());
+    converted = std::move(*rows);
+    converted_rows = records->size();
   }
-  if (!converted->errors.empty()) {
-    std::stable_sort(converted->errors.begin(), converted->errors.end(),
+  // The ledger's rules (a second self-check for a month, an approved
+  // quarter, an id reused) are checked with the rows' own, so that their
+  // errors too can be told in columns: with a row already in error, only
+  // planned (a dry run), never written.
+  options.dry_run = f.dry_run || !converted.errors.empty();
+  if (!converted.batch.empty()) {
+    outcome = storage::EventStore::AppendTo(c.data, converted.batch, options, WaitFor(f.wait_seconds));
+    if (!outcome.ok()) return Fail(outcome.status());
+    AddLedgerErrors(outcome->errors, &converted);
+  }
+  if (!converted.errors.empty()) {
+    std::stable_sort(converted.errors.begin(), converted.errors.end(),
                      [](const LineError& a, const LineError& b) { return a.line < b.line; });
-    for (const auto& e : converted->errors) std::cerr << "qledger import: " << e.message << "\n";
-    std::cerr << "qledger import: rejected: " << converted->errors.size() << " error"
-              << (converted->errors.size() == 1 ? "" : "s") << " in " << records->size() << " row"
-              << (records->size() == 1 ? "" : "s") << " of " << f.file << "; nothing was appended\n";
+    for (const auto& e : converted.errors) std::cerr << "qledger import: " << e.message << "\n";
+    std::cerr << "qledger import: rejected: " << converted.errors.size() << " error"
+              << (converted.errors.size() == 1 ? "" : "s") << " in " << converted_rows << " row"
+              << (converted_rows == 1 ? "" : "s") << " of " << f.file << "; nothing was appended\n";
     return ExitCodeFor(domain::StatusCode::kInvalidArgument);
   }
-  options.dry_run = f.dry_run;
-  return AppendAndReport("import", **store, converted->batch, options);
+  return ReportAppend("import", *outcome, converted.batch.size(), options);
 }
 
 }  // namespace qledger::tools

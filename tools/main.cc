@@ -15,6 +15,7 @@
 #include "csv_import.h"
 #include "exit_codes.h"
 #include "serve.h"
+#include "test_hooks.h"
 
 namespace qt = qledger::tools;
 
@@ -157,6 +158,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : qt::kUsageExitCode;
   }
 
+  if (std::string hook = qt::RefusedTestHook(); !hook.empty()) {
+    std::cerr << "qledger: " << hook << "\n";
+    return qt::kUsageExitCode;
+  }
   if (common.data.empty()) {
     std::cerr << "qledger: --data DIR is required (or set QLEDGER_DATA)\n";
     return qt::kUsageExitCode;

@@ -100,12 +100,20 @@ domain::Status CheckIndexes(rocksdb::DB* db, std::string* problem) {
   QLEDGER_RETURN_IF_ERROR(it->status().ok() ? domain::Status::Ok()
                                             : domain::Internal("reading events: " + it->status().ToString()));
 
-  // Walk the stored index entries (every key but events and the head) in
+  // Walk the stored index entries (every key but events, the head and the
+  // acknowledging mark) in
   // order beside the expected ones.
   auto want = expected.begin();
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string key = it->key().ToString();
     if (key[0] == 'e' || key == kHeadKey) continue;
+    if (key == kAckedMarkerKey) {
+      if (!it->value().empty()) {
+        *problem = "the ledger's mark " + Describe(key) + " holds data";
+        return domain::Status::Ok();
+      }
+      continue;
+    }
     if (want != expected.end() && want->first < key) {
       *problem = "index entry " + Describe(want->first) + " is missing";
       return domain::Status::Ok();

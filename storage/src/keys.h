@@ -12,6 +12,9 @@
 //   'p' seq(8)                   -> "" : policy.adopted events
 //   'y' year seq(8)              -> "" : budget.expense and their voids
 //   'q' quarter                  -> "" : quarters seen
+//   'A'                          -> "" : the writer records its acknowledged
+//                                    head in QLEDGER-HEAD (acked_head.h), so
+//                                    that file's absence is damage
 #ifndef QLEDGER_STORAGE_KEYS_H_
 #define QLEDGER_STORAGE_KEYS_H_
 
@@ -66,6 +69,7 @@ inline std::string YearKey(std::string_view year, int64_t seq) {
 }
 
 constexpr std::string_view kHeadKey = "H";
+constexpr std::string_view kAckedMarkerKey = "A";
 
 }  // namespace qledger::storage::internal
 

@@ -1,5 +1,7 @@
 // The RocksDB implementation of EventStore. See keys.h for the layout.
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
@@ -17,6 +19,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include "acked_head.h"
 #include "index_check.h"
 #include "keys.h"
 #include "qledger/domain/batch.h"
@@ -66,16 +69,54 @@ std::string FromHex(std::string_view hex) {
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::Ok();
   if (s.IsCorruption()) return domain::DataLoss(what + ": " + s.ToString());
+  // A file of the store (a table file, the MANIFEST) that is gone is lost
+  // data, not a passing I/O failure.
+  if (s.IsPathNotFound() || (s.IsIOError() && s.ToString().find("No such file") != std::string::npos)) {
+    return domain::DataLoss(what + ": a file of the ledger is missing: " + s.ToString());
+  }
   return domain::Internal(what + ": " + s.ToString());
+}
+
+// RocksDB's own messages: errors to standard error, the rest dropped.
+// RocksDB would otherwise keep an info log (LOG) in the ledger directory and
+// rotate it on every open: a file written by every command, readers
+// included, and on a full disk an assertion in RocksDB's logger (Debian's
+// build keeps assertions) aborts the process instead of failing the write.
+class StderrErrorLogger final : public rocksdb::Logger {
+ public:
+  StderrErrorLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::ERROR_LEVEL, format, ap); }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < rocksdb::InfoLogLevel::ERROR_LEVEL) return;
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    std::fprintf(stderr, "qledger: rocksdb: %s\n", line);
+  }
+};
+
+AckedHead AckedOf(const Head& head) {
+  return AckedHead{head.seq, head.seq == 0 ? std::string(64, '0') : head.hash};
 }
 
 rocksdb::Options BaseOptions() {
   rocksdb::Options o;
   o.create_if_missing = false;
   o.compression = rocksdb::kNoCompression;
+  static const std::shared_ptr<rocksdb::Logger> kLogger = std::make_shared<StderrErrorLogger>();
+  o.info_log = kLogger;
   o.max_open_files = 256;
-  o.keep_log_file_num = 4;
   o.write_buffer_size = 32 << 20;
+  // A write-ahead log record that fails its checksum fails the open; only an
+  // incomplete record at the very end of the log — a write that a crash cut
+  // short, which was never acknowledged — is dropped. RocksDB's default
+  // (kPointInTimeRecovery) would instead stop replaying at the first bad
+  // record and open the ledger without every batch after it. What RocksDB
+  // cannot tell apart from a cut-short write (a log truncated at a record
+  // boundary, or deleted) the acknowledged head catches (acked_head.h).
+  // docs/design.md §4.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  o.paranoid_checks = true;
   // Appending looks up every new id (and void target) to find that it is
   // not there yet: Bloom filters answer most of those misses without reading
   // a block, in the SST files and in the memtable.
@@ -107,13 +148,119 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     return Status::Ok();
   }
 
+  // The open checks (docs/recovery.md), run by every open and every
+  // catch-up: the head record names a stored event with that hash and
+  // nothing is stored after it; the store holds every event the writer
+  // acknowledged (acked, read from QLEDGER-HEAD before the store was read),
+  // with the acknowledged hash. kDataLoss naming the damage otherwise.
+  Status CheckIntegrity(const std::optional<AckedHead>& acked) const {
+    QLEDGER_RETURN_IF_ERROR(CheckHeadRecord());
+    if (!acked) {
+      auto marked = HasAckedMarker();
+      if (!marked.ok()) return marked.status();
+      // Without the marker this is a ledger of the first release, which
+      // kept no acknowledged head: there is nothing to compare with.
+      if (*marked && head_.seq > 0) {
+        return domain::DataLoss("the acknowledged-head record " + AckedHeadPath(dir_) +
+                                " is missing: the ledger cannot be checked against what it acknowledged, so it is "
+                                "not used; restore it from the latest backup (docs/recovery.md)");
+      }
+      return Status::Ok();
+    }
+    if (head_.seq < acked->seq) {
+      std::string missing = head_.seq + 1 == acked->seq
+                                ? "event " + std::to_string(acked->seq) + " was"
+                                : "events " + std::to_string(head_.seq + 1) + ".." + std::to_string(acked->seq) +
+                                      " were";
+      return domain::DataLoss("the ledger at " + dir_ + " has lost acknowledged events: " + missing +
+                              " acknowledged (head seq " + std::to_string(acked->seq) + " hash " + acked->hash +
+                              " in " + AckedHeadPath(dir_) + ") but the store ends at seq " +
+                              std::to_string(head_.seq) +
+                              "; it is neither read nor written until restored (docs/recovery.md)");
+    }
+    if (acked->seq == 0) return Status::Ok();
+    auto hash = StoredHash(acked->seq);
+    if (!hash.ok()) return hash.status();
+    if (*hash != acked->hash) {
+      return domain::DataLoss("the ledger at " + dir_ + " has forked: event " + std::to_string(acked->seq) +
+                              " was acknowledged with hash " + acked->hash + " but is stored with hash " + *hash +
+                              "; it is neither read nor written until restored (docs/recovery.md)");
+    }
+    return Status::Ok();
+  }
+
   Status CatchUp() override {
     if (mode_ != Mode::kFollower) return Status::Ok();
+    // The writer replaces QLEDGER-HEAD after its write is synced: read first,
+    // catch up second, and the store is never legitimately behind the file.
+    auto acked = ReadAckedHead(dir_);
+    if (!acked.ok()) return acked.status();
     QLEDGER_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the writer"));
-    return LoadHead();
+    QLEDGER_RETURN_IF_ERROR(LoadHead());
+    return CheckIntegrity(*acked);
+  }
+
+  // Writer only: records head as acknowledged.
+  Status RecordAcknowledged(const Head& head) {
+    return WriteAckedHead(dir_, AckedOf(head));
+  }
+
+  // Writer only: a ledger of the first release starts keeping its
+  // acknowledged head; one that has it brings it up to a head that a crash
+  // kept from being acknowledged (the store is never behind it here: the
+  // open checks passed).
+  Status AdoptAcknowledged(const std::optional<AckedHead>& acked) {
+    if (!acked) {
+      rocksdb::WriteOptions wo;
+      wo.sync = true;
+      QLEDGER_RETURN_IF_ERROR(
+          FromRocks(db_->Put(wo, std::string(kAckedMarkerKey), ""), "marking the ledger as acknowledging"));
+      return RecordAcknowledged(head_);
+    }
+    if (acked->seq != head_.seq) return RecordAcknowledged(head_);
+    return Status::Ok();
   }
 
   Head head() const override { return head_; }
+
+  // The head record names a stored event with its hash, and no event is
+  // stored after it.
+  Status CheckHeadRecord() const {
+    if (head_.seq > 0) {
+      auto hash = StoredHash(head_.seq);
+      if (!hash.ok()) return hash.status();
+      if (*hash != head_.hash) {
+        return domain::DataLoss("the ledger head record (seq " + std::to_string(head_.seq) + " hash " + head_.hash +
+                                ") does not match event " + std::to_string(head_.seq) + " (hash " + *hash + ")");
+      }
+    }
+    std::string ignored;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), EventKey(head_.seq + 1), &ignored);
+    if (s.ok()) {
+      return domain::DataLoss("event " + std::to_string(head_.seq + 1) + " is stored after the ledger head record (seq " +
+                              std::to_string(head_.seq) + ")");
+    }
+    if (!s.IsNotFound()) return FromRocks(s, "reading event " + std::to_string(head_.seq + 1));
+    return Status::Ok();
+  }
+
+  Result<bool> HasAckedMarker() const {
+    std::string ignored;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), std::string(kAckedMarkerKey), &ignored);
+    if (s.IsNotFound()) return false;
+    QLEDGER_RETURN_IF_ERROR(FromRocks(s, "reading the ledger's marks"));
+    return true;
+  }
+
+  // The stored hash (64 hex) of event seq; kDataLoss if it is not stored.
+  Result<std::string> StoredHash(int64_t seq) const {
+    std::string v;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), EventKey(seq), &v);
+    if (s.IsNotFound()) return domain::DataLoss("event " + std::to_string(seq) + " is missing from the store");
+    QLEDGER_RETURN_IF_ERROR(FromRocks(s, "reading event " + std::to_string(seq)));
+    if (v.size() < 33) return domain::DataLoss("event " + std::to_string(seq) + ": stored record is truncated");
+    return ToHex(std::string_view(v).substr(0, 32));
+  }
 
   // ---- LedgerView (for the batch rules) ----
 
@@ -178,25 +325,45 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   // ---- Appending ----
 
-  Result<AppendOutcome> Append(const std::vector<domain::InputEvent>& batch, const AppendOptions& options) override {
-    if (mode_ != Mode::kWriter) return domain::FailedPrecondition("the ledger is open read-only");
-    AppendOutcome out;
-    out.head = head_;
-    pending_quarters_.clear();
+  // Plans batch against this store as it is (in any mode): the
+  // --expect-head check, then the ledger's rules. *out gets the head, the
+  // duplicates and every error; out->appended what would be written.
+  Result<domain::BatchPlan> PlanAppend(const std::vector<domain::InputEvent>& batch, const AppendOptions& options,
+                                       AppendOutcome* out) const {
+    *out = AppendOutcome{};
+    out->head = head_;
     if (options.expect_head && *options.expect_head != head_.seq) {
       return domain::Aborted("the ledger head is seq " + std::to_string(head_.seq) + ", not the expected " +
                              std::to_string(*options.expect_head) + ": someone appended first; nothing was appended");
     }
     auto plan = domain::PlanBatch(*this, batch);
     if (!plan.ok()) return plan.status();
-    out.duplicates = plan->duplicates;
-    if (!plan->errors.empty()) {
-      out.errors = std::move(plan->errors);
-      return out;
-    }
-    out.appended = static_cast<int64_t>(plan->to_append.size());
-    if (options.dry_run || plan->to_append.empty()) return out;
+    out->duplicates = plan->duplicates;
+    out->errors = std::move(plan->errors);
+    out->appended = out->errors.empty() ? static_cast<int64_t>(plan->to_append.size()) : 0;
+    return plan;
+  }
 
+  // True when a plan leaves nothing to write.
+  static bool NothingToWrite(const AppendOutcome& out, const AppendOptions& options) {
+    return !out.errors.empty() || options.dry_run || out.appended == 0;
+  }
+
+  Result<AppendOutcome> Append(const std::vector<domain::InputEvent>& batch, const AppendOptions& options) override {
+    if (mode_ != Mode::kWriter && !options.dry_run) return domain::FailedPrecondition("the ledger is open read-only");
+    AppendOutcome out;
+    auto plan = PlanAppend(batch, options, &out);
+    if (!plan.ok()) return plan.status();
+    if (NothingToWrite(out, options)) return out;
+    return WritePlan(std::move(*plan), options, std::move(out));
+  }
+
+  // Writes a plan that PlanAppend made against this store's current head.
+  // REQUIRES: writer; out as PlanAppend left it, with something to write.
+  Result<AppendOutcome> WritePlan(domain::BatchPlan plan_value, const AppendOptions& options, AppendOutcome out) {
+    if (mode_ != Mode::kWriter) return domain::FailedPrecondition("the ledger is open read-only");
+    pending_quarters_.clear();
+    auto plan = &plan_value;
     std::string now = options.now.empty() ? domain::NowUtc() : options.now;
     // recorded_at never goes backwards, so that --as-of TIME is well defined
     // even if the clock is stepped back.
@@ -324,6 +491,15 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     quarters_written_.insert(pending_quarters_.begin(), pending_quarters_.end());
     head_ = head;
     out.head = head;
+    Status acked = RecordAcknowledged(head);
+    if (!acked.ok()) {
+      // The batch is in the store but is not acknowledged: a retry of it
+      // finds every event already there (duplicates), and the next open
+      // brings the record up to date.
+      return domain::Internal("the batch was written (head seq " + std::to_string(head.seq) +
+                              ") but could not be acknowledged: " + acked.message() +
+                              "; appending the same batch again appends nothing twice");
+    }
     return out;
   }
 
@@ -687,7 +863,9 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     rocksdb::Checkpoint* raw = nullptr;
     QLEDGER_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing the backup"));
     std::unique_ptr<rocksdb::Checkpoint> cp(raw);
-    return FromRocks(cp->CreateCheckpoint(dir), "writing the backup to " + dir);
+    QLEDGER_RETURN_IF_ERROR(FromRocks(cp->CreateCheckpoint(dir), "writing the backup to " + dir));
+    // The writer holds the lock: the copy's head is head_.
+    return WriteAckedHead(dir, AckedOf(head_));
   }
 
  private:
@@ -706,18 +884,85 @@ bool IsLockError(const rocksdb::Status& s) {
                            s.ToString().find("Resource temporarily unavailable") != std::string::npos);
 }
 
+// What dir holds, for telling "no ledger" from "a damaged one".
+struct DirContents {
+  bool exists = false;
+  int64_t entries = 0;
+  int64_t ledger_files = 0;  // table files, logs, MANIFESTs, QLEDGER-HEAD
+  bool current = false;
+};
+
+DirContents Inspect(const std::string& dir) {
+  namespace fs = std::filesystem;
+  DirContents c;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    c.exists = fs::exists(dir, ec);
+    c.entries = c.exists ? 1 : 0;
+    return c;
+  }
+  c.exists = true;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    ++c.entries;
+    std::string name = it->path().filename().string();
+    if (name == "CURRENT") c.current = true;
+    if (name.ends_with(".sst") || name.ends_with(".log") || name.starts_with("MANIFEST-") || name == kAckedHeadFile) {
+      ++c.ledger_files;
+    }
+  }
+  return c;
+}
+
+// OK if dir holds a ledger (it has CURRENT). Otherwise kNotFound with the
+// hint to create one — only where there is nothing to lose: no directory, or
+// an empty one — or kDataLoss when files of a ledger are there without
+// CURRENT (nothing is changed: the way back is a backup or a repair of a
+// copy), or kNotFound saying that the directory holds something else.
 Status CheckIsLedger(const std::string& dir) {
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
+  DirContents c = Inspect(dir);
+  if (c.current) return Status::Ok();
+  if (c.entries == 0) {
     return domain::NotFound("no ledger at " + dir + " (create one with: qledger init --data " + dir + ")");
   }
-  return Status::Ok();
+  if (c.ledger_files > 0) {
+    return domain::DataLoss("the ledger at " + dir + " is damaged: its CURRENT file is missing, but it holds " +
+                            std::to_string(c.ledger_files) +
+                            " files of a ledger; nothing was changed. Do not run init on it. Restore the latest "
+                            "backup, or run RocksDB's `ldb repair` on a copy of the directory and verify the copy "
+                            "(docs/recovery.md)");
+  }
+  return domain::NotFound("no ledger at " + dir + ": it is a directory of other files (" + std::to_string(c.entries) +
+                          " entries), not a ledger");
+}
+
+// Opens the store of dir read-only and runs the open checks against the
+// acknowledged head, which is read first (a writer replaces it only after
+// its write is synced, so a store read after it is never behind it).
+Result<std::unique_ptr<RocksEventStore>> OpenChecked(const std::string& dir) {
+  QLEDGER_RETURN_IF_ERROR(CheckIsLedger(dir));
+  auto acked = ReadAckedHead(dir);
+  if (!acked.ok()) return acked.status();
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(BaseOptions(), dir, &raw);
+  if (!s.ok()) return FromRocks(s, "opening the ledger at " + dir + " read-only");
+  auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kReader, dir);
+  QLEDGER_RETURN_IF_ERROR(store->LoadHead());
+  QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(*acked));
+  return store;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<EventStore>> EventStore::Create(const std::string& dir) {
-  if (std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
-    return domain::AlreadyExists("a ledger already exists at " + dir);
+  DirContents c = Inspect(dir);
+  if (c.current) return domain::AlreadyExists("a ledger already exists at " + dir);
+  if (c.entries > 0) {
+    return domain::AlreadyExists(dir + " is not empty (" + std::to_string(c.entries) +
+                                 " entries): init creates a ledger only in a new or empty directory, and never "
+                                 "removes anything" +
+                                 (c.ledger_files > 0 ? "; it holds files of a ledger without CURRENT, see "
+                                                       "docs/recovery.md"
+                                                     : ""));
   }
   rocksdb::Options o = BaseOptions();
   o.create_if_missing = true;
@@ -727,11 +972,17 @@ Result<std::unique_ptr<EventStore>> EventStore::Create(const std::string& dir) {
   if (!s.ok()) return FromRocks(s, "creating the ledger at " + dir);
   auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kWriter, dir);
   QLEDGER_RETURN_IF_ERROR(store->LoadHead());
+  QLEDGER_RETURN_IF_ERROR(store->AdoptAcknowledged(std::nullopt));
   return std::unique_ptr<EventStore>(std::move(store));
 }
 
-Result<std::unique_ptr<EventStore>> EventStore::OpenWriter(const std::string& dir, std::chrono::milliseconds busy_wait) {
-  QLEDGER_RETURN_IF_ERROR(CheckIsLedger(dir));
+namespace {
+
+// Takes the writer lock of dir, waiting up to busy_wait, and runs the open
+// checks again under it (another writer may have appended meanwhile).
+// REQUIRES: OpenChecked(dir) passed, so that RocksDB's recovery, which
+// writes, runs only on a store that is not known to be damaged.
+Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std::chrono::milliseconds busy_wait) {
   auto deadline = std::chrono::steady_clock::now() + busy_wait;
   auto pause = std::chrono::milliseconds(5);
   while (true) {
@@ -740,9 +991,13 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenWriter(const std::string& di
     if (s.ok()) {
       auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kWriter, dir);
       QLEDGER_RETURN_IF_ERROR(store->LoadHead());
-      return std::unique_ptr<EventStore>(std::move(store));
+      auto acked = ReadAckedHead(dir);
+      if (!acked.ok()) return acked.status();
+      QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(*acked));
+      QLEDGER_RETURN_IF_ERROR(store->AdoptAcknowledged(*acked));
+      return store;
     }
-    if (!IsLockError(s)) return FromRocks(s, "opening the ledger at " + dir);
+    if (!IsLockError(s)) return FromRocks(s, "opening the ledger at " + dir + " for writing");
     if (std::chrono::steady_clock::now() >= deadline) {
       return domain::Unavailable("ledger busy: another writer has held " + dir + " for more than " +
                                  std::to_string(busy_wait.count()) + " ms; nothing was appended, try again");
@@ -752,14 +1007,78 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenWriter(const std::string& di
   }
 }
 
+// Refuses, before RocksDB writes anything, an append that the free space of
+// dir's file system may not hold: the writer's open turns the write-ahead
+// logs into a table file (as large again), and each event takes its record,
+// its index entries and its share of the log. The bound is generous on
+// purpose: a full disk found halfway through leaves RocksDB's files half
+// made, while a refusal here leaves everything as it was.
+Status CheckFreeSpace(const std::string& dir, int64_t events) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  uint64_t logs = 0;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".log") logs += it->file_size(ec);
+  }
+  fs::space_info space = fs::space(dir, ec);
+  if (ec) return Status::Ok();  // cannot tell: RocksDB reports a full disk itself
+  constexpr uint64_t kFixed = 1 << 20;         // MANIFEST, OPTIONS, the head record
+  constexpr uint64_t kPerEvent = 2048;         // record, indexes, log: ~4x what an event takes
+  uint64_t need = kFixed + 2 * logs + kPerEvent * static_cast<uint64_t>(std::max<int64_t>(events, 0));
+  if (space.available < need) {
+    return domain::Internal("disk full: the file system of " + dir + " has " + std::to_string(space.available) +
+                            " bytes free, and appending " + std::to_string(events) + " events needs about " +
+                            std::to_string(need) + "; nothing was appended (free space, then try again)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EventStore>> EventStore::OpenWriter(const std::string& dir, std::chrono::milliseconds busy_wait) {
+  // First the checks on a read-only view, which writes nothing: a writer's
+  // open replays the write-ahead log into a new table file and deletes the
+  // log, which must not happen to a store that is damaged.
+  {
+    auto checked = OpenChecked(dir);
+    if (!checked.ok()) return checked.status();
+  }
+  QLEDGER_RETURN_IF_ERROR(CheckFreeSpace(dir, 0));
+  auto store = OpenLocked(dir, busy_wait);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<EventStore>(std::move(*store));
+}
+
+Result<AppendOutcome> EventStore::AppendTo(const std::string& dir, const std::vector<domain::InputEvent>& batch,
+                                           const AppendOptions& options, std::chrono::milliseconds busy_wait) {
+  AppendOutcome out;
+  Head seen;
+  Result<domain::BatchPlan> plan = domain::Internal("not planned");
+  {
+    auto reader = OpenChecked(dir);
+    if (!reader.ok()) return reader.status();
+    plan = (*reader)->PlanAppend(batch, options, &out);
+    if (!plan.ok()) return plan.status();
+    if (RocksEventStore::NothingToWrite(out, options)) return out;
+    seen = (*reader)->head();
+  }
+  QLEDGER_RETURN_IF_ERROR(CheckFreeSpace(dir, out.appended));
+  auto writer = OpenLocked(dir, busy_wait);
+  if (!writer.ok()) return writer.status();
+  // The plan holds while nothing was appended since it was made: the store
+  // only grows, and its head says how far.
+  if ((*writer)->head().seq != seen.seq || (*writer)->head().hash != seen.hash) {
+    plan = (*writer)->PlanAppend(batch, options, &out);
+    if (!plan.ok()) return plan.status();
+    if (RocksEventStore::NothingToWrite(out, options)) return out;
+  }
+  return (*writer)->WritePlan(std::move(*plan), options, std::move(out));
+}
+
 Result<std::unique_ptr<EventStore>> EventStore::OpenReader(const std::string& dir) {
-  QLEDGER_RETURN_IF_ERROR(CheckIsLedger(dir));
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(BaseOptions(), dir, &raw);
-  if (!s.ok()) return FromRocks(s, "opening the ledger at " + dir + " read-only");
-  auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kReader, dir);
-  QLEDGER_RETURN_IF_ERROR(store->LoadHead());
-  return std::unique_ptr<EventStore>(std::move(store));
+  auto store = OpenChecked(dir);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<EventStore>(std::move(*store));
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::OpenFollower(const std::string& dir, const std::string& secondary_dir) {

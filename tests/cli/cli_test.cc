@@ -23,6 +23,7 @@ namespace {
 
 namespace json = boost::json;
 using qledger::testing::JoinLines;
+using qledger::testing::RunProgram;
 using qledger::testing::RunQledger;
 using qledger::testing::RunResult;
 using qledger::testing::SourcePath;
@@ -102,7 +103,7 @@ class CliTest : public ::testing::Test {
   // qledger CMD --data DIR args...
   RunResult Q(const std::string& cmd, std::vector<std::string> args = {}, const std::string& stdin_text = "") {
     args.insert(args.begin(), {cmd, "--data", dir_});
-    return RunQledger(args, stdin_text);
+    return RunProgram(binary_, args, stdin_text);
   }
 
   void Init() {
@@ -191,6 +192,7 @@ class CliTest : public ::testing::Test {
   TempDir tmp_;
   std::string dir_;
   int batches_ = 0;
+  std::string binary_ = QLEDGER_BINARY;  // the release build unless a test needs its hooks
 };
 
 // ---- Event lines by hand (all valid against the demo ledger) ----
@@ -359,10 +361,22 @@ TEST_F(CliTest, ReplayEndsInTheScoreAndShowsEveryEventOfTheDepartmentAndQuarter)
   EXPECT_TRUE(Contains(text.out, "Total: 96.28")) << text.out;
 }
 
+TEST_F(CliTest, TheReleaseBuildRefusesTheTestClockAndAppendsNothing) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  LedgerHead before = VerifiedHead();
+  ::setenv("QLEDGER_TEST_NOW", "2099-01-01T12:00:00Z", 1);
+  RunResult r = AppendLines({Callback("t-storage-callback", "storage", "2026Q3", "0.50")});
+  ::unsetenv("QLEDGER_TEST_NOW");
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "QLEDGER_TEST_NOW is set, but it is a test hook")) << r.err;
+  EXPECT_EQ(VerifiedHead(), before);
+}
+
 TEST_F(CliTest, AsOfAnEarlierHeadReproducesTheScoresCapturedThen) {
   ASSERT_NO_FATAL_FAILURE(Init());
   // Fixed recorded_at times (QLEDGER_TEST_NOW), in the future of init's real
   // clock: the store never lets recorded_at go backwards.
+  binary_ = qledger::testing::kQledgerTestHooksBinary;
   ::setenv("QLEDGER_TEST_NOW", "2099-01-01T12:00:00Z", 1);
   RunResult demo = Q("append", {SourcePath("config/demo/events.jsonl")});
   ::unsetenv("QLEDGER_TEST_NOW");
@@ -375,6 +389,7 @@ TEST_F(CliTest, AsOfAnEarlierHeadReproducesTheScoresCapturedThen) {
   ::setenv("QLEDGER_TEST_NOW", "2099-01-02T09:00:00Z", 1);
   RunResult r = AppendLines({Callback("t-storage-callback", "storage", "2026Q3", "0.50")});
   ::unsetenv("QLEDGER_TEST_NOW");
+  binary_ = QLEDGER_BINARY;
   ASSERT_EQ(r.exit_code, kOk) << r.Describe();
   json::object now = Dept(ScoresJson("2026Q3"), "storage");
   EXPECT_EQ(now.at("total").as_string(), "95.78");

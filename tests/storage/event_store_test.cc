@@ -402,12 +402,22 @@ TEST_F(EventStoreTest, VerifyNamesADeletedEventAsTheGap) {
   EXPECT_NE(report.problem.find("event 6 is missing"), std::string::npos) << report.problem;
 }
 
-TEST_F(EventStoreTest, VerifyNamesADeletedLastEventAgainstTheRecordedHead) {
+TEST_F(EventStoreTest, OpeningRefusesALedgerWhoseLastEventWasDeleted) {
   BuildTenEventsAndClose();
   qledger::testing::DeleteStoredEvent(dir_, 10);
-  VerifyReport report = VerifyDir(dir_);
-  ASSERT_TRUE(report.bad_seq.has_value());
-  EXPECT_EQ(*report.bad_seq, 10);
+  // The head record still names event 10: no reader, writer or follower
+  // opens the store, so none can answer from it or append seq 10 again.
+  auto reader = EventStore::OpenReader(dir_);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(reader.status().message().find("event 10 is missing"), std::string::npos) << reader.status().message();
+  auto writer = EventStore::OpenWriter(dir_, std::chrono::milliseconds(0));
+  ASSERT_FALSE(writer.ok());
+  EXPECT_EQ(writer.status().code(), StatusCode::kDataLoss);
+  TempDir secondary;
+  auto follower = EventStore::OpenFollower(dir_, secondary.path());
+  ASSERT_FALSE(follower.ok());
+  EXPECT_EQ(follower.status().code(), StatusCode::kDataLoss);
 }
 
 TEST_F(EventStoreTest, VerifyChecksTheIndexesAgainstTheEvents) {

@@ -183,6 +183,10 @@ inline RunResult RunQledger(const std::vector<std::string>& args, const std::str
   return RunProgram(QLEDGER_BINARY, args, stdin_text);
 }
 
+// The test build of the command (qledger-test-hooks), which honours test
+// hooks such as QLEDGER_TEST_NOW; the release build refuses them.
+inline const char* const kQledgerTestHooksBinary = QLEDGER_TEST_HOOKS_BINARY;
+
 // A qledger process running in the background, its output going to files.
 // The destructor kills (SIGKILL) and reaps it if it is still running.
 class QledgerProcess {

@@ -10,6 +10,12 @@
 //    then fails with kUnavailable ("ledger busy").
 //  * Readers (read-only, or a follower that catches up with the writer)
 //    never write.
+//  * Every open (and every follower catch-up) runs the open checks of
+//    docs/recovery.md first and fails with kDataLoss naming the damage: the
+//    head record must name a stored event with its hash, and the store must
+//    hold every event the writer acknowledged (QLEDGER-HEAD, written after
+//    each synced append). A writer's open runs them on a read-only view
+//    before RocksDB's recovery writes anything.
 //
 // Thread safety: a store may be read from several threads at once; Append
 // and CatchUp require external synchronisation.
@@ -75,6 +81,14 @@ class EventStore {
   // Opens for appending; waits up to `busy_wait` for another writer to finish.
   static Result<std::unique_ptr<EventStore>> OpenWriter(const std::string& dir,
                                                         std::chrono::milliseconds busy_wait);
+  // Appends batch to the ledger in dir as a one-shot writer (the CLI) does:
+  // plans it on a read-only view first, so that a dry run, a rejected batch
+  // or one with nothing new opens nothing for writing; only with something
+  // to write does it check the free space, take the writer lock (waiting up
+  // to busy_wait) and write, planning again under the lock only if the head
+  // moved meanwhile. Fails as OpenReader/OpenWriter and Append do.
+  static Result<AppendOutcome> AppendTo(const std::string& dir, const std::vector<domain::InputEvent>& batch,
+                                        const AppendOptions& options, std::chrono::milliseconds busy_wait);
   // Opens read-only: a consistent view as of opening. Never takes the lock.
   static Result<std::unique_ptr<EventStore>> OpenReader(const std::string& dir);
   // Opens as a RocksDB secondary that follows the writer via CatchUp();
@@ -86,6 +100,8 @@ class EventStore {
 
   virtual Head head() const = 0;
 
+  // Plans and writes batch. On a reader or follower only a dry run is
+  // allowed (kFailedPrecondition otherwise).
   virtual Result<AppendOutcome> Append(const std::vector<domain::InputEvent>& batch, const AppendOptions& options) = 0;
 
   virtual Result<domain::Event> Get(int64_t seq) const = 0;
