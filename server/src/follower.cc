@@ -23,10 +23,23 @@ Follower::Follower(std::unique_ptr<storage::EventStore> store)
     : store_(std::move(store)), last_catch_up_ns_(NowNs()) {}
 
 domain::Status Follower::CatchUp() {
-  std::unique_lock lock(mu_);
-  domain::Status s = store_->CatchUp();
+  domain::Status s = [&] {
+    std::unique_lock lock(mu_);
+    return store_->CatchUp();
+  }();
   if (s.ok()) last_catch_up_ns_.store(NowNs(), std::memory_order_relaxed);
+  if (s.code() == domain::StatusCode::kDataLoss) {
+    std::lock_guard lock(chain_mu_);
+    if (store_damage_.empty()) store_damage_ = s.message();
+  }
   return s;
+}
+
+std::string Follower::Damage() const {
+  std::lock_guard lock(chain_mu_);
+  if (!store_damage_.empty()) return store_damage_;
+  if (chain_.broken) return "the hash chain does not verify: " + chain_.problem;
+  return "";
 }
 
 storage::Head Follower::head() const {

@@ -66,6 +66,17 @@ std::string Metrics::Render(const Gauges& g) const {
   out += "# HELP qledger_ledger_head_seq Seq of the ledger head the server sees.\n";
   out += "# TYPE qledger_ledger_head_seq gauge\n";
   out += "qledger_ledger_head_seq " + std::to_string(g.head_seq) + "\n";
+  out += "# HELP qledger_ledger_healthy 1 while the chain verifies and the store holds every acknowledged event.\n";
+  out += "# TYPE qledger_ledger_healthy gauge\n";
+  out += "qledger_ledger_healthy " + std::string(g.damage.empty() ? "1" : "0") + "\n";
+  if (!g.damage.empty()) {
+    out += "# HELP qledger_ledger_damage_info Why the ledger is not healthy (the problem, cut to 200 bytes).\n";
+    out += "# TYPE qledger_ledger_damage_info gauge\n";
+    out += "qledger_ledger_damage_info{problem=\"" + Label(g.damage.substr(0, 200)) + "\"} 1\n";
+  }
+  out += "# HELP qledger_chain_verified_seq Events 1..N whose hashes the server has re-computed.\n";
+  out += "# TYPE qledger_chain_verified_seq gauge\n";
+  out += "qledger_chain_verified_seq " + std::to_string(g.verified_seq) + "\n";
   out += "# HELP qledger_follower_lag_seconds Seconds since the last successful catch-up with the writer.\n";
   out += "# TYPE qledger_follower_lag_seconds gauge\n";
   out += "qledger_follower_lag_seconds " + Num(g.catch_up_age_seconds) + "\n";

@@ -158,7 +158,9 @@ Response Router::Handle(const Request& req) {
           o["verified"] = chain.broken ? boost::json::value(false)
                           : chain.verified_seq == o["seq"].as_int64() ? boost::json::value(true)
                                                                        : boost::json::value(nullptr);
-          o["problem"] = chain.broken ? boost::json::value(chain.problem) : boost::json::value(nullptr);
+          std::string damage = follower_.Damage();
+          if (!damage.empty()) o["verified"] = false;
+          o["problem"] = damage.empty() ? boost::json::value(nullptr) : boost::json::value(damage);
           r.body = boost::json::serialize(o) + "\n";
           r.headers.emplace_back("Cache-Control", "no-cache");
           r.etag = ETagFor(o["seq"].as_int64(), std::string(o["hash"].as_string()));
@@ -173,7 +175,11 @@ Response Router::Handle(const Request& req) {
       }
       case Kind::kHealth: {
         storage::Head h = follower_.head();
-        r.body = boost::json::serialize(boost::json::object{{"status", "ok"}, {"head_seq", h.seq}}) + "\n";
+        if (std::string damage = follower_.Damage(); !damage.empty()) {
+          r = Problem(503, "the ledger is damaged and is not served: " + damage);
+        } else {
+          r.body = boost::json::serialize(boost::json::object{{"status", "ok"}, {"head_seq", h.seq}}) + "\n";
+        }
         r.headers.emplace_back("Cache-Control", "no-store");
         break;
       }
@@ -183,12 +189,19 @@ Response Router::Handle(const Request& req) {
         g.catch_up_age_seconds = follower_.SecondsSinceCatchUp();
         g.connections = metrics_.connections.load();
         g.cache_entries = static_cast<int64_t>(cache_.size());
+        g.damage = follower_.Damage();
+        g.verified_seq = follower_.chain().verified_seq;
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         r.body = metrics_.Render(g);
         r.headers.emplace_back("Cache-Control", "no-store");
         break;
       }
       case Kind::kLedger: {
+        // A damaged ledger's answers could miss or misstate events: none.
+        if (std::string damage = follower_.Damage(); !damage.empty()) {
+          r = Problem(503, "the ledger is damaged and is not served: " + damage);
+          break;
+        }
         // The head and the answer come from the same locked view, so the
         // ETag names exactly the ledger state the body was derived from.
         r = follower_.Read([&](const storage::EventStore& store) -> Response {

@@ -65,7 +65,9 @@ class CatchUpTimer {
       if (ec) return;  // cancelled: shutting down
       domain::Status s = follower_.CatchUp();
       // A failed catch-up is retried on the next tick; the lag metric grows.
-      if (!s.ok()) std::cerr << "qledger serve: catch-up failed: " << s.message() << "\n";
+      // A problem is told once, not five times a second.
+      if (!s.ok() && s.message() != last_problem_) std::cerr << "qledger serve: catch-up failed: " << s.message() << "\n";
+      last_problem_ = s.ok() ? "" : s.message();
       // Re-verify the chain a slice at a time, so that start-up and reads
       // are never held up by a long ledger.
       follower_.VerifyMore(kVerifySlice);
@@ -75,6 +77,7 @@ class CatchUpTimer {
   net::steady_timer timer_;
   Follower& follower_;
   const std::chrono::milliseconds interval_;
+  std::string last_problem_;  // of the last catch-up; only on the timer's strand
 };
 
 }  // namespace

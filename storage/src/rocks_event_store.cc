@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -154,6 +155,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // acknowledged (acked, read from QLEDGER-HEAD before the store was read),
   // with the acknowledged hash. kDataLoss naming the damage otherwise.
   Status CheckIntegrity(const std::optional<AckedHead>& acked) const {
+    QLEDGER_RETURN_IF_ERROR(CheckTableFiles());
     QLEDGER_RETURN_IF_ERROR(CheckHeadRecord());
     if (!acked) {
       auto marked = HasAckedMarker();
@@ -222,6 +224,27 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   }
 
   Head head() const override { return head_; }
+
+  // Every table file the MANIFEST lists is there, at its size. (RocksDB
+  // opens them lazily; a follower would otherwise answer from the log alone.)
+  Status CheckTableFiles() const {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db_->GetLiveFilesMetaData(&files);
+    for (const auto& f : files) {
+      std::string path = f.directory + "/" + f.relative_filename;
+      std::error_code ec;
+      uintmax_t size = std::filesystem::file_size(path, ec);
+      if (ec) {
+        return domain::DataLoss("a file of the ledger is missing: table file " + path +
+                                ", listed in the MANIFEST, cannot be read (" + ec.message() + ")");
+      }
+      if (size != f.size) {
+        return domain::DataLoss("table file " + path + " is " + std::to_string(size) + " bytes, but the MANIFEST says " +
+                                std::to_string(f.size));
+      }
+    }
+    return Status::Ok();
+  }
 
   // The head record names a stored event with its hash, and no event is
   // stored after it.
@@ -879,9 +902,12 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   std::unordered_set<std::string> quarters_written_;
 };
 
+// Another writer holds the lock: another process (flock: EWOULDBLOCK) or
+// this one. Not a read-only file system, which also fails "While lock file".
 bool IsLockError(const rocksdb::Status& s) {
-  return s.IsIOError() && (s.ToString().find("lock") != std::string::npos ||
-                           s.ToString().find("Resource temporarily unavailable") != std::string::npos);
+  std::string text = s.ToString();
+  return s.IsIOError() && (text.find("Resource temporarily unavailable") != std::string::npos ||
+                           text.find("lock hold by current process") != std::string::npos);
 }
 
 // What dir holds, for telling "no ledger" from "a damaged one".
@@ -1082,7 +1108,13 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenReader(const std::string& di
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::OpenFollower(const std::string& dir, const std::string& secondary_dir) {
-  QLEDGER_RETURN_IF_ERROR(CheckIsLedger(dir));
+  // The open checks of a reader first: a RocksDB secondary tolerates table
+  // files that are missing (its writer may have deleted them), so it would
+  // start on a store that a reader refuses.
+  {
+    auto checked = OpenChecked(dir);
+    if (!checked.ok()) return checked.status();
+  }
   rocksdb::Options o = BaseOptions();
   o.max_open_files = -1;  // required by secondary instances
   rocksdb::DB* raw = nullptr;

@@ -52,6 +52,12 @@ class Follower {
   bool VerifyMore(int64_t budget);
   ChainStatus chain() const;
 
+  // Whether the ledger can be trusted now: "" if so, else why not — the
+  // chain does not verify, or a catch-up found the store damaged (it lost
+  // acknowledged events, its head record does not match: the open checks of
+  // docs/recovery.md). Damage found once is kept: a store does not heal.
+  std::string Damage() const;
+
   // Seconds since the last successful catch-up (the lag bound).
   double SecondsSinceCatchUp() const;
 
@@ -67,6 +73,7 @@ class Follower {
   // Protected by chain_mu_.
   ChainStatus chain_;
   std::string verified_hash_;  // hash of event chain_.verified_seq
+  std::string store_damage_;   // the first kDataLoss of a catch-up, or ""
 };
 
 }  // namespace qledger::server

@@ -20,6 +20,8 @@ struct Gauges {
   double catch_up_age_seconds = 0;
   int64_t connections = 0;
   int64_t cache_entries = 0;
+  std::string damage;         // Follower::Damage(): "" while healthy
+  int64_t verified_seq = 0;   // the chain re-computed up to here
 };
 
 class Metrics {
