@@ -2,6 +2,7 @@
 // the independent Python computation in config/demo/README.md, replay,
 // as-of and what-if, export against tools/verify_export.py, tamper
 // detection, and every rejection of SPEC §4 through `qledger append`.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -726,6 +727,43 @@ TEST_F(CliTest, CommandsOnAMissingLedgerExitFourNamingTheDirectory) {
     EXPECT_TRUE(Contains(r.err, dir_)) << r.Describe();
   }
   EXPECT_FALSE(std::filesystem::exists(dir_)) << "a read must not create a ledger";
+}
+
+TEST_F(CliTest, OnlyAMissingOrEmptyDirectoryGetsTheHintToCreateALedger) {
+  RunResult missing = Q("verify");
+  EXPECT_EQ(missing.exit_code, kNotFound) << missing.Describe();
+  EXPECT_TRUE(Contains(missing.err, "create one with: qledger init")) << missing.err;
+  std::filesystem::create_directories(dir_);
+  RunResult empty = Q("verify");
+  EXPECT_EQ(empty.exit_code, kNotFound) << empty.Describe();
+  EXPECT_TRUE(Contains(empty.err, "create one with: qledger init")) << empty.err;
+  WriteFile(dir_ + "/notes.txt", "not a ledger");
+  RunResult other = Q("verify");
+  EXPECT_EQ(other.exit_code, kNotFound) << other.Describe();
+  EXPECT_TRUE(Contains(other.err, "a directory of other files")) << other.err;
+  EXPECT_FALSE(Contains(other.err, "create one")) << other.err;
+}
+
+TEST_F(CliTest, InitRefusesADirectoryThatHoldsAnythingAndLeavesItAsItWas) {
+  std::filesystem::create_directories(dir_);
+  WriteFile(dir_ + "/000013.sst", "table bytes of a ledger that lost its CURRENT");
+  WriteFile(dir_ + "/notes.txt", "kept");
+  RunResult r = Q("init", {"--policy", SourcePath("config/policy.json")});
+  EXPECT_EQ(r.exit_code, kConflict) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "is not empty (2 entries)")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "docs/recovery.md")) << r.err;
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir_)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"000013.sst", "notes.txt"}));
+  EXPECT_EQ(qledger::testing::ReadFile(dir_ + "/000013.sst"), "table bytes of a ledger that lost its CURRENT");
+}
+
+TEST_F(CliTest, InitInAnEmptyDirectoryCreatesTheLedgerAndItsAcknowledgedHead) {
+  std::filesystem::create_directories(dir_);
+  ASSERT_NO_FATAL_FAILURE(Init());
+  std::string acked = qledger::testing::ReadFile(dir_ + "/QLEDGER-HEAD");
+  EXPECT_TRUE(acked.starts_with("qledger-acked-head v1 seq=1 hash=" + VerifiedHead().hash + " check=")) << acked;
 }
 
 TEST_F(CliTest, BadQuarterExitsThree) {
