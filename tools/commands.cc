@@ -108,8 +108,9 @@ int RunInit(const CommonFlags& c, const InitFlags& f) {
   auto text = ReadInput(file);
   if (!text.ok()) return Fail("init", text.status());
   json::error_code ec;
-  json::value v = domain::ParseExactJson(*text, ec);
-  if (ec) return Fail("init", domain::InvalidArgument(file + ": malformed JSON: " + ec.message()));
+  std::string problem;
+  json::value v = domain::ParseExactJson(*text, ec, &problem);
+  if (ec) return Fail("init", domain::InvalidArgument(file + ": malformed JSON: " + problem));
   // The file is a policy object, or a whole policy.adopted data object
   // {version, effective_from, policy}.
   json::object data;

@@ -17,6 +17,40 @@ namespace {
 const Decimal k0;
 const Decimal k100 = Decimal::FromInt(100);
 const Decimal kMaxPoints = Decimal::FromInt(100);
+constexpr int64_t kMaxPolicyVersion = 1'000'000;
+constexpr size_t kMaxIdBytes = 200;
+
+// Why id is not an id (SPEC §4: printable characters, not only white
+// space), or "". Besides control characters: the line and paragraph
+// separators, and the invisible format characters that make two ids look
+// alike (zero-width spaces and joiners, bidirectional controls, the BOM).
+std::string IdProblem(std::string_view id) {
+  if (id.size() > kMaxIdBytes) return "must be at most " + std::to_string(kMaxIdBytes) + " bytes";
+  if (auto c = ControlCharacterIn(id)) return "holds a control character (" + *c + ")";
+  static const std::string_view kInvisible[] = {
+      "\u2028", "\u2029", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c",
+      "\u202d", "\u202e", "\u2060", "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff"};
+  for (std::string_view bad : kInvisible) {
+    if (id.find(bad) != std::string_view::npos) {
+      char buf[16];
+      unsigned cp = (static_cast<unsigned char>(bad[0]) & 0x0f) << 12 | (static_cast<unsigned char>(bad[1]) & 0x3f) << 6 |
+                    (static_cast<unsigned char>(bad[2]) & 0x3f);
+      std::snprintf(buf, sizeof buf, "U+%04X", cp);
+      return std::string("holds an invisible or separator character (") + buf + ")";
+    }
+  }
+  // White space only: ASCII spaces, NBSP (U+00A0), the ideographic space
+  // (U+3000) and the other Unicode spaces (U+2000..U+200A).
+  std::string_view rest = id;
+  while (!rest.empty()) {
+    if (rest.front() == ' ') rest.remove_prefix(1);
+    else if (rest.starts_with("\u00a0") || rest.starts_with("\u3000")) rest.remove_prefix(rest.front() == '\xc2' ? 2 : 3);
+    else if (rest.size() >= 3 && rest.starts_with("\xe2\x80") && static_cast<unsigned char>(rest[2]) <= 0x8a) rest.remove_prefix(3);
+    else break;
+  }
+  if (rest.empty()) return "must not be only white space";
+  return "";
+}
 
 // Writes the normalised form of each field into `out` as it is read.
 class DataNormalizer {
@@ -131,7 +165,8 @@ void NormalizeData(EventType type, const json::object& in, json::object* out, st
   DataNormalizer n(in, errors);
   switch (type) {
     case EventType::kPolicyAdopted:
-      if (auto v = n.reader().Int("version")) {
+      // A committee revises its rules a few times a decade.
+      if (auto v = n.reader().IntAtMost("version", kMaxPolicyVersion)) {
         if (*v < 1) n.reader().Fail("version", "must be a positive integer");
         else (*out)["version"] = *v;
       }
@@ -242,9 +277,10 @@ std::vector<InputEvent> ParseInputText(std::string_view text) {
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '[') {
     json::error_code ec;
-    json::value v = ParseExactJson(text, ec);
+    std::string problem;
+    json::value v = ParseExactJson(text, ec, &problem);
     if (ec) {
-      out.push_back({"input", nullptr, "malformed JSON array: " + ec.message()});
+      out.push_back({"input", nullptr, "malformed JSON array: " + problem});
       return out;
     }
     size_t i = 0;
@@ -263,9 +299,10 @@ std::vector<InputEvent> ParseInputText(std::string_view text) {
       continue;
     }
     json::error_code ec;
-    json::value v = ParseExactJson(line, ec);
+    std::string problem;
+    json::value v = ParseExactJson(line, ec, &problem);
     InputEvent ev{"line " + std::to_string(line_no), nullptr, ""};
-    if (ec) ev.parse_error = "malformed JSON: " + ec.message();
+    if (ec) ev.parse_error = "malformed JSON: " + problem;
     else ev.json = std::move(v);
     out.push_back(std::move(ev));
     if (end == text.size()) break;
@@ -285,9 +322,7 @@ bool NormalizeInputEvent(const json::value& in, Event* out, std::vector<std::str
   auto type_name = r.Text("type");
   if (id) {
     out->id = *id;
-    bool printable = id->size() <= 200;
-    for (unsigned char c : *id) printable &= c >= 0x20;
-    if (!printable) r.Fail("id", "must be at most 200 characters without control characters");
+    if (std::string why = IdProblem(*id); !why.empty()) r.Fail("id", why);
   }
   std::optional<EventType> type;
   if (type_name) {

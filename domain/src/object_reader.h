@@ -50,6 +50,12 @@ class ObjectReader {
     if (!v->is_string() || IsMarkedNumber(*v)) { Fail(key, "must be a string"); return std::nullopt; }
     std::string s(v->get_string());
     if (s.empty()) { Fail(key, "must not be empty"); return std::nullopt; }
+    // The parser refuses these in JSON input; events built from a
+    // spreadsheet's cells come here without it.
+    if (auto c = ControlCharacterIn(s)) {
+      Fail(key, "holds a control character (" + *c + ")");
+      return std::nullopt;
+    }
     return s;
   }
 
@@ -76,6 +82,17 @@ class ObjectReader {
     if (!v->is_int64()) { Fail(key, "must be an integer"); return std::nullopt; }
     return v->get_int64();
   }
+
+  // An integer of at most max (and then any lower bound is the caller's).
+  std::optional<int64_t> IntAtMost(const char* key, int64_t max, bool required = true) {
+    auto i = Int(key, required);
+    if (i && *i > max) {
+      Fail(key, std::to_string(*i) + " is above " + std::to_string(max));
+      return std::nullopt;
+    }
+    return i;
+  }
+
 
   std::optional<bool> Bool(const char* key, bool required = true) {
     const auto* v = Raw(key, required);

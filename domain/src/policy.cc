@@ -66,7 +66,10 @@ Result<Policy> ParsePolicy(const json::value& v) {
       r.Fail("weights", "must be an object");
     } else {
       ObjectReader wr(w->get_object(), "policy.weights", &errors);
-      auto sc = wr.Int("selfcheck"), sv = wr.Int("survey"), cp = wr.Int("complaint");
+      // Basis points; bounded so that their sum cannot overflow.
+      constexpr int64_t kMaxWeight = 1'000'000;
+      auto sc = wr.IntAtMost("selfcheck", kMaxWeight), sv = wr.IntAtMost("survey", kMaxWeight),
+           cp = wr.IntAtMost("complaint", kMaxWeight);
       wr.RejectUnknown();
       if (sc && sv && cp) {
         if (*sc < 0 || *sv < 0 || *cp < 0 || *sc + *sv + *cp <= 0) {

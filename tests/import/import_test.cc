@@ -190,10 +190,21 @@ TEST_F(ImportTest, SurveyIdIsTheFirstEightHexDigitsOfTheSha256OfTheNormalisedRow
   EXPECT_EQ(Outcome(again).at("duplicates").as_int64(), 1);
 }
 
-TEST_F(ImportTest, ComplaintKeepsQuotedCommasLineBreaksAndDoubledQuotesFromACrlfFile) {
+TEST_F(ImportTest, ALineBreakInsideATextCellIsRefusedNamingTheCellAndLineNumbersStayPhysical) {
+  std::string before = Export();
   RunResult r = Import("complaint",
                        "部门,季度,受理时间,渠道,投诉内容,客户,类别,记录日期,记录人\r\n"
                        "物流业务部,2026Q3,2026-08-14 09:30,投诉电话,\"车辆晚到3小时,客户等待;\r\n"
+                       "客户称\"\"很不满意\"\"\",\"湖北华中建材贸易有限公司\",运输时效,2026-08-14,人力资源部/投诉受理\r\n"
+                       "wuhan,2026Q3,2026-08-20 14:05,邮件,\"短信\t未发送\",,,2026-08-20,人力资源部/投诉受理\r\n");
+  ExpectRejected(r, "CSV line 2, column 投诉内容: holds a control character (U+000A)", before);
+  EXPECT_NE(r.err.find("CSV line 4, column 投诉内容: holds a control character (U+0009)"), std::string::npos) << r.err;
+}
+
+TEST_F(ImportTest, ComplaintKeepsQuotedCommasAndDoubledQuotesFromACrlfFile) {
+  RunResult r = Import("complaint",
+                       "部门,季度,受理时间,渠道,投诉内容,客户,类别,记录日期,记录人\r\n"
+                       "物流业务部,2026Q3,2026-08-14 09:30,投诉电话,\"车辆晚到3小时,客户等待;"
                        "客户称\"\"很不满意\"\"\",\"湖北华中建材贸易有限公司\",运输时效,2026-08-14,人力资源部/投诉受理\r\n"
                        "wuhan,2026年第3季度,2026/8/20 14:05+08:00,邮件,短信未发送,,,2026-08-20,人力资源部/投诉受理\r\n");
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
@@ -203,10 +214,9 @@ TEST_F(ImportTest, ComplaintKeepsQuotedCommasLineBreaksAndDoubledQuotesFromACrlf
   EXPECT_EQ(first.at("type"), "complaint.recorded");
   EXPECT_EQ(first.at("department"), "logistics");
   EXPECT_EQ(first.at("period"), "2026Q3");
-  // The CRLF inside the quoted field is kept as one LF.
   EXPECT_EQ(first.at("data"), (json::object{{"received_at", "2026-08-14T09:30"},
                                             {"channel", "投诉电话"},
-                                            {"summary", "车辆晚到3小时,客户等待;\n客户称\"很不满意\""},
+                                            {"summary", "车辆晚到3小时,客户等待;客户称\"很不满意\""},
                                             {"customer", "湖北华中建材贸易有限公司"},
                                             {"category", "运输时效"}}));
   EXPECT_TRUE(std::regex_match(std::string(first.at("id").as_string()),
@@ -367,6 +377,46 @@ TEST_F(ImportTest, FileThatIsNotUtf8IsRejectedNamingTheLine) {
   // "储运" in GBK, as Excel's plain "CSV" writes it on a Chinese Windows.
   RunResult r = Import("selfcheck", std::string(kSelfcheckHeader) + "\xB4\xA2\xD4\xCB,2026-07,96,a,2026-08-03\n");
   ExpectRejected(r, "CSV line 2: not valid UTF-8", before);
+}
+
+// --- hostile files: each is rejected in linear time, naming the cell -------
+
+TEST_F(ImportTest, CellsOfFortyThousandSpacesAreRejectedOnTheirColumnsWithoutCrashing) {
+  std::string before = Export();
+  const std::string spaces(40000, ' ');
+  RunResult month = Import("selfcheck", std::string(kSelfcheckHeader) + "储运中心,2026-07" + spaces + "x,96,a,2026-08-03\n");
+  ExpectRejected(month, "CSV line 2, column 月份:", before);
+  RunResult date = Import("selfcheck", std::string(kSelfcheckHeader) + "储运中心,2026-07,96,a,2026" + spaces + "-08-03\n");
+  ExpectRejected(date, "CSV line 2, column 填报日期:", before);
+  RunResult quarter = Import("survey", "部门,季度,客户,得分,日期,填报人\n储运中心,2026" + spaces + "Q3x,某客户,95,2026-09-05,a\n");
+  ExpectRejected(quarter, "CSV line 2, column 季度:", before);
+  RunResult received = Import("complaint",
+                              "部门,季度,受理时间,渠道,投诉内容,记录日期,记录人\n"
+                              "储运中心,2026Q3,2026-08-03" + spaces + "09:30x,电话,货损,2026-08-03,a\n");
+  ExpectRejected(received, "CSV line 2, column 受理时间:", before);
+}
+
+TEST_F(ImportTest, ControlCharactersInCellsAreRefusedAndNeverReadAsANumber) {
+  std::string before = Export();
+  // "\x01" + "1.5" was once read as the score 1.50.
+  RunResult score = Import("selfcheck", std::string(kSelfcheckHeader) + "储运中心,2026-07,\x01" "1.5,a,2026-08-03\n");
+  ExpectRejected(score, "CSV line 2, column 自查得分: holds a control character (U+0001)", before);
+  RunResult actor = Import("selfcheck", std::string(kSelfcheckHeader) + "储运中心,2026-07,96,a\x7f" "b,2026-08-03\n");
+  ExpectRejected(actor, "CSV line 2, column 填报人: holds a control character (U+007F)", before);
+  RunResult nul = Import("selfcheck", std::string(kSelfcheckHeader) + "储运中心,2026-07,96,a" + std::string(1, '\0') +
+                                          "b,2026-08-03\n");
+  ExpectRejected(nul, "CSV line 2, column 填报人: holds a control character (U+0000)", before);
+}
+
+TEST_F(ImportTest, OneHundredThousandRowsForAnApprovedQuarterAreEachRejectedOnTheirQuarterColumn) {
+  LoadDemo();  // 2025Q4 is approved and not reopened
+  std::string before = Export();
+  std::string csv = "部门,季度,客户,得分,日期,填报人\n";
+  constexpr int kRows = 100000;
+  for (int i = 0; i < kRows; ++i) csv += "储运中心,2025Q4,客户" + std::to_string(i) + ",95,2026-01-05,a\n";
+  RunResult r = Import("survey", csv);
+  ExpectRejected(r, "CSV line 100001, column 季度: quarter 2025Q4 is approved", before);
+  EXPECT_NE(r.err.find("rejected: 100000 errors in 100000 rows"), std::string::npos) << r.err.substr(r.err.size() - 300);
 }
 
 TEST_F(ImportTest, HeaderWithoutRowsIsRejected) {

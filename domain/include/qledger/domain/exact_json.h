@@ -6,9 +6,15 @@
 // by a leading kNumberMarker, in a JSON string. Decimal::FromJson reads such
 // a marked string exactly; a text field refuses it ("must be a string").
 // Integers stay JSON integers.
+//
+// It is also strict where Boost.JSON is lenient (SPEC §4): a key repeated in
+// an object, and a control character in any key or string, fail the parse.
+// So no string of the input can start with kNumberMarker.
 #ifndef QLEDGER_DOMAIN_EXACT_JSON_H_
 #define QLEDGER_DOMAIN_EXACT_JSON_H_
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include <boost/json/error.hpp>
@@ -18,8 +24,14 @@ namespace qledger::domain {
 
 inline constexpr char kNumberMarker = '\x01';
 
-// Parses one JSON text. On error returns null and sets ec.
-boost::json::value ParseExactJson(std::string_view text, boost::json::error_code& ec);
+// Parses one JSON text. On error returns null, sets ec and, if problem is
+// given, says what is wrong where ("data.score: the key \"score\" appears
+// twice in one object", or Boost.JSON's message).
+boost::json::value ParseExactJson(std::string_view text, boost::json::error_code& ec, std::string* problem = nullptr);
+
+// The first control character in s ("U+0001"): C0 (U+0000–U+001F), DEL or
+// C1 (U+0080–U+009F). nullopt if there is none. REQUIRES: s is UTF-8.
+std::optional<std::string> ControlCharacterIn(std::string_view s);
 
 // True if v is a number that ParseExactJson kept as marked text.
 bool IsMarkedNumber(const boost::json::value& v);
