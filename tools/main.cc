@@ -150,6 +150,13 @@ int main(int argc, char** argv) {
   c_serve->add_option("--listen", serve.listen, "ADDR:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
   c_serve->add_option("--threads", serve.threads, "I/O threads (default 2)")->check(CLI::Range(1, 64));
   c_serve->add_option("--max-connections", serve.max_connections, "open connections at most (default 1024)")->check(CLI::Range(1, 100000));
+  c_serve->add_option("--max-connections-per-peer", serve.max_connections_per_peer,
+                      "open connections from one address at most (default 256); beyond it, or beyond "
+                      "--max-connections, the connection idle longest is closed to make room")
+      ->check(CLI::Range(1, 100000));
+  c_serve->add_option("--idle-timeout", serve.idle_timeout_seconds,
+                      "seconds a connection may wait for its next request (default 5)")
+      ->check(CLI::Range(1, 3600));
 
   try {
     app.parse(argc, argv);

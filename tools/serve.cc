@@ -27,6 +27,8 @@ int RunServe(const std::string& data, const ServeFlags& f) {
   o.port = static_cast<uint16_t>(port);
   o.threads = f.threads;
   o.max_connections = f.max_connections;
+  o.max_connections_per_peer = f.max_connections_per_peer;
+  o.idle_timeout = std::chrono::seconds(f.idle_timeout_seconds);
   domain::Status s = server::Serve(o, std::cout);
   if (!s.ok()) {
     std::cerr << "qledger serve: " << s.message() << "\n";

@@ -10,6 +10,8 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:8080";  // ADDR:PORT; port 0 picks a free one
   int threads = 2;
   int max_connections = 1024;
+  int max_connections_per_peer = 256;
+  int idle_timeout_seconds = 5;
 };
 
 // Serves until SIGINT or SIGTERM (exit 0). Exit 2 for a malformed --listen,

@@ -4,6 +4,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "connection_registry.h"
 #include "qledger/server/http_errors.h"
 #include "qledger/server/metrics.h"
 #include "qledger/server/router.h"
@@ -41,16 +42,46 @@ http::message_generator ToBeast(Response&& r, unsigned version, bool keep_alive,
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, Router& router, Metrics& metrics, const Limits& limits)
-    : stream_(std::move(socket)), router_(router), metrics_(metrics), limits_(limits) {
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, Router& router, Metrics& metrics, const Limits& limits,
+                         ConnectionRegistry& registry)
+    : stream_(std::move(socket)), router_(router), metrics_(metrics), limits_(limits), registry_(registry) {
   ++metrics_.connections;
 }
 
-HttpSession::~HttpSession() { --metrics_.connections; }
+HttpSession::~HttpSession() {
+  if (id_) registry_.Remove(*id_);
+  --metrics_.connections;
+}
 
 void HttpSession::run() {
   // Start on the connection's strand (the socket was accepted onto one).
-  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::admit, shared_from_this()));
+}
+
+void HttpSession::admit() {
+  beast::error_code ec;
+  auto peer = stream_.socket().remote_endpoint(ec);
+  if (ec) return do_close();
+  // Displacing this session closes its socket on its own strand: the
+  // pending read ends with operation_aborted, and the session with it.
+  auto close = [weak = weak_from_this()] {
+    if (auto self = weak.lock()) {
+      net::post(self->stream_.get_executor(), [self] {
+        beast::error_code ignored;
+        self->stream_.socket().close(ignored);  // already closed: harmless
+      });
+    }
+  };
+  auto admission = registry_.Admit(peer.address().to_string(), close);
+  metrics_.connections_displaced += admission.displaced;
+  if (!admission.id) {
+    ++metrics_.connections_refused;
+    beast::error_code ignored;
+    stream_.socket().close(ignored);  // every connection is busy answering: refuse this one
+    return;
+  }
+  id_ = admission.id;
+  do_read();
 }
 
 void HttpSession::do_read() {
@@ -58,7 +89,22 @@ void HttpSession::do_read() {
   parser_.emplace();
   parser_->header_limit(limits_.header_limit);
   parser_->body_limit(limits_.body_limit);
-  stream_.expires_after(limits_.read_timeout);
+  // Pipelined bytes are already here: that request is being read.
+  if (buffer_.size() > 0) return read_request();
+  registry_.MarkBusy(*id_, false);
+  stream_.expires_after(limits_.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(limits_.header_limit),
+                          beast::bind_front_handler(&HttpSession::on_first_bytes, shared_from_this()));
+}
+
+void HttpSession::on_first_bytes(beast::error_code ec, std::size_t bytes) {
+  if (ec) return do_close();  // idle too long, closed by the peer, or displaced
+  buffer_.commit(bytes);
+  read_request();
+}
+
+void HttpSession::read_request() {
+  stream_.expires_after(limits_.request_timeout);
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
@@ -81,6 +127,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     queue_write(ToBeast(Problem(status, detail), 11, false, false));
     return;
   }
+  registry_.MarkBusy(*id_, true);
   auto& req = parser_->get();
   Request r;
   r.method = std::string(req.method_string());
@@ -102,7 +149,7 @@ void HttpSession::queue_write(http::message_generator response) {
 void HttpSession::do_write() {
   if (response_queue_.empty()) return;
   bool keep_alive = response_queue_.front().keep_alive();
-  stream_.expires_after(limits_.read_timeout);
+  stream_.expires_after(limits_.write_timeout);
   beast::async_write(stream_, std::move(response_queue_.front()),
                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
 }

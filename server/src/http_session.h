@@ -1,8 +1,12 @@
 // HttpSession: one HTTP/1.1 connection, in the shape of Beast's advanced
-// server: run() → do_read → on_read → (Router) → queue_write → do_write →
-// on_write → do_read. All handlers run on the connection's strand (the
-// socket's executor). Every read sets body and header limits and a timeout;
-// at most kQueueLimit pipelined responses wait to be written.
+// server: run() → do_read → (on_first_bytes →) read_request → on_read →
+// (Router) → queue_write → do_write → on_write → do_read. All handlers run on
+// the connection's strand (the socket's executor). Every read sets body and
+// header limits; waiting for a request has the idle timeout, reading it the
+// request timeout, writing the write timeout. At most kQueueLimit pipelined
+// responses wait to be written. The session is admitted by the
+// ConnectionRegistry in run(), and tells it when it is busy answering; an
+// idle session may be displaced (closed) by a newer connection.
 #ifndef QLEDGER_SERVER_HTTP_SESSION_H_
 #define QLEDGER_SERVER_HTTP_SESSION_H_
 
@@ -20,11 +24,13 @@ namespace qledger::server {
 
 class Router;
 class Metrics;
+class ConnectionRegistry;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   // Counts itself in metrics.connections for its lifetime.
-  HttpSession(boost::asio::ip::tcp::socket&& socket, Router& router, Metrics& metrics, const Limits& limits);
+  HttpSession(boost::asio::ip::tcp::socket&& socket, Router& router, Metrics& metrics, const Limits& limits,
+              ConnectionRegistry& registry);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -34,7 +40,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   static constexpr size_t kQueueLimit = 8;
 
+  void admit();
   void do_read();
+  void on_first_bytes(boost::beast::error_code ec, std::size_t bytes);
+  void read_request();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void queue_write(boost::beast::http::message_generator response);
   void do_write();
@@ -49,6 +58,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   Router& router_;
   Metrics& metrics_;
   const Limits& limits_;
+  ConnectionRegistry& registry_;
+  std::optional<uint64_t> id_;  // in registry_, once admitted
 };
 
 }  // namespace qledger::server

@@ -11,7 +11,13 @@ namespace net = boost::asio;
 namespace qledger::server {
 
 Listener::Listener(net::io_context& ioc, Router& router, Metrics& metrics, const Limits& limits)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), router_(router), metrics_(metrics), limits_(limits) {}
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      backoff_(acceptor_.get_executor()),
+      router_(router),
+      metrics_(metrics),
+      limits_(limits),
+      registry_(limits.max_connections, limits.max_connections_per_peer) {}
 
 domain::Status Listener::Open(const net::ip::tcp::endpoint& endpoint) {
   boost::beast::error_code ec;
@@ -30,6 +36,7 @@ void Listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::beast::error_code ec;
     self->acceptor_.close(ec);  // closing a closed acceptor is harmless
+    self->backoff_.cancel();
   });
 }
 
@@ -42,16 +49,19 @@ void Listener::do_accept() {
 void Listener::on_accept(boost::beast::error_code ec, net::ip::tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
   if (!ec) {
-    if (metrics_.connections.load() >= limits_.max_connections) {
-      boost::beast::error_code ignored;
-      socket.close(ignored);  // over the bound: refuse by closing
-    } else {
-      socket.set_option(net::ip::tcp::no_delay(true), ec);
-      std::make_shared<HttpSession>(std::move(socket), router_, metrics_, limits_)->run();
-    }
+    boost::beast::error_code ignored;
+    socket.set_option(net::ip::tcp::no_delay(true), ignored);  // a latency hint; fine without
+    std::make_shared<HttpSession>(std::move(socket), router_, metrics_, limits_, registry_)->run();
+    return do_accept();
   }
-  // Accept errors (e.g. too many open files) are transient: keep accepting.
-  do_accept();
+  // Out of file descriptors or memory: the pending connection stays in the
+  // backlog, so accepting again at once fails again at once. Wait a little
+  // (connections closing meanwhile free descriptors), then accept again.
+  ++metrics_.accept_errors;
+  backoff_.expires_after(kAcceptBackoff);
+  backoff_.async_wait([self = shared_from_this()](boost::beast::error_code wait_ec) {
+    if (!wait_ec && self->acceptor_.is_open()) self->do_accept();
+  });
 }
 
 }  // namespace qledger::server

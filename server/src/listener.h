@@ -1,16 +1,21 @@
 // Listener: accepts connections, each onto its own strand, and starts an
-// HttpSession for it; beyond Limits::max_connections it closes the new
-// connection at once.
+// HttpSession for it, which the ConnectionRegistry admits (Limits bound the
+// connections in all and per peer). When accepting fails for want of
+// resources (EMFILE: out of file descriptors) it waits kAcceptBackoff before
+// accepting again, instead of spinning on the error.
 #ifndef QLEDGER_SERVER_LISTENER_H_
 #define QLEDGER_SERVER_LISTENER_H_
 
+#include <chrono>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
 #include "connection_limits.h"
+#include "connection_registry.h"
 #include "qledger/domain/status.h"
 
 namespace qledger::server {
@@ -32,14 +37,18 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void stop();
 
  private:
+  static constexpr std::chrono::milliseconds kAcceptBackoff{100};
+
   void do_accept();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer backoff_;  // on the acceptor's strand
   Router& router_;
   Metrics& metrics_;
   const Limits& limits_;
+  ConnectionRegistry registry_;
 };
 
 }  // namespace qledger::server

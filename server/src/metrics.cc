@@ -83,9 +83,21 @@ std::string Metrics::Render(const Gauges& g) const {
   out += "# HELP qledger_http_connections Open HTTP connections.\n";
   out += "# TYPE qledger_http_connections gauge\n";
   out += "qledger_http_connections " + std::to_string(g.connections) + "\n";
+  out += "# HELP qledger_http_connections_displaced_total Idle connections closed to admit a newer one.\n";
+  out += "# TYPE qledger_http_connections_displaced_total counter\n";
+  out += "qledger_http_connections_displaced_total " + std::to_string(connections_displaced.load()) + "\n";
+  out += "# HELP qledger_http_connections_refused_total Connections closed on accept because all others were busy.\n";
+  out += "# TYPE qledger_http_connections_refused_total counter\n";
+  out += "qledger_http_connections_refused_total " + std::to_string(connections_refused.load()) + "\n";
+  out += "# HELP qledger_http_accept_errors_total Failed accepts (such as running out of file descriptors).\n";
+  out += "# TYPE qledger_http_accept_errors_total counter\n";
+  out += "qledger_http_accept_errors_total " + std::to_string(accept_errors.load()) + "\n";
   out += "# HELP qledger_response_cache_entries Rendered responses held in the cache.\n";
   out += "# TYPE qledger_response_cache_entries gauge\n";
   out += "qledger_response_cache_entries " + std::to_string(g.cache_entries) + "\n";
+  out += "# HELP qledger_response_cache_bytes Bytes the cached responses hold (bounded, 64 MiB by default).\n";
+  out += "# TYPE qledger_response_cache_bytes gauge\n";
+  out += "qledger_response_cache_bytes " + std::to_string(g.cache_bytes) + "\n";
   return out;
 }
 

@@ -189,6 +189,7 @@ Response Router::Handle(const Request& req) {
         g.catch_up_age_seconds = follower_.SecondsSinceCatchUp();
         g.connections = metrics_.connections.load();
         g.cache_entries = static_cast<int64_t>(cache_.size());
+        g.cache_bytes = static_cast<int64_t>(cache_.bytes());
         g.damage = follower_.Damage();
         g.verified_seq = follower_.chain().verified_seq;
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -206,11 +207,12 @@ Response Router::Handle(const Request& req) {
         // ETag names exactly the ledger state the body was derived from.
         r = follower_.Read([&](const storage::EventStore& store) -> Response {
           storage::Head h = store.head();
-          if (auto cached = cache_.Get(req.target, h.seq)) return *cached;
+          const std::string key = target->CacheKey();
+          if (auto cached = cache_.Get(key, h.seq)) return *cached;
           Response fresh = route->handler(store, *target);
           fresh.etag = ETagFor(h.seq, h.hash);
           fresh.headers.emplace_back("Cache-Control", "no-cache");
-          cache_.Put(req.target, h.seq, std::make_shared<const Response>(fresh));
+          cache_.Put(key, h.seq, std::make_shared<const Response>(fresh));
           return fresh;
         });
         if (r.status == 200 && !req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) {

@@ -1,6 +1,7 @@
 #include "qledger/server/server.h"
 
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <filesystem>
@@ -80,6 +81,25 @@ class CatchUpTimer {
   std::string last_problem_;  // of the last catch-up; only on the timer's strand
 };
 
+// Raises RLIMIT_NOFILE to its hard limit and returns how many connections
+// fit under it: the follower keeps every table file of the ledger open, and
+// the process needs some descriptors of its own.
+int64_t ConnectionsTheFileLimitAllows(const std::string& data_dir) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return INT64_MAX;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return INT64_MAX;
+  int64_t ledger_files = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(data_dir, ec), end; !ec && it != end; it.increment(ec)) ++ledger_files;
+  constexpr int64_t kOwnDescriptors = 64;  // logs, the follower's files, the acceptor, epoll
+  return static_cast<int64_t>(limit.rlim_cur) - 2 * ledger_files - kOwnDescriptors;
+}
+
 }  // namespace
 
 domain::Status Serve(const ServerOptions& options, std::ostream& out) {
@@ -97,8 +117,17 @@ domain::Status Serve(const ServerOptions& options, std::ostream& out) {
   Limits limits;
   limits.header_limit = options.header_limit;
   limits.body_limit = options.body_limit;
-  limits.read_timeout = options.read_timeout;
+  limits.idle_timeout = options.idle_timeout;
+  limits.request_timeout = options.request_timeout;
+  limits.write_timeout = options.write_timeout;
   limits.max_connections = options.max_connections;
+  limits.max_connections_per_peer = options.max_connections_per_peer;
+  if (int64_t allowed = std::max<int64_t>(1, ConnectionsTheFileLimitAllows(options.data_dir));
+      allowed < limits.max_connections) {
+    std::cerr << "qledger serve: the limit of open files allows " << allowed << " connections, not "
+              << limits.max_connections << "\n";
+    limits.max_connections = allowed;
+  }
 
   int threads = std::max(1, options.threads);
   net::io_context ioc(threads);

@@ -69,6 +69,15 @@ domain::Result<Target> Target::Parse(std::string_view target) {
   return t;
 }
 
+std::string Target::CacheKey() const {
+  // Length-prefixed parts: a decoded part may hold any byte.
+  std::string key = std::to_string(path_.size()) + ":" + path_;
+  for (const auto& [k, v] : params_) {
+    key += "&" + std::to_string(k.size()) + ":" + k + "=" + std::to_string(v.size()) + ":" + v;
+  }
+  return key;
+}
+
 std::vector<std::string> Target::All(std::string_view name) const {
   std::vector<std::string> out;
   for (const auto& [k, v] : params_) {

@@ -182,9 +182,40 @@ TEST_F(RouterTest, LedgerResponsesCarryTheHeadETagAndIfNoneMatchGives304) {
 TEST_F(RouterTest, RepeatedRequestsAreServedFromTheCache) {
   Response first = router_->Handle(Get("/v1/quarters/2025Q4/scores"));
   size_t entries = router_->cache_size();
+  uint64_t hits = router_->cache_hits();
   Response second = router_->Handle(Get("/v1/quarters/2025Q4/scores"));
   EXPECT_EQ(router_->cache_size(), entries);
+  EXPECT_EQ(router_->cache_hits(), hits + 1) << "the second answer was not taken from the cache";
   EXPECT_EQ(first.body, second.body);
+}
+
+TEST_F(RouterTest, EverySpellingOfOneRequestIsOneCacheEntry) {
+  Metrics m;
+  Router fresh(*follower_, m);
+  ASSERT_EQ(fresh.Handle(Get("/v1/quarters/2026Q2/departments/bidding?as_of=214")).status, 200);
+  size_t entries = fresh.cache_size();
+  // Percent-encoded spellings of the same path and parameter.
+  for (const char* spelling : {"/v1/quarters/%32026Q2/departments/bidding?as_of=214",
+                               "/v1/%71uarters/2026Q2/departments/bidding?as_of=214",
+                               "/v1/quarters/2026Q2/departments/%62%69dding?%61s_of=%32%31%34",
+                               "/v1/quarters/2026%51%32/departments/bidding?as_of=21%34"}) {
+    Response r = fresh.Handle(Get(spelling));
+    EXPECT_EQ(r.status, 200) << spelling;
+  }
+  EXPECT_EQ(fresh.cache_size(), entries) << "a spelling of the same request took a cache entry of its own";
+  EXPECT_EQ(fresh.cache_hits(), 4u);
+}
+
+TEST_F(RouterTest, TheCacheStaysWithinItsBytes) {
+  ResponseCache cache(1000, /*max_bytes=*/64 * 1024);
+  auto body = std::make_shared<Response>();
+  body->body = std::string(10 * 1024, 'x');
+  for (int i = 0; i < 100; ++i) {
+    cache.Put("key-" + std::to_string(i), 7, body);
+    EXPECT_LE(cache.bytes(), 64u * 1024) << "after " << i + 1 << " entries";
+  }
+  EXPECT_GT(cache.size(), 0u);
+  EXPECT_NE(cache.Get("key-99", 7), nullptr) << "the newest entry is kept";
 }
 
 TEST_F(RouterTest, CacheStaysWithinItsBound) {

@@ -139,11 +139,12 @@ Reply Fetch(int port, const std::string& method, const std::string& target, cons
 // server exits (process().Wait() then tells how).
 class Server {
  public:
-  Server(const TempDir& dir, const std::string& ledger, std::vector<std::string> extra = {}, bool want_healthy = true)
+  Server(const TempDir& dir, const std::string& ledger, std::vector<std::string> extra = {}, bool want_healthy = true,
+         rlim_t open_files = 0)
       : out_(dir.Sub("serve.out")) {
     std::vector<std::string> args = {"--data", ledger, "serve", "--listen", "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
-    process_ = std::make_unique<QledgerProcess>(args, out_, dir.Sub("serve.err"));
+    process_ = std::make_unique<QledgerProcess>(args, out_, dir.Sub("serve.err"), open_files);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     const std::string marker = "listening on http://127.0.0.1:";
     while (std::chrono::steady_clock::now() < deadline && port_ == 0 && !Exited()) {

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -192,7 +193,9 @@ inline const char* const kQledgerTestHooksBinary = QLEDGER_TEST_HOOKS_BINARY;
 class QledgerProcess {
  public:
   // Starts qledger with args; stdout and stderr go to out_file / err_file.
-  QledgerProcess(const std::vector<std::string>& args, const std::string& out_file, const std::string& err_file)
+  // With open_files > 0, the child's limit of open files (soft and hard).
+  QledgerProcess(const std::vector<std::string>& args, const std::string& out_file, const std::string& err_file,
+                 rlim_t open_files = 0)
       : out_file_(out_file), err_file_(err_file) {
     std::vector<std::string> storage;
     std::vector<char*> argv = internal::Argv(QLEDGER_BINARY, args, &storage);
@@ -206,6 +209,13 @@ class QledgerProcess {
       ::dup2(devnull, 0);
       ::dup2(out, 1);
       ::dup2(err, 2);
+      // Nothing else of the test's reaches the child (its descriptors would
+      // count against the child's limit).
+      ::close_range(3, ~0U, 0);
+      if (open_files > 0) {
+        rlimit limit{open_files, open_files};
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(125);
+      }
       ::execv(QLEDGER_BINARY, argv.data());
       ::_exit(127);
     }

@@ -20,6 +20,7 @@ struct Gauges {
   double catch_up_age_seconds = 0;
   int64_t connections = 0;
   int64_t cache_entries = 0;
+  int64_t cache_bytes = 0;
   std::string damage;         // Follower::Damage(): "" while healthy
   int64_t verified_seq = 0;   // the chain re-computed up to here
 };
@@ -41,7 +42,10 @@ class Metrics {
   // The exposition text, with the gauges given.
   std::string Render(const Gauges& g) const;
 
-  std::atomic<int64_t> connections{0};  // open HTTP connections
+  std::atomic<int64_t> connections{0};            // open HTTP connections
+  std::atomic<int64_t> connections_displaced{0};  // idle ones closed to admit a newer one
+  std::atomic<int64_t> connections_refused{0};    // closed on accept: all others busy
+  std::atomic<int64_t> accept_errors{0};          // e.g. out of file descriptors (EMFILE)
 
  private:
   struct Histogram {

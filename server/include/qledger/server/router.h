@@ -39,6 +39,8 @@ class Router {
   static bool IfNoneMatchMatches(const std::string& header, const std::string& etag);
 
   size_t cache_size() const { return cache_.size(); }
+  size_t cache_bytes() const { return cache_.bytes(); }
+  uint64_t cache_hits() const { return cache_.hits(); }
 
  private:
   const Follower& follower_;

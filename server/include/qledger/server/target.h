@@ -27,6 +27,11 @@ class Target {
   std::vector<std::string> All(std::string_view name) const;
   // The single value of a parameter; "" if absent. InvalidArgument if given twice.
   domain::Result<std::string> One(std::string_view name) const;
+  // The request as the handlers see it — the decoded path and the decoded
+  // parameters, in order — so that every spelling of one request
+  // ("/v1/%68ead", "/v1/head") is one key of the response cache.
+  std::string CacheKey() const;
+
   // InvalidArgument naming the first parameter not in `allowed`.
   domain::Status CheckAllowed(const std::vector<std::string_view>& allowed) const;
 
