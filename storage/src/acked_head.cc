@@ -72,13 +72,19 @@ domain::Result<std::optional<AckedHead>> ReadAckedHead(const std::string& dir) {
     text.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
+  auto head = ParseAckedHead(text, path);
+  if (!head.ok()) return head.status();
+  return std::optional<AckedHead>(std::move(*head));
+}
+
+domain::Result<AckedHead> ParseAckedHead(std::string_view text, const std::string& path) {
   auto damaged = [&](const std::string& why) {
     return domain::DataLoss("the acknowledged-head record " + path + " is damaged (" + why +
                             "): the ledger cannot be checked against what it acknowledged; see docs/recovery.md");
   };
   if (text.size() > kMaxFileBytes) return damaged("it is longer than one record");
   if (text.empty() || text.back() != '\n') return damaged("it is truncated");
-  std::string_view line(text.data(), text.size() - 1);
+  std::string_view line = text.substr(0, text.size() - 1);
   if (!line.starts_with(kPrefix)) return damaged("it does not start with \"" + std::string(kPrefix) + "\"");
   size_t check_at = line.rfind(" check=");
   if (check_at == std::string_view::npos) return damaged("it has no check field");
@@ -93,7 +99,7 @@ domain::Result<std::optional<AckedHead>> ReadAckedHead(const std::string& dir) {
   rest.remove_prefix(6);
   if (rest.size() != 64 || !IsLowerHex(rest)) return damaged("its hash is not 64 hex digits");
   head.hash = std::string(rest);
-  return std::optional<AckedHead>(std::move(head));
+  return head;
 }
 
 domain::Status WriteAckedHead(const std::string& dir, const AckedHead& head) {

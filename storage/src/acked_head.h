@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "qledger/domain/status.h"
 
@@ -39,6 +40,10 @@ std::string AckedHeadPath(const std::string& dir);
 // kDataLoss naming the file if it exists but is not exactly one valid line;
 // kInternal if it cannot be read.
 domain::Result<std::optional<AckedHead>> ReadAckedHead(const std::string& dir);
+
+// Parses the file's content (path names it in messages): kDataLoss unless
+// it is exactly one valid line.
+domain::Result<AckedHead> ParseAckedHead(std::string_view text, const std::string& path);
 
 // Replaces dir's acknowledged head durably and atomically: writes a
 // temporary file, syncs it, renames it over the old one and syncs dir.
