@@ -154,8 +154,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // nothing is stored after it; the store holds every event the writer
   // acknowledged (acked, read from QLEDGER-HEAD before the store was read),
   // with the acknowledged hash. kDataLoss naming the damage otherwise.
+  // (Opens check the table files too: CheckTableFiles.)
   Status CheckIntegrity(const std::optional<AckedHead>& acked) const {
-    QLEDGER_RETURN_IF_ERROR(CheckTableFiles());
     QLEDGER_RETURN_IF_ERROR(CheckHeadRecord());
     if (!acked) {
       auto marked = HasAckedMarker();
@@ -972,6 +972,7 @@ Result<std::unique_ptr<RocksEventStore>> OpenChecked(const std::string& dir) {
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(BaseOptions(), dir, &raw);
   if (!s.ok()) return FromRocks(s, "opening the ledger at " + dir + " read-only");
   auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kReader, dir);
+  QLEDGER_RETURN_IF_ERROR(store->CheckTableFiles());
   QLEDGER_RETURN_IF_ERROR(store->LoadHead());
   QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(*acked));
   return store;
@@ -1016,6 +1017,7 @@ Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std:
     rocksdb::Status s = rocksdb::DB::Open(BaseOptions(), dir, &raw);
     if (s.ok()) {
       auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kWriter, dir);
+      QLEDGER_RETURN_IF_ERROR(store->CheckTableFiles());
       QLEDGER_RETURN_IF_ERROR(store->LoadHead());
       auto acked = ReadAckedHead(dir);
       if (!acked.ok()) return acked.status();

@@ -634,6 +634,30 @@ TEST_F(CliTest, AppendRejectsAnIdReusedWithOtherContentNamingTheId) {
                  {"id: \"2026-07-storage-selfcheck\" is already in the ledger", "with other content"});
 }
 
+// Every file of the ledger directory with its size and bytes.
+std::map<std::string, std::string> DirectoryContents(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    out[e.path().filename().string()] = qledger::testing::ReadFile(e.path().string());
+  }
+  return out;
+}
+
+TEST_F(CliTest, DryRunsAndBatchesOfDuplicatesWriteNothingToTheLedgerDirectory) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  auto before = DirectoryContents(dir_);
+  for (int i = 0; i < 5; ++i) {
+    RunResult dry = Q("append", {"--dry-run", SourcePath("config/demo/events.jsonl")});
+    ASSERT_EQ(dry.exit_code, kOk) << dry.Describe();
+    RunResult again = Q("append", {SourcePath("config/demo/events.jsonl")});
+    ASSERT_EQ(again.exit_code, kOk) << again.Describe();
+    EXPECT_TRUE(Contains(again.out, "\"appended\":0,\"duplicates\":309")) << again.out;
+    RunResult import_dry = Q("import", {"--kind", "survey", "--dry-run", SourcePath("config/demo/import/survey.csv")});
+    ASSERT_EQ(import_dry.exit_code, kOk) << import_dry.Describe();
+  }
+  EXPECT_EQ(DirectoryContents(dir_), before) << "a dry run or a batch of duplicates wrote to the ledger directory";
+}
+
 TEST_F(CliTest, DryRunReportsEveryErrorOfABatchAndAppendsNothing) {
   ASSERT_NO_FATAL_FAILURE(InitDemo());
   LedgerHead before = VerifiedHead();
