@@ -1,11 +1,14 @@
 #include "qledger/domain/event.h"
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "qledger/domain/canonical_json.h"
@@ -159,10 +162,17 @@ std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_inpu
     const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     return md ? md : EVP_sha256();
   }();
-  EVP_DigestInit_ex(ctx.get(), kSha256, nullptr);
-  EVP_DigestUpdate(ctx.get(), prev, sizeof prev);
-  EVP_DigestUpdate(ctx.get(), hash_input.data(), hash_input.size());
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
+  // A hash is never silently wrong: if OpenSSL cannot compute one (no
+  // memory, a broken provider), the process stops before anything uses it.
+  bool ok = ctx && EVP_DigestInit_ex(ctx.get(), kSha256, nullptr) == 1 &&
+            EVP_DigestUpdate(ctx.get(), prev, sizeof prev) == 1 &&
+            EVP_DigestUpdate(ctx.get(), hash_input.data(), hash_input.size()) == 1 &&
+            EVP_DigestFinal_ex(ctx.get(), digest, &len) == 1 && len == sizeof digest;
+  if (!ok) {
+    std::fprintf(stderr, "qledger: SHA-256 failed in OpenSSL (%s); stopping before the hash is used\n",
+                 ERR_error_string(ERR_get_error(), nullptr));
+    std::abort();
+  }
   static const char kHex[] = "0123456789abcdef";
   std::string out(64, '0');
   for (int i = 0; i < 32; ++i) {

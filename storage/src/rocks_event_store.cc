@@ -292,9 +292,16 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), IdKey(id), &v);
     if (s.IsNotFound()) return std::optional<KnownEvent>();
     if (!s.ok()) return FromRocks(s, "reading the id index");
+    // Stored bytes are checked before they are used: seq(8) type(1) ...
+    auto type_byte = v.size() >= 9 ? static_cast<uint8_t>(v[8]) : 0;
+    if (type_byte < static_cast<uint8_t>(EventType::kPolicyAdopted) ||
+        type_byte > static_cast<uint8_t>(EventType::kBudgetExpense)) {
+      return domain::DataLoss("the id index entry of \"" + id + "\" is malformed (" + std::to_string(v.size()) +
+                              " bytes); run qledger verify");
+    }
     KnownEvent k;
     k.seq = static_cast<int64_t>(DecodeFixed64BE(v));
-    k.type = static_cast<EventType>(static_cast<uint8_t>(v[8]));
+    k.type = static_cast<EventType>(type_byte);
     std::string_view rest = std::string_view(v).substr(9);
     size_t nul = rest.find('\0');
     k.department = std::string(rest.substr(0, nul));
@@ -327,8 +334,13 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Result<QuarterStatus> StatusOf(const Quarter& q) const override {
     std::string v;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), StatusKey(q.ToString()), &v);
-    if (s.IsNotFound() || v.empty()) return QuarterStatus::kOpen;
-    if (!s.ok()) return FromRocks(s, "reading quarter status");
+    // Only a status that is not there means open: a failed read never does
+    // (it would let a fact into an approved quarter).
+    if (s.IsNotFound()) return QuarterStatus::kOpen;
+    if (!s.ok()) return FromRocks(s, "reading the status of quarter " + q.ToString());
+    if (v.size() != 1 || (v[0] != 1 && v[0] != 2)) {
+      return domain::DataLoss("the stored status of quarter " + q.ToString() + " is malformed; run qledger verify");
+    }
     return v[0] == 1 ? QuarterStatus::kApproved : QuarterStatus::kReopened;
   }
 

@@ -402,6 +402,41 @@ TEST_F(EventStoreTest, VerifyNamesADeletedEventAsTheGap) {
   EXPECT_NE(report.problem.find("event 6 is missing"), std::string::npos) << report.problem;
 }
 
+// A stored quarter status that cannot be read as one is damage, never "open":
+// taking it for open would let a fact into an approved quarter.
+TEST_F(EventStoreTest, AnUnreadableQuarterStatusRefusesTheAppendInsteadOfTakingTheQuarterAsOpen) {
+  AppendOk({Approve("2026Q2-approved", "2026Q2")});
+  store_.reset();
+  for (const std::string& damaged : {std::string(), std::string("\x07"), std::string("\x01\x01")}) {
+    qledger::testing::WithRawLedger(dir_, [&](rocksdb::DB& db) {
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), "s2026Q2", damaged).ok());
+    });
+    auto writer = EventStore::OpenWriter(dir_, std::chrono::milliseconds(0));
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    auto out = (*writer)->Append(Batch({Survey("late-survey", "storage", "2026Q2", "96.00")}), {});
+    ASSERT_FALSE(out.ok()) << "a fact was planned for a quarter whose status could not be read";
+    EXPECT_EQ(out.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(out.status().message().find("the stored status of quarter 2026Q2 is malformed"), std::string::npos)
+        << out.status().message();
+    EXPECT_EQ((*writer)->head().seq, 2);
+  }
+}
+
+TEST_F(EventStoreTest, AMalformedIdIndexEntryIsDamageNotAnUnknownEvent) {
+  AppendOk({SelfCheck("2026-07-storage", "storage", "2026-07", "\"96.50\"")});
+  store_.reset();
+  qledger::testing::WithRawLedger(dir_, [&](rocksdb::DB& db) {
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), "i2026-07-storage", "abc").ok());
+  });
+  auto writer = EventStore::OpenWriter(dir_, std::chrono::milliseconds(0));
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  auto out = (*writer)->Append(Batch({Void("void-1", "2026-07-storage")}), {});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(out.status().message().find("the id index entry of \"2026-07-storage\" is malformed"), std::string::npos)
+      << out.status().message();
+}
+
 TEST_F(EventStoreTest, OpeningRefusesALedgerWhoseLastEventWasDeleted) {
   BuildTenEventsAndClose();
   qledger::testing::DeleteStoredEvent(dir_, 10);

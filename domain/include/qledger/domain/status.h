@@ -44,7 +44,8 @@ class [[nodiscard]] Status {
   // "InvalidArgument: line 3: ..." — for logs; users see message().
   std::string ToString() const;
 
-  // Marks a deliberately ignored status so that swallowing can be grepped.
+  // Marks a deliberately ignored status so that swallowing can be grepped:
+  // every call says why in a comment beside it.
   void IgnoreError() const {}
 
  private:
@@ -66,8 +67,10 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  // A Result is a value or an error, never neither: an OK status given
+  // here (a bug) becomes an kInternal error that says so.
   Result(Status status) : status_(std::move(status)) {  // NOLINT
-    assert(!status_.ok());
+    if (status_.ok()) status_ = Status(StatusCode::kInternal, "internal error: a result without a value was made from an OK status");
   }
 
   bool ok() const { return value_.has_value(); }
@@ -89,10 +92,24 @@ class [[nodiscard]] Result {
 
 }  // namespace qledger::domain
 
+// Returns the Status of expr (a Status) from the calling function if it is
+// not OK.
 #define QLEDGER_RETURN_IF_ERROR(expr)        \
   do {                                       \
     ::qledger::domain::Status _st = (expr);  \
     if (!_st.ok()) return _st;               \
   } while (0)
+
+// `QLEDGER_ASSIGN_OR_RETURN(auto x, Compute());` declares x as the value of
+// the Result that Compute() returns, or returns its error from the calling
+// function.
+#define QLEDGER_ASSIGN_OR_RETURN(lhs, expr) \
+  QLEDGER_ASSIGN_OR_RETURN_IMPL_(QLEDGER_STATUS_CONCAT_(_result_, __LINE__), lhs, expr)
+#define QLEDGER_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
+  auto result = (expr);                                   \
+  if (!result.ok()) return result.status();               \
+  lhs = std::move(result).value()
+#define QLEDGER_STATUS_CONCAT_(a, b) QLEDGER_STATUS_CONCAT_INNER_(a, b)
+#define QLEDGER_STATUS_CONCAT_INNER_(a, b) a##b
 
 #endif  // QLEDGER_DOMAIN_STATUS_H_

@@ -1,0 +1,133 @@
+// PlanBatch (the ledger rules for a batch) against an in-memory ledger view:
+// what the rules decide from what the ledger says, and that a ledger that
+// cannot be read refuses the batch instead of being taken for an empty one.
+#include "qledger/domain/batch.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "default_policy.h"
+#include "qledger/domain/event_input.h"
+
+namespace qledger::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// The ledger as plain maps; each lookup can be made to fail as a storage
+// read would.
+class MemoryLedger final : public LedgerView {
+ public:
+  MemoryLedger() {
+    auto policy = ParsePolicy(DefaultPolicyJson());
+    EXPECT_TRUE(policy.ok()) << policy.status().message();
+    if (policy.ok()) policies_.push_back(AdoptedPolicy{1, 1, Quarter{2013, 3}, *policy});
+  }
+
+  std::map<std::string, KnownEvent> events;        // id -> what the rules know
+  std::map<std::string, std::string> content;      // id -> ContentKey
+  std::map<std::string, std::string> monthly;      // type/dept/month -> id
+  std::map<std::string, QuarterStatus> statuses;   // "2026Q2" -> status
+  bool fail_find = false;
+  bool fail_status = false;
+
+  Result<std::optional<KnownEvent>> Find(const std::string& id) const override {
+    if (fail_find) return Internal("reading the id index: IO error");
+    auto it = events.find(id);
+    if (it == events.end()) return std::optional<KnownEvent>();
+    return std::optional<KnownEvent>(it->second);
+  }
+  Result<std::string> ContentKeyOf(const std::string& id) const override { return content.at(id); }
+  Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& dept,
+                                                   const std::string& month) const override {
+    auto it = monthly.find(std::to_string(static_cast<int>(type)) + "/" + dept + "/" + month);
+    if (it == monthly.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  Result<QuarterStatus> StatusOf(const Quarter& q) const override {
+    if (fail_status) return Internal("reading the status of quarter " + q.ToString() + ": IO error");
+    auto it = statuses.find(q.ToString());
+    return it == statuses.end() ? QuarterStatus::kOpen : it->second;
+  }
+  Result<std::vector<AdoptedPolicy>> Policies() const override { return policies_; }
+
+ private:
+  std::vector<AdoptedPolicy> policies_;
+};
+
+std::vector<InputEvent> Batch(const std::string& jsonl) { return ParseInputText(jsonl); }
+
+const char* kSurvey2026Q2 =
+    R"({"id":"s1","type":"survey.responded","department":"storage","period":"2026Q2","occurred_at":"2026-06-05",)"
+    R"("actor":"工作组","data":{"respondent":"客户","score":"96.00"}})";
+
+TEST(BatchPlanTest, AFactForAnOpenQuarterIsPlanned) {
+  MemoryLedger ledger;
+  auto plan = PlanBatch(ledger, Batch(kSurvey2026Q2));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_THAT(plan->errors, IsEmpty());
+  ASSERT_EQ(plan->to_append.size(), 1u);
+  EXPECT_EQ(plan->to_append[0].id, "s1");
+}
+
+TEST(BatchPlanTest, AFactForAnApprovedQuarterIsRejected) {
+  MemoryLedger ledger;
+  ledger.statuses["2026Q2"] = QuarterStatus::kApproved;
+  auto plan = PlanBatch(ledger, Batch(kSurvey2026Q2));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_THAT(plan->errors, ElementsAre(HasSubstr("period: quarter 2026Q2 is approved")));
+  EXPECT_THAT(plan->to_append, IsEmpty());
+}
+
+TEST(BatchPlanTest, AQuarterStatusThatCannotBeReadRefusesTheBatchInsteadOfTakingItAsOpen) {
+  MemoryLedger ledger;
+  ledger.statuses["2026Q2"] = QuarterStatus::kApproved;
+  ledger.fail_status = true;
+  auto plan = PlanBatch(ledger, Batch(kSurvey2026Q2));
+  ASSERT_FALSE(plan.ok()) << "a failed read was taken for an open quarter";
+  EXPECT_EQ(plan.status().code(), StatusCode::kInternal);
+  EXPECT_THAT(plan.status().message(), HasSubstr("reading the status of quarter 2026Q2"));
+}
+
+TEST(BatchPlanTest, AnIdLookupThatCannotBeReadRefusesTheBatchInsteadOfTakingTheIdAsNew) {
+  MemoryLedger ledger;
+  ledger.fail_find = true;
+  auto plan = PlanBatch(ledger, Batch(kSurvey2026Q2));
+  ASSERT_FALSE(plan.ok()) << "a failed read was taken for a new id";
+  EXPECT_THAT(plan.status().message(), HasSubstr("reading the id index"));
+}
+
+TEST(BatchPlanTest, AStoredIdWithTheSameContentIsADuplicateAndWithOtherContentAnError) {
+  MemoryLedger ledger;
+  auto first = PlanBatch(ledger, Batch(kSurvey2026Q2));
+  ASSERT_TRUE(first.ok() && first->to_append.size() == 1);
+  ledger.events["s1"] = KnownEvent{5, EventType::kSurveyResponded, "storage", "2026Q2", false};
+  ledger.content["s1"] = ContentKey(first->to_append[0]);
+  auto again = PlanBatch(ledger, Batch(kSurvey2026Q2));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->duplicates, 1);
+  EXPECT_THAT(again->to_append, IsEmpty());
+  std::string changed = kSurvey2026Q2;
+  changed.replace(changed.find("96.00"), 5, "90.00");
+  auto other = PlanBatch(ledger, Batch(changed));
+  ASSERT_TRUE(other.ok());
+  EXPECT_THAT(other->errors, ElementsAre(HasSubstr("s1")));
+}
+
+TEST(BatchPlanTest, ASecondSelfcheckForAMonthIsRejectedUnlessTheFirstIsVoided) {
+  MemoryLedger ledger;
+  ledger.monthly[std::to_string(static_cast<int>(EventType::kSelfcheckReported)) + "/storage/2026-07"] = "old";
+  auto plan = PlanBatch(ledger, Batch(R"({"id":"new","type":"selfcheck.reported","department":"storage",)"
+                                      R"("period":"2026-07","occurred_at":"2026-08-03","actor":"a","data":{"score":"96.00"}})"));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_THAT(plan->errors, ElementsAre(HasSubstr("storage already has a selfcheck.reported for 2026-07 (\"old\")")));
+}
+
+}  // namespace
+}  // namespace qledger::domain
