@@ -147,6 +147,7 @@ int RunAppend(const CommonFlags& c, const AppendFlags& f) {
   options.expect_head = f.expect_head;
   options.dry_run = f.dry_run;
   options.now = TestNow();
+  options.observe = TestWriteObserver();
   return ReportAppend("append", EventStore::AppendTo(c.data, batch, options, WaitFor(f.wait_seconds)), batch.size(),
                       options);
 }

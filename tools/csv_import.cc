@@ -508,6 +508,7 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
   storage::AppendOptions options;
   options.expect_head = f.expect_head;
   options.now = TestNow();
+  options.observe = TestWriteObserver();
   Result<storage::AppendOutcome> outcome = domain::Internal("not appended");
   size_t converted_rows = 0;
   Converted converted;

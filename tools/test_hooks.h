@@ -5,7 +5,9 @@
 #ifndef QLEDGER_TOOLS_TEST_HOOKS_H_
 #define QLEDGER_TOOLS_TEST_HOOKS_H_
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace qledger::tools {
 
@@ -15,6 +17,11 @@ bool TestHooksEnabled();
 // The test build: QLEDGER_TEST_NOW (a date-time for recorded_at), or "" when
 // it is not set. The release build: always "".
 std::string TestNow();
+
+// The test build: with QLEDGER_TEST_MARKERS=DIR, an observer for
+// storage::AppendOptions::observe that creates the file DIR/<stage> at each
+// stage of a write; else empty. The release build: always empty.
+std::function<void(std::string_view)> TestWriteObserver();
 
 // The release build: a message naming a test hook set in the environment,
 // which it refuses to run with; "" when none is set. The test build: "".

@@ -520,9 +520,11 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     std::function<void()> free_spent = [&spent] { spent = Spent(); };
     std::thread free_batch;
     if (n >= kParallelMin) free_batch = StartHelper(free_spent);
+    if (options.observe) options.observe("writing");
     rocksdb::Status written = db_->Write(wo, &wb);
     if (free_batch.joinable()) free_batch.join();
     QLEDGER_RETURN_IF_ERROR(FromRocks(written, "writing the batch"));
+    if (options.observe) options.observe("written");
     quarters_written_.insert(pending_quarters_.begin(), pending_quarters_.end());
     head_ = head;
     out.head = head;

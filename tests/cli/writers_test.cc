@@ -4,6 +4,7 @@
 // batch, with the chain intact and every acknowledged batch present.
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <random>
@@ -160,10 +161,14 @@ TEST_F(WritersTest, AppendWithNoWaitBesideALargeAppendSucceedsOrSaysLedgerBusy) 
 // batch, still verifies, and keeps every batch that was acknowledged.
 TEST_F(WritersTest, WriterKilledAtAnyMomentLeavesNoneOrAllOfItsBatch) {
   constexpr int kBatch = 2000;
-  constexpr int kIterations = 15;
+  constexpr int kIterations = 16;
+  // Every other kill is aimed at the write itself: it lands as soon as the
+  // writer says it is handing the batch to RocksDB (QLEDGER_TEST_MARKERS,
+  // the test build). At least this many must land while RocksDB writes.
+  constexpr int kMinMidWrite = 4;
 
   // Calibrate: how long one uninterrupted append of a batch takes here, so
-  // that the kills land before, during and after the write.
+  // that the other kills land before, during and after the write.
   auto t0 = std::chrono::steady_clock::now();
   RunResult warm = RunQledger({"append", "--data", dir_, WriteBatch("warm", kBatch)});
   auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
@@ -176,17 +181,33 @@ TEST_F(WritersTest, WriterKilledAtAnyMomentLeavesNoneOrAllOfItsBatch) {
   // Delays from 0 to 1.3 × the lifetime (at least 50 ms).
   std::uniform_int_distribution<int> delay_ms(0, std::max<int>(50, static_cast<int>(lifetime.count() * 13 / 10)));
   std::vector<std::string> acknowledged_firsts, acknowledged_lasts;
-  int killed_before = 0, completed_despite_kill = 0, acknowledged = 0;
+  int killed_before = 0, completed_despite_kill = 0, acknowledged = 0, mid_write = 0;
   for (int i = 0; i < kIterations; ++i) {
     std::string prefix = "crash" + std::to_string(i);
     std::string batch = WriteBatch(prefix, kBatch);
+    std::string markers = tmp_.Sub(prefix + "-markers");
+    std::filesystem::create_directories(markers);
+    bool aimed = i % 2 == 1;
     int delay = delay_ms(rng);
-    SCOPED_TRACE("iteration " + std::to_string(i) + ", kill after " + std::to_string(delay) + " ms (seed " +
-                 std::to_string(seed) + ")");
-    QledgerProcess p({"append", "--data", dir_, batch}, tmp_.Sub(prefix + ".out"), tmp_.Sub(prefix + ".err"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    SCOPED_TRACE("iteration " + std::to_string(i) + (aimed ? ", kill at the write" : ", kill after " +
+                 std::to_string(delay) + " ms") + " (seed " + std::to_string(seed) + ")");
+    ::setenv("QLEDGER_TEST_MARKERS", markers.c_str(), 1);
+    QledgerProcess p({"append", "--data", dir_, batch}, tmp_.Sub(prefix + ".out"), tmp_.Sub(prefix + ".err"), 0,
+                     qledger::testing::kQledgerTestHooksBinary);
+    ::unsetenv("QLEDGER_TEST_MARKERS");
+    if (aimed) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (!std::filesystem::exists(markers + "/writing") && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    }
     p.Kill();
     RunResult r = p.Wait();
+    bool writing = std::filesystem::exists(markers + "/writing");
+    bool written = std::filesystem::exists(markers + "/written");
+    if (writing && !written && r.exit_code == -SIGKILL) ++mid_write;
 
     LedgerHead after = VerifiedHead();  // asserts exit 0: the chain verifies
     if (r.exit_code == kOk) {
@@ -201,11 +222,16 @@ TEST_F(WritersTest, WriterKilledAtAnyMomentLeavesNoneOrAllOfItsBatch) {
       ASSERT_TRUE(after.seq == head || after.seq == head + kBatch)
           << "head " << after.seq << " is neither the old head " << head << " nor old + " << kBatch;
       (after.seq == head ? killed_before : completed_despite_kill)++;
+      if (written) {
+        EXPECT_EQ(after.seq, head + kBatch) << "RocksDB synced the batch, and it is gone";
+      }
     }
     head = after.seq;
   }
   std::cout << "crash test: " << acknowledged << " acknowledged, " << completed_despite_kill
-            << " written but killed before reporting, " << killed_before << " killed before writing\n";
+            << " written but killed before reporting, " << killed_before << " killed before writing; " << mid_write
+            << " kills landed while RocksDB wrote\n";
+  EXPECT_GE(mid_write, kMinMidWrite) << "too few kills landed during the write to show anything";
 
   auto reader = storage::EventStore::OpenReader(dir_);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();

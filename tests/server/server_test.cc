@@ -350,8 +350,8 @@ TEST(ServeLifecycleTest, WithFewFileDescriptorsTheServerStaysWithinThemAndKeepsA
 TEST(ServeLifecycleTest, MissingLedgerFailsWithNotFoundExitCode) {
   TempDir dir;
   auto r = qledger::testing::RunQledger({"--data", dir.Sub("none"), "serve", "--listen", "127.0.0.1:0"});
-  EXPECT_NE(r.exit_code, 0) << r.Describe();
-  EXPECT_NE(r.err.find("qledger serve: "), std::string::npos) << r.Describe();
+  EXPECT_EQ(r.exit_code, 4) << r.Describe();  // tools/exit_codes.h: kNotFound
+  EXPECT_NE(r.err.find("qledger serve: no ledger at " + dir.Sub("none")), std::string::npos) << r.Describe();
 }
 
 TEST(ServeLifecycleTest, MalformedListenIsAUsageError) {

@@ -193,12 +193,14 @@ inline const char* const kQledgerTestHooksBinary = QLEDGER_TEST_HOOKS_BINARY;
 class QledgerProcess {
  public:
   // Starts qledger with args; stdout and stderr go to out_file / err_file.
-  // With open_files > 0, the child's limit of open files (soft and hard).
+  // With open_files > 0, the child's limit of open files (soft and hard);
+  // binary is the build to run (the test build, kQledgerTestHooksBinary,
+  // for a test hook).
   QledgerProcess(const std::vector<std::string>& args, const std::string& out_file, const std::string& err_file,
-                 rlim_t open_files = 0)
+                 rlim_t open_files = 0, const char* binary = QLEDGER_BINARY)
       : out_file_(out_file), err_file_(err_file) {
     std::vector<std::string> storage;
-    std::vector<char*> argv = internal::Argv(QLEDGER_BINARY, args, &storage);
+    std::vector<char*> argv = internal::Argv(binary, args, &storage);
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
     if (pid_ == 0) {
@@ -216,7 +218,7 @@ class QledgerProcess {
         rlimit limit{open_files, open_files};
         if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(125);
       }
-      ::execv(QLEDGER_BINARY, argv.data());
+      ::execv(binary, argv.data());
       ::_exit(127);
     }
   }

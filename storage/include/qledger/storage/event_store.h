@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qledger/domain/event.h"
@@ -50,6 +51,10 @@ struct AppendOptions {
   std::optional<int64_t> expect_head;  // refuse (kAborted) unless the head is this seq
   bool dry_run = false;                // validate everything, write nothing
   std::string now;                     // recorded_at override for tests; "" = the clock
+  // Test hook: told "writing" just before the batch goes to RocksDB and
+  // "written" once RocksDB has synced it, so that a crash test can tell
+  // where its kill landed. Empty outside tests.
+  std::function<void(std::string_view stage)> observe;
 };
 
 struct AppendOutcome {
