@@ -17,7 +17,7 @@
 // /proc/self/clear_refs where the kernel allows it.
 //
 // Afterwards the rebuilt scores of a few quarters are compared with
-// storage::ScoreQuarter (the path `qledger scores` takes), field by field in
+// app::ScoreQuarter (the path `qledger scores` takes), field by field in
 // their JSON form, so that a fast but wrong fold cannot pass unnoticed, and
 // the whole chain is verified (EventStore::Verify), untimed.
 //
@@ -56,7 +56,7 @@
 #include "qledger/domain/policy.h"
 #include "qledger/domain/scoring.h"
 #include "qledger/storage/event_store.h"
-#include "qledger/storage/queries.h"
+#include "qledger/app/queries.h"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -346,7 +346,7 @@ Rebuilt Rebuild(const qledger::storage::EventStore& store, double* scan_fold_s, 
 }
 
 // Compares the rebuilt scores of `count` quarters (first, last, and evenly
-// between) with storage::ScoreQuarter. Returns the number of mismatches.
+// between) with app::ScoreQuarter. Returns the number of mismatches.
 int CrossCheck(const qledger::storage::EventStore& store, const Rebuilt& rebuilt, int count) {
   std::vector<std::string> quarters;
   for (const auto& [k, s] : rebuilt.scores) {
@@ -360,7 +360,7 @@ int CrossCheck(const qledger::storage::EventStore& store, const Rebuilt& rebuilt
   }
   int mismatches = 0, compared = 0;
   for (const auto& qs : picked) {
-    auto scores = qledger::storage::ScoreQuarter(store, *Quarter::Parse(qs), {});
+    auto scores = qledger::app::ScoreQuarter(store, *Quarter::Parse(qs), {});
     if (!scores.ok()) Die("ScoreQuarter " + qs + ": " + scores.status().ToString());
     for (const auto& s : *scores) {
       auto it = rebuilt.scores.find({s.quarter, s.department});
@@ -374,7 +374,7 @@ int CrossCheck(const qledger::storage::EventStore& store, const Rebuilt& rebuilt
       }
     }
   }
-  std::printf("check:   %d scores of %zu quarters compared with storage::ScoreQuarter: %d mismatches\n", compared,
+  std::printf("check:   %d scores of %zu quarters compared with app::ScoreQuarter: %d mismatches\n", compared,
               picked.size(), mismatches);
   return mismatches;
 }

@@ -17,10 +17,10 @@
 #include "qledger/domain/exact_json.h"
 #include "qledger/domain/policy.h"
 #include "qledger/storage/event_store.h"
-#include "qledger/storage/queries.h"
-#include "qledger/storage/reports.h"
-#include "qledger/server/report_render.h"
-#include "qledger/server/text_table.h"
+#include "qledger/app/queries.h"
+#include "qledger/app/reports.h"
+#include "qledger/app/report_render.h"
+#include "qledger/app/text_table.h"
 
 #ifndef QLEDGER_SOURCE_DIR
 #define QLEDGER_SOURCE_DIR "."
@@ -30,15 +30,15 @@ namespace json = boost::json;
 
 namespace qledger::tools {
 
-using server::ComplaintsToCsv;
-using server::ComplaintsToText;
-using server::LedgerToText;
-using server::RenderCsv;
-using server::RenderTable;
-using server::ReportToCsv;
-using server::ReportToHtml;
-using server::ReportToMarkdown;
-using server::Row;
+using app::ComplaintsToCsv;
+using app::ComplaintsToText;
+using app::LedgerToText;
+using app::RenderCsv;
+using app::RenderTable;
+using app::ReportToCsv;
+using app::ReportToHtml;
+using app::ReportToMarkdown;
+using app::Row;
 
 using domain::Result;
 using domain::Status;
@@ -153,15 +153,15 @@ int RunAppend(const CommonFlags& c, const AppendFlags& f) {
 }
 
 int RunScores(const CommonFlags& c, const ScoresFlags& f) {
-  auto q = storage::ResolveQuarter(f.quarter);
+  auto q = app::ResolveQuarter(f.quarter);
   if (!q.ok()) return Fail("scores", q.status());
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("scores", store.status());
-  auto point = storage::ResolveQuarterPoint(**store, *q, f.as_of);
+  auto point = app::ResolveQuarterPoint(**store, *q, f.as_of);
   if (!point.ok()) return Fail("scores", point.status());
-  Status st = storage::CheckWithout(**store, f.without);
+  Status st = app::CheckWithout(**store, f.without);
   if (!st.ok()) return Fail("scores", st);
-  auto scores = storage::ScoreQuarter(**store, *q, {*point, f.without});
+  auto scores = app::ScoreQuarter(**store, *q, {*point, f.without});
   if (!scores.ok()) return Fail("scores", scores.status());
 
   if (f.format == "json") {
@@ -195,15 +195,15 @@ int RunScores(const CommonFlags& c, const ScoresFlags& f) {
 }
 
 int RunReplay(const CommonFlags& c, const ReplayFlags& f) {
-  auto q = storage::ResolveQuarter(f.quarter);
+  auto q = app::ResolveQuarter(f.quarter);
   if (!q.ok()) return Fail("replay", q.status());
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("replay", store.status());
-  auto point = storage::ResolveQuarterPoint(**store, *q, f.as_of);
+  auto point = app::ResolveQuarterPoint(**store, *q, f.as_of);
   if (!point.ok()) return Fail("replay", point.status());
-  Status st = storage::CheckWithout(**store, f.without);
+  Status st = app::CheckWithout(**store, f.without);
   if (!st.ok()) return Fail("replay", st);
-  auto d = storage::DeriveDepartment(**store, *q, f.department, {*point, f.without});
+  auto d = app::DeriveDepartment(**store, *q, f.department, {*point, f.without});
   if (!d.ok()) return Fail("replay", d.status());
   if (f.format == "json") std::cout << json::serialize(domain::DerivationToJson(*d)) << "\n";
   else std::cout << domain::DerivationToText(*d);
@@ -211,23 +211,23 @@ int RunReplay(const CommonFlags& c, const ReplayFlags& f) {
 }
 
 int RunDiff(const CommonFlags& c, const DiffFlags& f) {
-  auto q = storage::ResolveQuarter(f.quarter);
+  auto q = app::ResolveQuarter(f.quarter);
   if (!q.ok()) return Fail("diff", q.status());
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("diff", store.status());
-  auto from = storage::ResolveQuarterPoint(**store, *q, f.from);
+  auto from = app::ResolveQuarterPoint(**store, *q, f.from);
   if (!from.ok()) return Fail("diff", Status(from.status().code(), "from: " + from.status().message()));
-  auto to = storage::ResolveQuarterPoint(**store, *q, f.to);
+  auto to = app::ResolveQuarterPoint(**store, *q, f.to);
   if (!to.ok()) return Fail("diff", Status(to.status().code(), "to: " + to.status().message()));
   if (*to < *from) {
     return Fail("diff", domain::InvalidArgument("to (seq " + std::to_string(*to) + ") is before from (seq " +
                                                 std::to_string(*from) + ")"));
   }
-  Status st = storage::CheckWithout(**store, f.without);
+  Status st = app::CheckWithout(**store, f.without);
   if (!st.ok()) return Fail("diff", st);
-  auto before = storage::DeriveDepartment(**store, *q, f.department, {*from, f.without});
+  auto before = app::DeriveDepartment(**store, *q, f.department, {*from, f.without});
   if (!before.ok()) return Fail("diff", before.status());
-  auto after = storage::DeriveDepartment(**store, *q, f.department, {*to, f.without});
+  auto after = app::DeriveDepartment(**store, *q, f.department, {*to, f.without});
   if (!after.ok()) return Fail("diff", after.status());
   auto d = domain::DiffDerivations(std::move(*before), std::move(*after));
   if (f.format == "json") std::cout << json::serialize(domain::DiffToJson(d)) << "\n";
@@ -238,7 +238,7 @@ int RunDiff(const CommonFlags& c, const DiffFlags& f) {
 int RunLedger(const CommonFlags& c, const ViewFlags& f) {
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("ledger", store.status());
-  auto l = storage::BuildLedger(**store, f.year, f.department);
+  auto l = app::BuildLedger(**store, f.year, f.department);
   if (!l.ok()) return Fail("ledger", l.status());
   if (f.format == "json") std::cout << json::serialize(*l) << "\n";
   else std::cout << LedgerToText(*l);
@@ -248,7 +248,7 @@ int RunLedger(const CommonFlags& c, const ViewFlags& f) {
 int RunComplaints(const CommonFlags& c, const ViewFlags& f) {
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("complaints", store.status());
-  auto r = storage::BuildComplaints(**store, f.quarter, f.department);
+  auto r = app::BuildComplaints(**store, f.quarter, f.department);
   if (!r.ok()) return Fail("complaints", r.status());
   if (f.format == "json") std::cout << json::serialize(*r) << "\n";
   else if (f.format == "csv") std::cout << ComplaintsToCsv(*r);
@@ -259,7 +259,7 @@ int RunComplaints(const CommonFlags& c, const ViewFlags& f) {
 int RunReport(const CommonFlags& c, const ViewFlags& f) {
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("report", store.status());
-  auto r = storage::BuildReport(**store, f.quarter, f.as_of);
+  auto r = app::BuildReport(**store, f.quarter, f.as_of);
   if (!r.ok()) return Fail("report", r.status());
   if (f.format == "json") std::cout << json::serialize(*r) << "\n";
   else if (f.format == "md") std::cout << ReportToMarkdown(*r);
@@ -271,7 +271,7 @@ int RunReport(const CommonFlags& c, const ViewFlags& f) {
 int RunQuarters(const CommonFlags& c) {
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("quarters", store.status());
-  auto list = storage::ListQuarters(**store);
+  auto list = app::ListQuarters(**store);
   if (!list.ok()) return Fail("quarters", list.status());
   std::vector<Row> rows;
   for (const auto& q : *list) {
@@ -287,7 +287,7 @@ int RunLog(const CommonFlags& c, const LogFlags& f) {
   }
   std::optional<domain::Quarter> quarter;
   if (!f.quarter.empty()) {
-    auto q = storage::ResolveQuarter(f.quarter);
+    auto q = app::ResolveQuarter(f.quarter);
     if (!q.ok()) return Fail("log", q.status());
     quarter = *q;
   }

@@ -10,9 +10,9 @@
 #include "qledger/domain/scoring.h"
 #include "qledger/server/http_errors.h"
 #include "qledger/storage/event_store.h"
-#include "qledger/server/report_render.h"
-#include "qledger/storage/queries.h"
-#include "qledger/storage/reports.h"
+#include "qledger/app/report_render.h"
+#include "qledger/app/queries.h"
+#include "qledger/app/reports.h"
 
 namespace json = boost::json;
 
@@ -61,7 +61,7 @@ Result<domain::Event> SelectPolicy(const EventStore& store, const Target& t) {
   if (!events.ok()) return events.status();
   if (events->empty()) return domain::NotFound("no policy has been adopted: the ledger is empty");
   if (quarter->empty()) return events->back();
-  auto q = storage::ResolveQuarter(*quarter);
+  auto q = app::ResolveQuarter(*quarter);
   if (!q.ok()) return q.status();
   std::vector<domain::AdoptedPolicy> adopted;
   for (const auto& e : *events) {
@@ -83,10 +83,10 @@ Result<domain::ReplayOptions> ReplayOptionsOf(const EventStore& store, const Tar
   QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without"}));
   auto as_of = t.One("as_of");
   if (!as_of.ok()) return as_of.status();
-  auto point = storage::ResolvePoint(store, *as_of);
+  auto point = app::ResolvePoint(store, *as_of);
   if (!point.ok()) return point.status();
   domain::ReplayOptions options{*point, t.All("without")};
-  QLEDGER_RETURN_IF_ERROR(storage::CheckWithout(store, options.without));
+  QLEDGER_RETURN_IF_ERROR(app::CheckWithout(store, options.without));
   return options;
 }
 
@@ -122,7 +122,7 @@ Response Departments(const EventStore& store, const Target& t) {
 
 Response Quarters(const EventStore& store, const Target& t) {
   if (Status s = t.CheckAllowed({}); !s.ok()) return ProblemFor(s);
-  auto list = storage::ListQuarters(store);
+  auto list = app::ListQuarters(store);
   if (!list.ok()) return ProblemFor(list.status());
   json::array out;
   for (const auto& q : *list) {
@@ -135,11 +135,11 @@ Response Quarters(const EventStore& store, const Target& t) {
 
 Response Scores(const EventStore& store, const Target& t) {
   // Exactly the steps of `qledger scores` (tools/commands.cc RunScores).
-  auto q = storage::ResolveQuarter(t.segments()[2]);
+  auto q = app::ResolveQuarter(t.segments()[2]);
   if (!q.ok()) return ProblemFor(q.status());
   auto options = ReplayOptionsOf(store, t);
   if (!options.ok()) return ProblemFor(options.status());
-  auto scores = storage::ScoreQuarter(store, *q, *options);
+  auto scores = app::ScoreQuarter(store, *q, *options);
   if (!scores.ok()) return ProblemFor(scores.status());
   json::array arr;
   for (const auto& s : *scores) arr.push_back(domain::ScoreToJson(s));
@@ -148,11 +148,11 @@ Response Scores(const EventStore& store, const Target& t) {
 
 Response Department(const EventStore& store, const Target& t) {
   // Exactly the steps of `qledger replay --format json`.
-  auto q = storage::ResolveQuarter(t.segments()[2]);
+  auto q = app::ResolveQuarter(t.segments()[2]);
   if (!q.ok()) return ProblemFor(q.status());
   auto options = ReplayOptionsOf(store, t);
   if (!options.ok()) return ProblemFor(options.status());
-  auto d = storage::DeriveDepartment(store, *q, t.segments()[4], *options);
+  auto d = app::DeriveDepartment(store, *q, t.segments()[4], *options);
   if (!d.ok()) return ProblemFor(d.status());
   return Json(domain::DerivationToJson(*d));
 }
@@ -185,7 +185,7 @@ Response Events(const EventStore& store, const Target& t) {
   }
   std::optional<domain::Quarter> quarter;
   if (!quarter_text->empty()) {
-    auto q = storage::ResolveQuarter(*quarter_text);
+    auto q = app::ResolveQuarter(*quarter_text);
     if (!q.ok()) return ProblemFor(q.status());
     quarter = *q;
   }
@@ -248,7 +248,7 @@ Response Ledger(const EventStore& store, const Target& t) {
   auto year = t.One("year"), department = t.One("department");
   if (!year.ok()) return ProblemFor(year.status());
   if (!department.ok()) return ProblemFor(department.status());
-  auto l = storage::BuildLedger(store, *year, *department);
+  auto l = app::BuildLedger(store, *year, *department);
   if (!l.ok()) return ProblemFor(l.status());
   return Json(*l);
 }
@@ -258,7 +258,7 @@ Response Complaints(const EventStore& store, const Target& t) {
   auto quarter = t.One("quarter"), department = t.One("department");
   if (!quarter.ok()) return ProblemFor(quarter.status());
   if (!department.ok()) return ProblemFor(department.status());
-  auto c = storage::BuildComplaints(store, *quarter, *department);
+  auto c = app::BuildComplaints(store, *quarter, *department);
   if (!c.ok()) return ProblemFor(c.status());
   return Json(*c);
 }
@@ -273,19 +273,19 @@ Response Report(const EventStore& store, const Target& t) {
     return ProblemFor(domain::InvalidArgument("format: \"" + f + "\" is not one of json, html, md, csv"));
   }
   // The same steps as `qledger report`.
-  auto r = storage::BuildReport(store, t.segments()[2], *as_of);
+  auto r = app::BuildReport(store, t.segments()[2], *as_of);
   if (!r.ok()) return ProblemFor(r.status());
   if (f == "json") return Json(*r);
   Response res;
   if (f == "html") {
     res.content_type = "text/html; charset=utf-8";
-    res.body = ReportToHtml(*r);
+    res.body = app::ReportToHtml(*r);
   } else if (f == "md") {
     res.content_type = "text/markdown; charset=utf-8";
-    res.body = ReportToMarkdown(*r);
+    res.body = app::ReportToMarkdown(*r);
   } else {
     res.content_type = "text/csv; charset=utf-8";
-    res.body = ReportToCsv(*r);
+    res.body = app::ReportToCsv(*r);
   }
   return res;
 }

@@ -10,7 +10,7 @@
 
 #include "qledger/domain/scoring.h"
 #include "qledger/storage/event_store.h"
-#include "qledger/storage/queries.h"
+#include "qledger/app/queries.h"
 #include "qledger_test_support.h"
 
 namespace qledger::storage {

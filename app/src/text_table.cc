@@ -1,8 +1,8 @@
-#include "qledger/server/text_table.h"
+#include "qledger/app/text_table.h"
 
 #include <algorithm>
 
-namespace qledger::server {
+namespace qledger::app {
 
 size_t DisplayWidth(const std::string& s) {
   size_t width = 0;
@@ -67,4 +67,4 @@ std::string RenderCsv(const Row& header, const std::vector<Row>& rows) {
   return out;
 }
 
-}  // namespace qledger::server
+}  // namespace qledger::app

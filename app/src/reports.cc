@@ -1,4 +1,4 @@
-#include "qledger/storage/reports.h"
+#include "qledger/app/reports.h"
 
 #include <algorithm>
 #include <map>
@@ -7,11 +7,13 @@
 #include <boost/json.hpp>
 
 #include "qledger/domain/policy.h"
-#include "qledger/storage/queries.h"
+#include "qledger/app/queries.h"
 
 namespace json = boost::json;
 
-namespace qledger::storage {
+namespace qledger::app {
+
+using storage::EventStore;
 
 using domain::Decimal;
 using domain::Event;
@@ -432,4 +434,4 @@ Result<json::object> BuildReport(const EventStore& store, const std::string& qua
   return o;
 }
 
-}  // namespace qledger::storage
+}  // namespace qledger::app

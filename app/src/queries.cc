@@ -1,8 +1,10 @@
-#include "qledger/storage/queries.h"
+#include "qledger/app/queries.h"
 
 #include <algorithm>
 
-namespace qledger::storage {
+namespace qledger::app {
+
+using storage::EventStore;
 
 using domain::Quarter;
 
@@ -110,4 +112,4 @@ Result<std::vector<QuarterSummary>> ListQuarters(const EventStore& store) {
   return out;
 }
 
-}  // namespace qledger::storage
+}  // namespace qledger::app

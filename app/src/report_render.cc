@@ -1,12 +1,12 @@
-#include "qledger/server/report_render.h"
+#include "qledger/app/report_render.h"
 
 #include <boost/json.hpp>
 
-#include "qledger/server/text_table.h"
+#include "qledger/app/text_table.h"
 
 namespace json = boost::json;
 
-namespace qledger::server {
+namespace qledger::app {
 namespace {
 
 const char* GradeZh(std::string_view g) {
@@ -315,4 +315,4 @@ std::string ComplaintsToCsv(const json::object& c) {
   return RenderCsv(header, rows);
 }
 
-}  // namespace qledger::server
+}  // namespace qledger::app

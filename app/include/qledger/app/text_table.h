@@ -1,12 +1,12 @@
 // Plain-text tables and CSV for terminal output; widths count CJK characters
 // as two columns so that Chinese names line up.
-#ifndef QLEDGER_SERVER_TEXT_TABLE_H_
-#define QLEDGER_SERVER_TEXT_TABLE_H_
+#ifndef QLEDGER_APP_TEXT_TABLE_H_
+#define QLEDGER_APP_TEXT_TABLE_H_
 
 #include <string>
 #include <vector>
 
-namespace qledger::server {
+namespace qledger::app {
 
 using Row = std::vector<std::string>;
 
@@ -16,6 +16,6 @@ std::string RenderTable(const Row& header, const std::vector<Row>& rows, const s
 std::string RenderCsv(const Row& header, const std::vector<Row>& rows);
 size_t DisplayWidth(const std::string& utf8);
 
-}  // namespace qledger::server
+}  // namespace qledger::app
 
-#endif  // QLEDGER_SERVER_TEXT_TABLE_H_
+#endif  // QLEDGER_APP_TEXT_TABLE_H_

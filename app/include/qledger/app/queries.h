@@ -1,7 +1,7 @@
 // Queries over a ledger shared by the CLI and the HTTP server, so that both
 // answer with the same figures and the same JSON.
-#ifndef QLEDGER_STORAGE_QUERIES_H_
-#define QLEDGER_STORAGE_QUERIES_H_
+#ifndef QLEDGER_APP_QUERIES_H_
+#define QLEDGER_APP_QUERIES_H_
 
 #include <optional>
 #include <string>
@@ -10,30 +10,33 @@
 #include "qledger/domain/scoring.h"
 #include "qledger/storage/event_store.h"
 
-namespace qledger::storage {
+namespace qledger::app {
+
+using domain::Result;
+using domain::Status;
 
 // A point of replay as the user wrote it: a seq ("42") or a date/date-time.
 // Empty means the head. Fails with InvalidArgument naming the value when it
 // is malformed, before the first event, or beyond the head.
-Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of);
+Result<int64_t> ResolvePoint(const storage::EventStore& store, const std::string& as_of);
 
 // As ResolvePoint, and "approved" means the quarter's latest approval event
 // (NotFound if it was never approved): "what was published".
-Result<int64_t> ResolveQuarterPoint(const EventStore& store, const domain::Quarter& q, const std::string& as_of);
+Result<int64_t> ResolveQuarterPoint(const storage::EventStore& store, const domain::Quarter& q, const std::string& as_of);
 
 // Parses "2026Q3", failing with InvalidArgument naming the value.
 Result<domain::Quarter> ResolveQuarter(const std::string& text);
 
 // Checks that every --without id names an event in the ledger.
-Status CheckWithout(const EventStore& store, const std::vector<std::string>& without);
+Status CheckWithout(const storage::EventStore& store, const std::vector<std::string>& without);
 
 // One department's derivation, with as_of_hash filled in.
-Result<domain::Derivation> DeriveDepartment(const EventStore& store, const domain::Quarter& q,
+Result<domain::Derivation> DeriveDepartment(const storage::EventStore& store, const domain::Quarter& q,
                                             const std::string& department, const domain::ReplayOptions& options);
 
 // Every department's score for a quarter (the departments of the policy in
 // force), in policy order, with as_of_hash filled in.
-Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const domain::Quarter& q,
+Result<std::vector<domain::Score>> ScoreQuarter(const storage::EventStore& store, const domain::Quarter& q,
                                                 const domain::ReplayOptions& options);
 
 struct QuarterSummary {
@@ -43,8 +46,8 @@ struct QuarterSummary {
 };
 
 // Every quarter with events, ascending, with its status at the head.
-Result<std::vector<QuarterSummary>> ListQuarters(const EventStore& store);
+Result<std::vector<QuarterSummary>> ListQuarters(const storage::EventStore& store);
 
-}  // namespace qledger::storage
+}  // namespace qledger::app
 
-#endif  // QLEDGER_STORAGE_QUERIES_H_
+#endif  // QLEDGER_APP_QUERIES_H_

@@ -1,14 +1,14 @@
 // Renders the JSON models of storage/reports.h for people: the quarterly
 // analysis report as Markdown, printable HTML (A4) or CSV; the ledger and
 // the complaint register as text tables.
-#ifndef QLEDGER_SERVER_REPORT_RENDER_H_
-#define QLEDGER_SERVER_REPORT_RENDER_H_
+#ifndef QLEDGER_APP_REPORT_RENDER_H_
+#define QLEDGER_APP_REPORT_RENDER_H_
 
 #include <string>
 
 #include <boost/json/object.hpp>
 
-namespace qledger::server {
+namespace qledger::app {
 
 std::string ReportToMarkdown(const boost::json::object& report);
 std::string ReportToHtml(const boost::json::object& report);
@@ -17,6 +17,6 @@ std::string LedgerToText(const boost::json::object& ledger);
 std::string ComplaintsToText(const boost::json::object& complaints);
 std::string ComplaintsToCsv(const boost::json::object& complaints);
 
-}  // namespace qledger::server
+}  // namespace qledger::app
 
-#endif  // QLEDGER_SERVER_REPORT_RENDER_H_
+#endif  // QLEDGER_APP_REPORT_RENDER_H_
