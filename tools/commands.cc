@@ -157,11 +157,9 @@ int RunScores(const CommonFlags& c, const ScoresFlags& f) {
   if (!q.ok()) return Fail("scores", q.status());
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("scores", store.status());
-  auto point = app::ResolveQuarterPoint(**store, *q, f.as_of);
-  if (!point.ok()) return Fail("scores", point.status());
-  Status st = app::CheckWithout(**store, f.without);
-  if (!st.ok()) return Fail("scores", st);
-  auto scores = app::ScoreQuarter(**store, *q, {*point, f.without});
+  auto options = app::ResolveReplayOptions(**store, *q, f.as_of, f.without);
+  if (!options.ok()) return Fail("scores", options.status());
+  auto scores = app::ScoreQuarter(**store, *q, *options);
   if (!scores.ok()) return Fail("scores", scores.status());
 
   if (f.format == "json") {
@@ -199,11 +197,9 @@ int RunReplay(const CommonFlags& c, const ReplayFlags& f) {
   if (!q.ok()) return Fail("replay", q.status());
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("replay", store.status());
-  auto point = app::ResolveQuarterPoint(**store, *q, f.as_of);
-  if (!point.ok()) return Fail("replay", point.status());
-  Status st = app::CheckWithout(**store, f.without);
-  if (!st.ok()) return Fail("replay", st);
-  auto d = app::DeriveDepartment(**store, *q, f.department, {*point, f.without});
+  auto options = app::ResolveReplayOptions(**store, *q, f.as_of, f.without);
+  if (!options.ok()) return Fail("replay", options.status());
+  auto d = app::DeriveDepartment(**store, *q, f.department, *options);
   if (!d.ok()) return Fail("replay", d.status());
   if (f.format == "json") std::cout << json::serialize(domain::DerivationToJson(*d)) << "\n";
   else std::cout << domain::DerivationToText(*d);
@@ -282,22 +278,13 @@ int RunQuarters(const CommonFlags& c) {
 }
 
 int RunLog(const CommonFlags& c, const LogFlags& f) {
-  if (!f.type.empty() && !domain::ParseEventType(f.type)) {
-    return Fail("log", domain::InvalidArgument("type: \"" + f.type + "\" is not a known event type"));
-  }
-  std::optional<domain::Quarter> quarter;
-  if (!f.quarter.empty()) {
-    auto q = app::ResolveQuarter(f.quarter);
-    if (!q.ok()) return Fail("log", q.status());
-    quarter = *q;
-  }
   auto store = OpenReader(c);
   if (!store.ok()) return Fail("log", store.status());
+  auto filter = app::ResolveEventFilter(**store, f.type, f.department, f.quarter);
+  if (!filter.ok()) return Fail("log", filter.status());
   int64_t shown = 0;
   Status st = (*store)->Scan(f.after + 1, INT64_MAX, [&](const domain::Event& e) {
-    if (!f.type.empty() && f.type != domain::EventTypeName(e.type)) return true;
-    if (!f.department.empty() && f.department != e.department) return true;
-    if (quarter && e.quarter() != quarter) return true;
+    if (!filter->Matches(e)) return true;
     if (f.format == "json") {
       std::cout << domain::CanonicalJson(domain::ToExportJson(e, true)) << "\n";
     } else {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "qledger/domain/policy.h"
+
 namespace qledger::app {
 
 using storage::EventStore;
@@ -52,6 +54,46 @@ Status CheckWithout(const EventStore& store, const std::vector<std::string>& wit
   }
   return Status::Ok();
 }
+
+Result<domain::ReplayOptions> ResolveReplayOptions(const EventStore& store, const Quarter& q, const std::string& as_of,
+                                                   const std::vector<std::string>& without) {
+  QLEDGER_ASSIGN_OR_RETURN(int64_t point, ResolveQuarterPoint(store, q, as_of));
+  QLEDGER_RETURN_IF_ERROR(CheckWithout(store, without));
+  return domain::ReplayOptions{point, without};
+}
+
+bool EventFilter::Matches(const domain::Event& e) const {
+  return (!type || e.type == *type) && (department.empty() || e.department == department) &&
+         (!quarter || e.quarter() == quarter);
+}
+
+Result<EventFilter> ResolveEventFilter(const EventStore& store, const std::string& type, const std::string& department,
+                                       const std::string& quarter) {
+  EventFilter f;
+  if (!type.empty()) {
+    f.type = domain::ParseEventType(type);
+    if (!f.type) return domain::InvalidArgument("type: \"" + type + "\" is not a known event type");
+  }
+  if (!quarter.empty()) {
+    QLEDGER_ASSIGN_OR_RETURN(f.quarter, ResolveQuarter(quarter));
+  }
+  if (!department.empty()) {
+    // A department of any adopted policy (departments can be retired).
+    QLEDGER_ASSIGN_OR_RETURN(auto policies, AdoptedPolicyEvents(store));
+    bool known = false;
+    for (const auto& e : policies) {
+      QLEDGER_ASSIGN_OR_RETURN(auto adopted, domain::AdoptedPolicyOf(e));
+      if (adopted.policy.FindDepartment(department)) known = true;
+    }
+    if (!known) {
+      return domain::InvalidArgument("department: \"" + department + "\" is not a department of any adopted policy");
+    }
+    f.department = department;
+  }
+  return f;
+}
+
+Result<std::vector<domain::Event>> AdoptedPolicyEvents(const EventStore& store) { return store.PolicyEvents(); }
 
 namespace {
 

@@ -40,24 +40,12 @@ Result<int64_t> ParseCount(const std::string& name, const std::string& text) {
   return std::stoll(text);
 }
 
-// Every policy.adopted event, in seq order (they are read with any quarter's
-// replay input; 1900Q1 has no other events).
-Result<std::vector<domain::Event>> AdoptedPolicies(const EventStore& store) {
-  auto input = store.LoadReplay(domain::Quarter{1900, 1}, "");
-  if (!input.ok()) return input.status();
-  std::vector<domain::Event> out;
-  for (auto& e : input->events) {
-    if (e.type == domain::EventType::kPolicyAdopted) out.push_back(std::move(e));
-  }
-  return out;
-}
-
 // The policy.adopted event that answers ?quarter= (in force for it at the
 // head) or, without one, the latest adopted.
 Result<domain::Event> SelectPolicy(const EventStore& store, const Target& t) {
   auto quarter = t.One("quarter");
   if (!quarter.ok()) return quarter.status();
-  auto events = AdoptedPolicies(store);
+  auto events = app::AdoptedPolicyEvents(store);
   if (!events.ok()) return events.status();
   if (events->empty()) return domain::NotFound("no policy has been adopted: the ledger is empty");
   if (quarter->empty()) return events->back();
@@ -77,17 +65,12 @@ Result<domain::Event> SelectPolicy(const EventStore& store, const Target& t) {
   return domain::Internal("policy event " + std::to_string(in_force->seq) + " vanished");
 }
 
-// The point of replay from ?as_of= and the ids from ?without=, checked as
-// the CLI checks --as-of and --without.
-Result<domain::ReplayOptions> ReplayOptionsOf(const EventStore& store, const Target& t) {
+// The point of replay from ?as_of= and the ids from ?without=, resolved as
+// the CLI resolves --as-of and --without.
+Result<domain::ReplayOptions> ReplayOptionsOf(const EventStore& store, const domain::Quarter& q, const Target& t) {
   QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without"}));
-  auto as_of = t.One("as_of");
-  if (!as_of.ok()) return as_of.status();
-  auto point = app::ResolvePoint(store, *as_of);
-  if (!point.ok()) return point.status();
-  domain::ReplayOptions options{*point, t.All("without")};
-  QLEDGER_RETURN_IF_ERROR(app::CheckWithout(store, options.without));
-  return options;
+  QLEDGER_ASSIGN_OR_RETURN(std::string as_of, t.One("as_of"));
+  return app::ResolveReplayOptions(store, q, as_of, t.All("without"));
 }
 
 }  // namespace
@@ -137,7 +120,7 @@ Response Scores(const EventStore& store, const Target& t) {
   // Exactly the steps of `qledger scores` (tools/commands.cc RunScores).
   auto q = app::ResolveQuarter(t.segments()[2]);
   if (!q.ok()) return ProblemFor(q.status());
-  auto options = ReplayOptionsOf(store, t);
+  auto options = ReplayOptionsOf(store, *q, t);
   if (!options.ok()) return ProblemFor(options.status());
   auto scores = app::ScoreQuarter(store, *q, *options);
   if (!scores.ok()) return ProblemFor(scores.status());
@@ -150,7 +133,7 @@ Response Department(const EventStore& store, const Target& t) {
   // Exactly the steps of `qledger replay --format json`.
   auto q = app::ResolveQuarter(t.segments()[2]);
   if (!q.ok()) return ProblemFor(q.status());
-  auto options = ReplayOptionsOf(store, t);
+  auto options = ReplayOptionsOf(store, *q, t);
   if (!options.ok()) return ProblemFor(options.status());
   auto d = app::DeriveDepartment(store, *q, t.segments()[4], *options);
   if (!d.ok()) return ProblemFor(d.status());
@@ -178,37 +161,15 @@ Response Events(const EventStore& store, const Target& t) {
     }
     limit = *v;
   }
-  std::optional<domain::EventType> type_filter;
-  if (!type->empty()) {
-    type_filter = domain::ParseEventType(*type);
-    if (!type_filter) return ProblemFor(domain::InvalidArgument("type: \"" + *type + "\" is not a known event type"));
-  }
-  std::optional<domain::Quarter> quarter;
-  if (!quarter_text->empty()) {
-    auto q = app::ResolveQuarter(*quarter_text);
-    if (!q.ok()) return ProblemFor(q.status());
-    quarter = *q;
-  }
-  if (!department->empty()) {
-    // A department of any adopted policy (departments can be retired).
-    auto policies = AdoptedPolicies(store);
-    if (!policies.ok()) return ProblemFor(policies.status());
-    bool known = false;
-    for (const auto& e : *policies) {
-      auto p = domain::ParsePolicy(e.data.at("policy"));
-      if (p.ok() && p->FindDepartment(*department)) known = true;
-    }
-    if (!known) return ProblemFor(domain::InvalidArgument("department: \"" + *department + "\" is not a department of any adopted policy"));
-  }
+  auto filter = app::ResolveEventFilter(store, *type, *department, *quarter_text);
+  if (!filter.ok()) return ProblemFor(filter.status());
 
   int64_t head = store.head().seq;
   int64_t examined_to = after, last_taken = 0, taken = 0;
   std::string body = "{\"events\":[";
   Status st = store.Scan(after + 1, INT64_MAX, [&](const domain::Event& e) {
     examined_to = e.seq;
-    bool match = (!type_filter || e.type == *type_filter) && (department->empty() || e.department == *department) &&
-                 (!quarter || e.quarter() == quarter);
-    if (match) {
+    if (filter->Matches(e)) {
       if (taken++) body.push_back(',');
       domain::AppendCanonicalJson(domain::ToExportJson(e, true), &body);
       last_taken = e.seq;

@@ -819,6 +819,12 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     return in;
   }
 
+  Result<std::vector<Event>> PolicyEvents() const override {
+    std::vector<int64_t> seqs;
+    QLEDGER_RETURN_IF_ERROR(PrefixSeqs("p", &seqs));
+    return GetMany(std::move(seqs));
+  }
+
   Result<std::vector<std::string>> Quarters() const override {
     std::vector<std::string> out;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));

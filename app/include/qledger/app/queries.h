@@ -39,6 +39,30 @@ Result<domain::Derivation> DeriveDepartment(const storage::EventStore& store, co
 Result<std::vector<domain::Score>> ScoreQuarter(const storage::EventStore& store, const domain::Quarter& q,
                                                 const domain::ReplayOptions& options);
 
+// The point of replay and the events left out of a question about quarter
+// q, as both front ends take them (--as-of/--without, ?as_of=&without=):
+// as_of is "" (the head), a seq, a date or date-time (docs/api.md), or
+// "approved" (the approval in force); every id in without must name an
+// event of the ledger (kNotFound otherwise).
+Result<domain::ReplayOptions> ResolveReplayOptions(const storage::EventStore& store, const domain::Quarter& q,
+                                                   const std::string& as_of, const std::vector<std::string>& without);
+
+// Which events a listing (`qledger log`, /v1/events) shows.
+struct EventFilter {
+  std::optional<domain::EventType> type;
+  std::string department;                // "" = every department
+  std::optional<domain::Quarter> quarter;
+  bool Matches(const domain::Event& e) const;
+};
+// The filter of a listing from its parameters ("" = no filter for that
+// one); kInvalidArgument naming the parameter for an unknown type, a
+// malformed quarter, or a department of no adopted policy.
+Result<EventFilter> ResolveEventFilter(const storage::EventStore& store, const std::string& type,
+                                       const std::string& department, const std::string& quarter);
+
+// Every policy.adopted event of the ledger, in seq order.
+Result<std::vector<domain::Event>> AdoptedPolicyEvents(const storage::EventStore& store);
+
 struct QuarterSummary {
   std::string quarter;
   domain::QuarterStatus status = domain::QuarterStatus::kOpen;

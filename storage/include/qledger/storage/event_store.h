@@ -127,6 +127,9 @@ class EventStore {
   // indexes, not by scanning the ledger.
   virtual Result<domain::ReplayInput> LoadReplay(const domain::Quarter& q, const std::string& department) const = 0;
 
+  // Every policy.adopted event, in seq order (read through their index).
+  virtual Result<std::vector<domain::Event>> PolicyEvents() const = 0;
+
   // Every quarter any event belongs to, ascending ("2026Q3").
   virtual Result<std::vector<std::string>> Quarters() const = 0;
 
