@@ -194,7 +194,7 @@ void RunAppend(const Options& o, const std::string& dir) {
     auto t2 = Clock::now();
     append_cpu_s += ThreadCpu() - cpu1;
     if (!out.ok()) Die("append failed: " + out.status().ToString());
-    if (!out->errors.empty()) Die("batch " + std::to_string(batches + 1) + " rejected: " + out->errors.front());
+    if (!out->errors.empty()) Die("batch " + std::to_string(batches + 1) + " rejected: " + out->errors.front().ToString());
     if (out->appended != static_cast<int64_t>(batch.size())) Die("batch not fully appended");
     generate_s += Seconds(t0, t1);
     append_s += Seconds(t1, t2);

@@ -70,7 +70,7 @@ int ReportAppend(const char* cmd, const Result<storage::AppendOutcome>& out, siz
                  const storage::AppendOptions& options) {
   if (!out.ok()) return Fail(cmd, out.status());
   if (!out->errors.empty()) {
-    for (const auto& e : out->errors) std::cerr << "qledger " << cmd << ": " << e << "\n";
+    for (const auto& e : out->errors) std::cerr << "qledger " << cmd << ": " << e.ToString() << "\n";
     std::cerr << "qledger " << cmd << ": rejected: " << out->errors.size() << " error"
               << (out->errors.size() == 1 ? "" : "s") << " in " << batch_size
               << " events; nothing was appended\n";

@@ -248,11 +248,11 @@ struct Row {
     errors.push_back({line, At(line, it == field_columns.end() ? "" : it->second, why)});
     reported.insert(field);
   }
-  // A message from the domain or the ledger, "field: why", told in columns.
-  void FailWithDomainMessage(const std::string& message) {
-    size_t colon = message.find(": ");
-    std::string field = colon == std::string::npos ? "" : message.substr(0, colon);
+  // A problem the domain or the ledger found with the event's field
+  // ("" for the event as a whole), told in the spreadsheet's columns.
+  void FailOnField(const std::string& field, const std::string& why) {
     if (reported.count(field)) return;  // said already, in the spreadsheet's terms
+    std::string message = field.empty() ? why : field + ": " + why;
     if (field == "id" && derived_id) {
       // The row has no 编号: its id was derived (docs/import.md).
       errors.push_back({line, At(line, "", "derived " + message +
@@ -264,7 +264,13 @@ struct Row {
       errors.push_back({line, At(line, "", message)});
       return;
     }
-    errors.push_back({line, At(line, it->second, message.substr(colon + 2))});
+    errors.push_back({line, At(line, it->second, why)});
+  }
+  // The same for a message "field: why" of NormalizeInputEvent.
+  void FailWithDomainMessage(const std::string& message) {
+    size_t colon = message.find(": ");
+    if (colon == std::string::npos) return FailOnField("", message);
+    FailOnField(message.substr(0, colon), message.substr(colon + 2));
   }
 };
 
@@ -435,30 +441,21 @@ Result<Converted> ConvertRows(const Template& t, const Header& header, const std
 
 // The ledger's errors ("CSV line 4: event \"id\": period: ...") told in the
 // spreadsheet's columns.
-void AddLedgerErrors(const std::vector<std::string>& messages, Converted* c) {
-  // Each message starts with the row's "CSV line N": one lookup per message.
+void AddLedgerErrors(const std::vector<domain::BatchError>& errors, Converted* c) {
+  // Each error names its row ("CSV line N"): one lookup each.
   std::unordered_map<std::string_view, size_t> by_where;
   by_where.reserve(c->batch.size());
   for (size_t i = 0; i < c->batch.size(); ++i) by_where.emplace(c->batch[i].where, i);
-  for (const auto& m : messages) {
-    bool placed = false;
-    auto found = by_where.find(std::string_view(m).substr(0, m.find(": ")));
-    if (found != by_where.end()) {
-      size_t i = found->second;
-      const auto& in = c->batch[i];
-      std::string id(in.json.as_object().at("id").as_string());
-      for (const std::string& prefix : {in.where + ": event \"" + id + "\": ", in.where + ": event: "}) {
-        if (m.starts_with(prefix)) {
-          Row& row = c->rows[i];
-          row.errors.clear();
-          row.FailWithDomainMessage(m.substr(prefix.size()));
-          c->errors.insert(c->errors.end(), row.errors.begin(), row.errors.end());
-          placed = true;
-          break;
-        }
-      }
+  for (const auto& e : errors) {
+    auto found = by_where.find(e.where);
+    if (found == by_where.end()) {
+      c->errors.push_back({0, e.ToString()});
+      continue;
     }
-    if (!placed) c->errors.push_back({0, m});
+    Row& row = c->rows[found->second];
+    row.errors.clear();
+    row.FailOnField(e.field, e.message);
+    c->errors.insert(c->errors.end(), row.errors.begin(), row.errors.end());
   }
 }
 

@@ -315,6 +315,36 @@ std::vector<NormalizedInput> NormalizeAll(const LedgerView& base, const std::vec
 
 }  // namespace
 
+namespace {
+
+// A rule's message "data.score: 101.00 is above 100.00" as a field and a
+// message; a message that does not start with a field path is all message.
+BatchError ErrorOf(const InputEvent& in, const Event& e, const std::string& m) {
+  BatchError err{in.where, true, e.id, "", m};
+  size_t colon = m.find(": ");
+  if (colon != std::string::npos && colon > 0) {
+    bool path = true;
+    for (size_t i = 0; i < colon; ++i) {
+      char c = m[i];
+      path &= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+              c == '[' || c == ']';
+    }
+    if (path) {
+      err.field = m.substr(0, colon);
+      err.message = m.substr(colon + 2);
+    }
+  }
+  return err;
+}
+
+}  // namespace
+
+std::string BatchError::ToString() const {
+  if (!event) return where + ": " + message;
+  return where + ": event" + (id.empty() ? "" : " \"" + id + "\"") + ": " + (field.empty() ? "" : field + ": ") +
+         message;
+}
+
 Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent>& inputs) {
   BatchPlan plan;
   Overlay ledger(base, plan.to_append);
@@ -324,13 +354,12 @@ Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent
   for (size_t i = 0; i < inputs.size(); ++i) {
     const InputEvent& in = inputs[i];
     if (!in.parse_error.empty()) {
-      plan.errors.push_back(in.where + ": " + in.parse_error);
+      plan.errors.push_back(BatchError{in.where, false, "", "", in.parse_error});
       continue;
     }
     Event& e = normalized[i].event;
     std::vector<std::string>& errors = normalized[i].errors;
     bool valid = normalized[i].valid;
-    auto who = [&in, &e] { return in.where + ": event" + (e.id.empty() ? "" : " \"" + e.id + "\""); };
     if (valid) {
       auto existing = ledger.Find(e.id, std::move(*normalized[i].stored));
       if (!existing.ok()) return existing.status();
@@ -343,13 +372,13 @@ Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent
           errors.push_back("id: \"" + e.id + "\" is already in the ledger (seq " +
                            std::to_string((*existing)->seq) + ") with other content");
         }
-        for (const auto& m : errors) plan.errors.push_back(who() + ": " + m);
+        for (const auto& m : errors) plan.errors.push_back(ErrorOf(in, e, m));
         continue;
       }
       QLEDGER_RETURN_IF_ERROR(CheckAgainstLedger(ledger, e, &errors));
     }
     if (!errors.empty()) {
-      for (const auto& m : errors) plan.errors.push_back(who() + ": " + m);
+      for (const auto& m : errors) plan.errors.push_back(ErrorOf(in, e, m));
       continue;
     }
     KnownEvent known{0, e.type, e.department, e.period, false};

@@ -63,6 +63,13 @@ class MemoryLedger final : public LedgerView {
 
 std::vector<InputEvent> Batch(const std::string& jsonl) { return ParseInputText(jsonl); }
 
+// The errors as the CLI prints them.
+std::vector<std::string> Printed(const std::vector<BatchError>& errors) {
+  std::vector<std::string> out;
+  for (const auto& e : errors) out.push_back(e.ToString());
+  return out;
+}
+
 const char* kSurvey2026Q2 =
     R"({"id":"s1","type":"survey.responded","department":"storage","period":"2026Q2","occurred_at":"2026-06-05",)"
     R"("actor":"工作组","data":{"respondent":"客户","score":"96.00"}})";
@@ -71,7 +78,7 @@ TEST(BatchPlanTest, AFactForAnOpenQuarterIsPlanned) {
   MemoryLedger ledger;
   auto plan = PlanBatch(ledger, Batch(kSurvey2026Q2));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_THAT(plan->errors, IsEmpty());
+  EXPECT_THAT(Printed(plan->errors), IsEmpty());
   ASSERT_EQ(plan->to_append.size(), 1u);
   EXPECT_EQ(plan->to_append[0].id, "s1");
 }
@@ -81,8 +88,28 @@ TEST(BatchPlanTest, AFactForAnApprovedQuarterIsRejected) {
   ledger.statuses["2026Q2"] = QuarterStatus::kApproved;
   auto plan = PlanBatch(ledger, Batch(kSurvey2026Q2));
   ASSERT_TRUE(plan.ok());
-  EXPECT_THAT(plan->errors, ElementsAre(HasSubstr("period: quarter 2026Q2 is approved")));
+  EXPECT_THAT(Printed(plan->errors), ElementsAre(HasSubstr("period: quarter 2026Q2 is approved")));
   EXPECT_THAT(plan->to_append, IsEmpty());
+  // As a value: where, which event, which field, what.
+  ASSERT_EQ(plan->errors.size(), 1u);
+  const BatchError& e = plan->errors[0];
+  EXPECT_EQ(e.where, "line 1");
+  EXPECT_TRUE(e.event);
+  EXPECT_EQ(e.id, "s1");
+  EXPECT_EQ(e.field, "period");
+  EXPECT_THAT(e.message, ::testing::StartsWith("quarter 2026Q2 is approved"));
+  EXPECT_EQ(e.ToString(), "line 1: event \"s1\": period: " + e.message);
+}
+
+TEST(BatchPlanTest, MalformedJsonIsAnErrorThatIsNotAboutAnEvent) {
+  MemoryLedger ledger;
+  auto plan = PlanBatch(ledger, Batch(std::string(kSurvey2026Q2) + "\n{\"id\": \n"));
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->errors.size(), 1u);
+  EXPECT_FALSE(plan->errors[0].event);
+  EXPECT_EQ(plan->errors[0].where, "line 2");
+  EXPECT_THAT(plan->errors[0].ToString(), ::testing::StartsWith("line 2: malformed JSON: "));
+  EXPECT_THAT(plan->to_append, IsEmpty()) << "a batch is all or nothing";
 }
 
 TEST(BatchPlanTest, AQuarterStatusThatCannotBeReadRefusesTheBatchInsteadOfTakingItAsOpen) {
@@ -117,7 +144,7 @@ TEST(BatchPlanTest, AStoredIdWithTheSameContentIsADuplicateAndWithOtherContentAn
   changed.replace(changed.find("96.00"), 5, "90.00");
   auto other = PlanBatch(ledger, Batch(changed));
   ASSERT_TRUE(other.ok());
-  EXPECT_THAT(other->errors, ElementsAre(HasSubstr("s1")));
+  EXPECT_THAT(Printed(other->errors), ElementsAre(HasSubstr("s1")));
 }
 
 TEST(BatchPlanTest, ASecondSelfcheckForAMonthIsRejectedUnlessTheFirstIsVoided) {
@@ -126,7 +153,8 @@ TEST(BatchPlanTest, ASecondSelfcheckForAMonthIsRejectedUnlessTheFirstIsVoided) {
   auto plan = PlanBatch(ledger, Batch(R"({"id":"new","type":"selfcheck.reported","department":"storage",)"
                                       R"("period":"2026-07","occurred_at":"2026-08-03","actor":"a","data":{"score":"96.00"}})"));
   ASSERT_TRUE(plan.ok());
-  EXPECT_THAT(plan->errors, ElementsAre(HasSubstr("storage already has a selfcheck.reported for 2026-07 (\"old\")")));
+  EXPECT_THAT(Printed(plan->errors),
+              ElementsAre(HasSubstr("storage already has a selfcheck.reported for 2026-07 (\"old\")")));
 }
 
 }  // namespace

@@ -79,6 +79,12 @@ bool AnyContains(const std::vector<std::string>& messages, const std::string& a,
   });
 }
 
+std::vector<std::string> Printed(const std::vector<domain::BatchError>& errors) {
+  std::vector<std::string> out;
+  for (const auto& e : errors) out.push_back(e.ToString());
+  return out;
+}
+
 std::string Joined(const std::vector<std::string>& messages) {
   std::string out;
   for (const auto& m : messages) out += m + "\n";
@@ -102,7 +108,7 @@ class EventStoreTest : public ::testing::Test {
     auto out = store_->Append(Batch(lines), options);
     EXPECT_TRUE(out.ok()) << out.status().ToString();
     if (!out.ok()) return {};
-    EXPECT_TRUE(out->errors.empty()) << Joined(out->errors);
+    EXPECT_TRUE(out->errors.empty()) << Joined(Printed(out->errors));
     return *out;
   }
 
@@ -112,7 +118,7 @@ class EventStoreTest : public ::testing::Test {
     EXPECT_TRUE(out.ok()) << out.status().ToString();
     if (!out.ok()) return {};
     EXPECT_FALSE(out->errors.empty());
-    return out->errors;
+    return Printed(out->errors);
   }
 
   std::vector<int64_t> AllSeqs(const EventStore& store) {

@@ -46,10 +46,25 @@ class LedgerView {
   virtual Result<std::vector<AdoptedPolicy>> Policies() const = 0;
 };
 
+// One problem of a batch, as a value, so that each front end can place it
+// (the CLI names the input line, the spreadsheet import a row and a column)
+// without parsing text.
+struct BatchError {
+  std::string where;     // the input's own name for it: "line 3", "element 2", "CSV line 4"
+  bool event = true;     // false: the input is not an event at all (malformed JSON)
+  std::string id;        // the event's id, if it has one
+  std::string field;     // "data.score", "period"; "" for the event as a whole
+  std::string message;   // what is wrong: "101.00 is above 100.00"
+
+  // As the CLI prints it: `line 3: event "x": data.score: 101.00 is above
+  // 100.00` (`line 3: malformed JSON: ...` when it is not an event).
+  std::string ToString() const;
+};
+
 struct BatchPlan {
   std::vector<Event> to_append;  // normalised, in input order; seq not set
   int64_t duplicates = 0;
-  std::vector<std::string> errors;  // "line 3: event \"x\": data.score: ..."
+  std::vector<BatchError> errors;
 };
 
 // Validates every input event against its schema and against the ledger and

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "qledger/domain/batch.h"
 #include "qledger/domain/event.h"
 #include "qledger/domain/event_input.h"
 #include "qledger/domain/scoring.h"
@@ -61,7 +62,7 @@ struct AppendOutcome {
   int64_t appended = 0;     // written (or, on a dry run, that would be)
   int64_t duplicates = 0;   // already in the ledger with identical content
   Head head;                // after the append
-  std::vector<std::string> errors;  // non-empty: nothing was written
+  std::vector<domain::BatchError> errors;  // non-empty: nothing was written
 };
 
 struct VerifyReport {
