@@ -10,6 +10,9 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQLEDGER_AS
 cmake --build build-asan -j "${QLEDGER_JOBS:-2}"
 cd build-asan
 # halt_on_error: a report is a failure, not a warning; UBSan likewise.
-export ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1
+# Leaks are checked by the fuzzers (scripts/fuzz.sh), not here: LeakSanitizer
+# stopping the world of a server whose RocksDB threads are still running, on
+# a loaded machine, failed a run once with nothing to report.
+export ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 ctest --output-on-failure -j 2 "$@"

@@ -186,10 +186,9 @@ Result<Header> ReadHeader(const Template& t, const CsvRecord& record) {
 Result<std::vector<domain::Department>> KnownDepartments(const storage::EventStore& store) {
   // Every replay input carries every policy.adopted event, whatever the
   // quarter; the quarter here only selects (no) other events.
-  auto input = store.LoadReplay(domain::Quarter{1970, 1}, "");
-  if (!input.ok()) return input.status();
+  QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(domain::Quarter{1970, 1}, ""));
   std::vector<domain::Department> out;
-  for (const auto& e : input->events) {
+  for (const auto& e : input.events) {
     if (e.type != domain::EventType::kPolicyAdopted) continue;
     const json::value* p = e.data.if_contains("policy");
     if (!p) continue;
@@ -427,9 +426,8 @@ Result<Converted> ConvertRows(const Template& t, const Header& header, const std
                              {"occurred_at", normalized.occurred_at},
                              {"actor", normalized.actor},
                              {"data", normalized.data}};
-        auto digest = Sha256Hex(domain::CanonicalJson(content));
-        if (!digest.ok()) return digest.status();
-        id += "-" + digest->substr(0, 8);
+        QLEDGER_ASSIGN_OR_RETURN(auto digest, Sha256Hex(domain::CanonicalJson(content)));
+        id += "-" + digest.substr(0, 8);
       }
       event["id"] = id;
     }
@@ -511,9 +509,8 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
   Converted converted;
   {
     auto departments = [&]() -> Result<std::vector<domain::Department>> {
-      auto store = storage::EventStore::OpenReader(c.data);
-      if (!store.ok()) return store.status();
-      return KnownDepartments(**store);
+      QLEDGER_ASSIGN_OR_RETURN(auto store, storage::EventStore::OpenReader(c.data));
+      return KnownDepartments(*store);
     }();
     if (!departments.ok()) return Fail(departments.status());
     auto rows = ConvertRows(*t, *header, *records, *departments);

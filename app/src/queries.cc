@@ -30,10 +30,9 @@ Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of) 
 
 Result<int64_t> ResolveQuarterPoint(const EventStore& store, const Quarter& q, const std::string& as_of) {
   if (as_of != "approved") return ResolvePoint(store, as_of);
-  auto input = store.LoadReplay(q, "");
-  if (!input.ok()) return input.status();
+  QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, ""));
   int64_t approved = 0;
-  for (const auto& e : input->events) {
+  for (const auto& e : input.events) {
     if (e.type == domain::EventType::kQuarterApproved && e.period == q.ToString()) approved = e.seq;
   }
   if (approved == 0) return domain::NotFound("quarter " + q.ToString() + " has never been approved");
@@ -48,9 +47,8 @@ Result<Quarter> ResolveQuarter(const std::string& text) {
 
 Status CheckWithout(const EventStore& store, const std::vector<std::string>& without) {
   for (const auto& id : without) {
-    auto e = store.FindById(id);
-    if (!e.ok()) return e.status();
-    if (!e->has_value()) return domain::NotFound("without: no event \"" + id + "\" in the ledger");
+    QLEDGER_ASSIGN_OR_RETURN(auto e, store.FindById(id));
+    if (!e.has_value()) return domain::NotFound("without: no event \"" + id + "\" in the ledger");
   }
   return Status::Ok();
 }
@@ -102,9 +100,8 @@ Status FillHash(const EventStore& store, domain::Score* s) {
     s->as_of_hash = store.head().hash;
     return Status::Ok();
   }
-  auto e = store.Get(s->as_of_seq);
-  if (!e.ok()) return e.status();
-  s->as_of_hash = e->hash;
+  QLEDGER_ASSIGN_OR_RETURN(auto e, store.Get(s->as_of_seq));
+  s->as_of_hash = e.hash;
   return Status::Ok();
 }
 
@@ -112,9 +109,8 @@ Status FillHash(const EventStore& store, domain::Score* s) {
 
 Result<domain::Derivation> DeriveDepartment(const EventStore& store, const Quarter& q, const std::string& department,
                                             const domain::ReplayOptions& options) {
-  auto input = store.LoadReplay(q, department);
-  if (!input.ok()) return input.status();
-  auto d = domain::Derive(*input, options);
+  QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, department));
+  auto d = domain::Derive(input, options);
   if (!d.ok()) return d.status();
   QLEDGER_RETURN_IF_ERROR(FillHash(store, &d->score));
   return d;
@@ -124,9 +120,8 @@ Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Q
                                                 const domain::ReplayOptions& options) {
   // The quarter-wide events and the policies decide the point of replay and
   // the policy in force, and so the departments.
-  auto input = store.LoadReplay(q, "");
-  if (!input.ok()) return input.status();
-  auto at = domain::ResolveReplayPoint(*input, options);
+  QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, ""));
+  auto at = domain::ResolveReplayPoint(input, options);
   if (!at.ok()) return at.status();
   std::vector<domain::Score> out;
   for (const auto& dept : at->policy.policy.departments) {
@@ -138,10 +133,9 @@ Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Q
 }
 
 Result<std::vector<QuarterSummary>> ListQuarters(const EventStore& store) {
-  auto quarters = store.Quarters();
-  if (!quarters.ok()) return quarters.status();
+  QLEDGER_ASSIGN_OR_RETURN(auto quarters, store.Quarters());
   std::vector<QuarterSummary> out;
-  for (const auto& qs : *quarters) {
+  for (const auto& qs : quarters) {
     auto q = Quarter::Parse(qs);
     if (!q) continue;
     auto input = store.LoadReplay(*q, "");

@@ -31,11 +31,10 @@ json::value StrOrNull(const Event& e, const char* key) {
 
 // The policy in force for q at the head (nullptr-safe: NotFound if none).
 Result<domain::AdoptedPolicy> PolicyInForce(const EventStore& store, const Quarter& q) {
-  auto input = store.LoadReplay(q, "");
-  if (!input.ok()) return input.status();
-  auto policies = domain::AdoptedPolicies(input->events, input->head_seq, {});
+  QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, ""));
+  auto policies = domain::AdoptedPolicies(input.events, input.head_seq, {});
   if (!policies.ok()) return policies.status();
-  const auto* a = domain::PolicyFor(*policies, q, input->head_seq);
+  const auto* a = domain::PolicyFor(*policies, q, input.head_seq);
   if (!a) return domain::NotFound("quarter " + q.ToString() + ": no policy is in force");
   return *a;
 }
@@ -47,10 +46,9 @@ struct Facts {
 };
 
 Result<Facts> LoadFacts(const EventStore& store, const Quarter& q, const std::string& department, int64_t point) {
-  auto input = store.LoadReplay(q, department);
-  if (!input.ok()) return input.status();
+  QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, department));
   Facts f;
-  for (auto& e : input->events) {
+  for (auto& e : input.events) {
     if (e.seq > point) break;
     if (e.type == EventType::kEntryVoided) f.voided.insert(Str(e, "target"));
     else if (domain::HasDepartment(e.type) && e.department == department) f.events.push_back(std::move(e));
@@ -129,9 +127,8 @@ Result<json::array> ComplaintsOf(const EventStore& store, const Quarter& q, cons
   json::array out;
   for (const auto& d : policy->policy.departments) {
     if (!department.empty() && d.code != department) continue;
-    auto f = LoadFacts(store, q, d.code, point);
-    if (!f.ok()) return f.status();
-    for (auto& c : ComplaintRegister(*f, q.ToString(), d.code, d.name)) out.push_back(std::move(c));
+    QLEDGER_ASSIGN_OR_RETURN(auto f, LoadFacts(store, q, d.code, point));
+    for (auto& c : ComplaintRegister(f, q.ToString(), d.code, d.name)) out.push_back(std::move(c));
   }
   return out;
 }
@@ -157,13 +154,11 @@ json::object ComplaintSummary(const json::array& complaints) {
 Result<json::object> BuildComplaints(const EventStore& store, const std::string& quarter, const std::string& department) {
   std::vector<Quarter> quarters;
   if (!quarter.empty()) {
-    auto q = ResolveQuarter(quarter);
-    if (!q.ok()) return q.status();
-    quarters.push_back(*q);
+    QLEDGER_ASSIGN_OR_RETURN(auto q, ResolveQuarter(quarter));
+    quarters.push_back(q);
   } else {
-    auto all = store.Quarters();
-    if (!all.ok()) return all.status();
-    for (const auto& s : *all) quarters.push_back(*Quarter::Parse(s));
+    QLEDGER_ASSIGN_OR_RETURN(auto all, store.Quarters());
+    for (const auto& s : all) quarters.push_back(*Quarter::Parse(s));
   }
   json::array complaints;
   for (const auto& q : quarters) {
@@ -246,15 +241,14 @@ Result<json::object> BuildLedger(const EventStore& store, const std::string& yea
                                       {"provisional_net", get("provisional")}});
   }
   // The quota is the work group's (第十四条.4): all departments' rewards count.
-  auto year_events = store.YearEvents(year);
-  if (!year_events.ok()) return year_events.status();
+  QLEDGER_ASSIGN_OR_RETURN(auto year_events, store.YearEvents(year));
   std::set<std::string> voided;
-  for (const auto& e : *year_events) {
+  for (const auto& e : year_events) {
     if (e.type == EventType::kEntryVoided) voided.insert(Str(e, "target"));
   }
   Decimal expenses_total;
   json::array expenses;
-  for (const auto& e : *year_events) {
+  for (const auto& e : year_events) {
     if (e.type != EventType::kBudgetExpense) continue;
     bool is_voided = voided.count(e.id) > 0;
     auto amount = Decimal::Parse(Str(e, "amount"));
@@ -298,9 +292,8 @@ Result<json::object> BuildLedger(const EventStore& store, const std::string& yea
 Result<json::object> BuildReport(const EventStore& store, const std::string& quarter, const std::string& as_of) {
   auto q = ResolveQuarter(quarter);
   if (!q.ok()) return q.status();
-  auto point = ResolveQuarterPoint(store, *q, as_of);
-  if (!point.ok()) return point.status();
-  auto scores = ScoreQuarter(store, *q, {*point, {}});
+  QLEDGER_ASSIGN_OR_RETURN(auto point, ResolveQuarterPoint(store, *q, as_of));
+  auto scores = ScoreQuarter(store, *q, {point, {}});
   if (!scores.ok()) return scores.status();
   const domain::Score& first = scores->front();
   const int64_t at = first.as_of_seq;  // the approval event for an approved quarter

@@ -34,9 +34,8 @@ class Overlay {
   Overlay(const LedgerView& base, const std::vector<Event>& accepted) : base_(base), accepted_(accepted) {}
 
   Status Init() {
-    auto p = base_.Policies();
-    if (!p.ok()) return p.status();
-    policies_ = std::move(*p);
+    QLEDGER_ASSIGN_OR_RETURN(auto p, base_.Policies());
+    policies_ = std::move(p);
     return Status::Ok();
   }
 
@@ -146,18 +145,17 @@ class Overlay {
 Status CheckReference(const Overlay& ledger, const Event& e, const char* field, EventType want,
                       std::vector<std::string>* errors) {
   std::string target = DataString(e, field);
-  auto found = ledger.Find(target);
-  if (!found.ok()) return found.status();
+  QLEDGER_ASSIGN_OR_RETURN(auto found, ledger.Find(target));
   std::string name = std::string("data.") + field;
-  if (!found->has_value()) {
+  if (!found.has_value()) {
     errors->push_back(name + ": no event \"" + target + "\" in the ledger");
-  } else if ((*found)->type != want) {
-    errors->push_back(name + ": event \"" + target + "\" is a " + EventTypeName((*found)->type) + ", not a " +
+  } else if ((found)->type != want) {
+    errors->push_back(name + ": event \"" + target + "\" is a " + EventTypeName((found)->type) + ", not a " +
                       EventTypeName(want));
-  } else if ((*found)->department != e.department || (*found)->period != e.period) {
-    errors->push_back(name + ": event \"" + target + "\" is for " + (*found)->department + " " +
-                      (*found)->period + ", not " + e.department + " " + e.period);
-  } else if ((*found)->voided) {
+  } else if ((found)->department != e.department || (found)->period != e.period) {
+    errors->push_back(name + ": event \"" + target + "\" is for " + (found)->department + " " +
+                      (found)->period + ", not " + e.department + " " + e.period);
+  } else if ((found)->voided) {
     errors->push_back(name + ": event \"" + target + "\" has been voided");
   }
   return Status::Ok();
@@ -165,9 +163,8 @@ Status CheckReference(const Overlay& ledger, const Event& e, const char* field, 
 
 Status CheckQuarterOpen(const Overlay& ledger, const Quarter& q, const char* what,
                         std::vector<std::string>* errors) {
-  auto st = ledger.StatusOf(q);
-  if (!st.ok()) return st.status();
-  if (*st == QuarterStatus::kApproved) {
+  QLEDGER_ASSIGN_OR_RETURN(auto st, ledger.StatusOf(q));
+  if (st == QuarterStatus::kApproved) {
     errors->push_back(std::string(what) + ": quarter " + q.ToString() +
                       " is approved; reopen it (quarter.reopened) before recording facts for it");
   }
@@ -201,11 +198,10 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
   switch (e.type) {
     case EventType::kSelfcheckReported:
     case EventType::kSpotcheckRecorded: {
-      auto active = ledger.ActiveMonthly(e.type, e.department, e.period);
-      if (!active.ok()) return active.status();
-      if (active->has_value()) {
+      QLEDGER_ASSIGN_OR_RETURN(auto active, ledger.ActiveMonthly(e.type, e.department, e.period));
+      if (active.has_value()) {
         errors->push_back(std::string("period: ") + e.department + " already has a " + EventTypeName(e.type) +
-                          " for " + e.period + " (\"" + **active + "\"); void it first to correct it");
+                          " for " + e.period + " (\"" + *active + "\"); void it first to correct it");
       }
       break;
     }
@@ -217,13 +213,12 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
       return CheckReference(ledger, e, "complaint", EventType::kComplaintRecorded, errors);
     case EventType::kEntryVoided: {
       std::string target = DataString(e, "target");
-      auto found = ledger.Find(target);
-      if (!found.ok()) return found.status();
-      if (!found->has_value()) {
+      QLEDGER_ASSIGN_OR_RETURN(auto found, ledger.Find(target));
+      if (!found.has_value()) {
         errors->push_back("data.target: no event \"" + target + "\" in the ledger");
         break;
       }
-      const KnownEvent& t = **found;
+      const KnownEvent& t = *found;
       if (t.voided) {
         errors->push_back("data.target: event \"" + target + "\" is already voided");
       } else if (t.type == EventType::kPolicyAdopted || t.type == EventType::kEntryVoided ||
@@ -241,15 +236,13 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
       break;
     }
     case EventType::kQuarterApproved: {
-      auto st = ledger.StatusOf(*quarter);
-      if (!st.ok()) return st.status();
-      if (*st == QuarterStatus::kApproved) errors->push_back("period: quarter " + e.period + " is already approved");
+      QLEDGER_ASSIGN_OR_RETURN(auto st, ledger.StatusOf(*quarter));
+      if (st == QuarterStatus::kApproved) errors->push_back("period: quarter " + e.period + " is already approved");
       break;
     }
     case EventType::kQuarterReopened: {
-      auto st = ledger.StatusOf(*quarter);
-      if (!st.ok()) return st.status();
-      if (*st != QuarterStatus::kApproved) {
+      QLEDGER_ASSIGN_OR_RETURN(auto st, ledger.StatusOf(*quarter));
+      if (st != QuarterStatus::kApproved) {
         errors->push_back("period: quarter " + e.period + " is not approved, so it cannot be reopened");
       }
       break;
@@ -361,16 +354,15 @@ Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent
     std::vector<std::string>& errors = normalized[i].errors;
     bool valid = normalized[i].valid;
     if (valid) {
-      auto existing = ledger.Find(e.id, std::move(*normalized[i].stored));
-      if (!existing.ok()) return existing.status();
-      if (existing->has_value()) {
+      QLEDGER_ASSIGN_OR_RETURN(auto existing, ledger.Find(e.id, std::move(*normalized[i].stored)));
+      if (existing.has_value()) {
         auto key = ledger.ContentKeyOf(e.id);
         if (!key.ok()) return key.status();
         if (*key == ContentKey(e)) {
           ++plan.duplicates;
         } else {
           errors.push_back("id: \"" + e.id + "\" is already in the ledger (seq " +
-                           std::to_string((*existing)->seq) + ") with other content");
+                           std::to_string((existing)->seq) + ") with other content");
         }
         for (const auto& m : errors) plan.errors.push_back(ErrorOf(in, e, m));
         continue;

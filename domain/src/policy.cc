@@ -172,9 +172,8 @@ Result<std::vector<AdoptedPolicy>> AdoptedPolicies(const std::vector<Event>& eve
   for (const auto& e : events) {
     if (e.type != EventType::kPolicyAdopted || e.seq > point) continue;
     if (std::find(without.begin(), without.end(), e.id) != without.end()) continue;
-    auto a = AdoptedPolicyOf(e);
-    if (!a.ok()) return a.status();
-    out.push_back(std::move(*a));
+    QLEDGER_ASSIGN_OR_RETURN(auto a, AdoptedPolicyOf(e));
+    out.push_back(std::move(a));
   }
   return out;
 }

@@ -377,9 +377,8 @@ Result<ReplayPoint> ResolveReplayPoint(const ReplayInput& in, const ReplayOption
   // The published scores of an approved quarter are the replay as of its
   // approval (SPEC §5).
   if (p.status == QuarterStatus::kApproved) p.seq = approved_seq;
-  auto policies = AdoptedPolicies(in.events, p.seq, options.without);
-  if (!policies.ok()) return policies.status();
-  const AdoptedPolicy* adopted = PolicyFor(*policies, in.quarter, p.seq);
+  QLEDGER_ASSIGN_OR_RETURN(auto policies, AdoptedPolicies(in.events, p.seq, options.without));
+  const AdoptedPolicy* adopted = PolicyFor(policies, in.quarter, p.seq);
   if (!adopted) return NotFound("quarter " + in.quarter.ToString() + ": no policy is in force");
   p.policy = *adopted;
   return p;

@@ -14,9 +14,8 @@ int64_t NowNs() {
 }  // namespace
 
 domain::Result<std::unique_ptr<Follower>> Follower::Open(const std::string& dir, const std::string& secondary_dir) {
-  auto store = storage::EventStore::OpenFollower(dir, secondary_dir);
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<Follower>(new Follower(std::move(*store)));
+  QLEDGER_ASSIGN_OR_RETURN(auto store, storage::EventStore::OpenFollower(dir, secondary_dir));
+  return std::unique_ptr<Follower>(new Follower(std::move(store)));
 }
 
 Follower::Follower(std::unique_ptr<storage::EventStore> store)
@@ -28,9 +27,15 @@ domain::Status Follower::CatchUp() {
     return store_->CatchUp();
   }();
   if (s.ok()) last_catch_up_ns_.store(NowNs(), std::memory_order_relaxed);
+  std::lock_guard lock(chain_mu_);
+  // A catch-up can race the writer's own open (it moves the log into a
+  // table file and deletes the log): one that finds the store behind its
+  // acknowledged head may only be early. Damage is what stays so through
+  // kDamageAfter catch-ups in a row; from then on it is kept.
   if (s.code() == domain::StatusCode::kDataLoss) {
-    std::lock_guard lock(chain_mu_);
-    if (store_damage_.empty()) store_damage_ = s.message();
+    if (++data_loss_in_a_row_ >= kDamageAfter && store_damage_.empty()) store_damage_ = s.message();
+  } else {
+    data_loss_in_a_row_ = 0;
   }
   return s;
 }
@@ -62,11 +67,17 @@ bool Follower::VerifyMore(int64_t budget) {
     int64_t to = std::min(head, chain.verified_seq + budget);
     more = to < head;
     return store.Scan(chain.verified_seq + 1, to, [&](const domain::Event& e) {
-      std::string computed = domain::ChainHash(prev, domain::HashInput(e));
-      if (e.seq != chain.verified_seq + 1 || computed != e.hash) {
+      if (e.seq != chain.verified_seq + 1) {
         chain.broken = true;
-        chain.problem = "event " + std::to_string(chain.verified_seq + 1) + " does not verify (stored hash " +
-                        e.hash + ", computed " + computed + ")";
+        chain.problem = "event " + std::to_string(chain.verified_seq + 1) + " is missing (the next stored is " +
+                        std::to_string(e.seq) + ")";
+        return false;
+      }
+      std::string computed = domain::ChainHash(prev, domain::HashInput(e));
+      if (computed != e.hash) {
+        chain.broken = true;
+        chain.problem = "event " + std::to_string(e.seq) + " does not verify (stored hash " + e.hash + ", computed " +
+                        computed + ")";
         return false;
       }
       chain.verified_seq = e.seq;

@@ -45,21 +45,20 @@ Result<int64_t> ParseCount(const std::string& name, const std::string& text) {
 Result<domain::Event> SelectPolicy(const EventStore& store, const Target& t) {
   auto quarter = t.One("quarter");
   if (!quarter.ok()) return quarter.status();
-  auto events = app::AdoptedPolicyEvents(store);
-  if (!events.ok()) return events.status();
-  if (events->empty()) return domain::NotFound("no policy has been adopted: the ledger is empty");
-  if (quarter->empty()) return events->back();
+  QLEDGER_ASSIGN_OR_RETURN(auto events, app::AdoptedPolicyEvents(store));
+  if (events.empty()) return domain::NotFound("no policy has been adopted: the ledger is empty");
+  if (quarter->empty()) return events.back();
   auto q = app::ResolveQuarter(*quarter);
   if (!q.ok()) return q.status();
   std::vector<domain::AdoptedPolicy> adopted;
-  for (const auto& e : *events) {
+  for (const auto& e : events) {
     auto a = domain::AdoptedPolicyOf(e);
     if (!a.ok()) return a.status();
     adopted.push_back(std::move(*a));
   }
   const domain::AdoptedPolicy* in_force = domain::PolicyFor(adopted, *q, store.head().seq);
   if (!in_force) return domain::NotFound("quarter " + q->ToString() + ": no policy is in force");
-  for (const auto& e : *events) {
+  for (const auto& e : events) {
     if (e.seq == in_force->seq) return e;
   }
   return domain::Internal("policy event " + std::to_string(in_force->seq) + " vanished");

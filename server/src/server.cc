@@ -109,11 +109,10 @@ domain::Status Serve(const ServerOptions& options, std::ostream& out) {
 
   SecondaryDir secondary;
   if (secondary.path().empty()) return domain::Internal("cannot create a temporary directory for the follower");
-  auto follower = Follower::Open(options.data_dir, secondary.path());
-  if (!follower.ok()) return follower.status();
+  QLEDGER_ASSIGN_OR_RETURN(auto follower, Follower::Open(options.data_dir, secondary.path()));
 
   Metrics metrics;
-  Router router(**follower, metrics, options.cache_entries);
+  Router router(*follower, metrics, options.cache_entries);
   Limits limits;
   limits.header_limit = options.header_limit;
   limits.body_limit = options.body_limit;
@@ -135,7 +134,7 @@ domain::Status Serve(const ServerOptions& options, std::ostream& out) {
   QLEDGER_RETURN_IF_ERROR(listener->Open(net::ip::tcp::endpoint(address, options.port)));
   listener->run();
 
-  CatchUpTimer catch_up(ioc, **follower, options.catch_up_interval);
+  CatchUpTimer catch_up(ioc, *follower, options.catch_up_interval);
   catch_up.Start();
 
   net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -149,7 +148,7 @@ domain::Status Serve(const ServerOptions& options, std::ostream& out) {
 
   auto ep = listener->local_endpoint();
   out << "qledger serve: listening on http://" << ep.address().to_string() << ":" << ep.port() << "/ (ledger "
-      << options.data_dir << ", head seq " << (*follower)->head().seq << ")" << std::endl;
+      << options.data_dir << ", head seq " << (follower)->head().seq << ")" << std::endl;
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });

@@ -72,9 +72,8 @@ domain::Result<std::optional<AckedHead>> ReadAckedHead(const std::string& dir) {
     text.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
-  auto head = ParseAckedHead(text, path);
-  if (!head.ok()) return head.status();
-  return std::optional<AckedHead>(std::move(*head));
+  QLEDGER_ASSIGN_OR_RETURN(auto head, ParseAckedHead(text, path));
+  return std::optional<AckedHead>(std::move(head));
 }
 
 domain::Result<AckedHead> ParseAckedHead(std::string_view text, const std::string& path) {

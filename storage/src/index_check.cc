@@ -53,9 +53,8 @@ domain::Status CheckIndexes(rocksdb::DB* db, std::string* problem) {
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek("e"); it->Valid() && it->key().starts_with("e"); it->Next()) {
     std::string_view v(it->value().data(), it->value().size());
-    auto parsed = domain::ParseExportedEvent(v.substr(32));
-    if (!parsed.ok()) return parsed.status();
-    const Event& e = *parsed;
+    QLEDGER_ASSIGN_OR_RETURN(auto parsed, domain::ParseExportedEvent(v.substr(32)));
+    const Event& e = parsed;
     std::string idv;
     PutFixed64BE(&idv, static_cast<uint64_t>(e.seq));
     idv.push_back(static_cast<char>(e.type));

@@ -158,11 +158,10 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Status CheckIntegrity(const std::optional<AckedHead>& acked) const {
     QLEDGER_RETURN_IF_ERROR(CheckHeadRecord());
     if (!acked) {
-      auto marked = HasAckedMarker();
-      if (!marked.ok()) return marked.status();
+      QLEDGER_ASSIGN_OR_RETURN(auto marked, HasAckedMarker());
       // Without the marker this is a ledger of the first release, which
       // kept no acknowledged head: there is nothing to compare with.
-      if (*marked && head_.seq > 0) {
+      if (marked && head_.seq > 0) {
         return domain::DataLoss("the acknowledged-head record " + AckedHeadPath(dir_) +
                                 " is missing: the ledger cannot be checked against what it acknowledged, so it is "
                                 "not used; restore it from the latest backup (docs/recovery.md)");
@@ -193,13 +192,55 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   Status CatchUp() override {
     if (mode_ != Mode::kFollower) return Status::Ok();
-    // The writer replaces QLEDGER-HEAD after its write is synced: read first,
-    // catch up second, and the store is never legitimately behind the file.
-    auto acked = ReadAckedHead(dir_);
-    if (!acked.ok()) return acked.status();
-    QLEDGER_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the writer"));
-    QLEDGER_RETURN_IF_ERROR(LoadHead());
-    return CheckIntegrity(*acked);
+    const Head before = head_;
+    // A secondary can see the writer's new log before the MANIFEST edit of
+    // the table file that its open flushed the old log into: for a moment
+    // an event is missing below the new head. The head moves only once every
+    // event up to it is there; until then answers stay as of the old head.
+    constexpr int kAttempts = 5;
+    for (int attempt = 1;; ++attempt) {
+      // The writer replaces QLEDGER-HEAD after its write is synced: read
+      // first, catch up second, and the store is never legitimately behind
+      // the file.
+      QLEDGER_ASSIGN_OR_RETURN(auto acked, ReadAckedHead(dir_));
+      QLEDGER_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the writer"));
+      QLEDGER_RETURN_IF_ERROR(LoadHead());
+      // At the first catch-up (the open) the reader's checks have run, and
+      // the chain's re-hashing reads every event anyway.
+      Status whole = before.seq == 0 ? Status::Ok() : CheckContiguous(before.seq, head_.seq);
+      if (whole.ok()) return CheckIntegrity(acked);
+      if (whole.code() != domain::StatusCode::kUnavailable) return whole;  // a read failed: that is not a race
+      if (attempt == kAttempts) {
+        head_ = before;
+        return domain::Unavailable("catching up with the writer: " + whole.message() +
+                                   "; answering as of seq " + std::to_string(before.seq) + " until they are");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  // Every event from+1..to is stored (bounded: a larger step, as at start,
+  // is left to the chain's re-hashing, which reads every event).
+  Status CheckContiguous(int64_t from, int64_t to) const {
+    constexpr int64_t kMaxChecked = 100000;
+    if (to <= from || to - from > kMaxChecked) return Status::Ok();
+    rocksdb::ReadOptions ro;
+    std::string upper = EventKey(to + 1);
+    rocksdb::Slice upper_slice(upper);
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    int64_t expected = from + 1;
+    for (it->Seek(EventKey(expected)); it->Valid() && expected <= to; it->Next(), ++expected) {
+      rocksdb::Slice k = it->key();
+      if (k.size() != 9 || k[0] != 'e') break;
+      if (static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8))) != expected) break;
+    }
+    QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading events"));
+    if (expected <= to) {
+      return domain::Unavailable("events " + std::to_string(expected) + ".." + std::to_string(to) +
+                                 " are not all visible yet");
+    }
+    return Status::Ok();
   }
 
   // Writer only: records head as acknowledged.
@@ -314,10 +355,9 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   }
 
   Result<std::string> ContentKeyOf(const std::string& id) const override {
-    auto k = Find(id);
-    if (!k.ok()) return k.status();
-    if (!k->has_value()) return domain::NotFound("no event \"" + id + "\"");
-    auto e = Get((*k)->seq);
+    QLEDGER_ASSIGN_OR_RETURN(auto k, Find(id));
+    if (!k.has_value()) return domain::NotFound("no event \"" + id + "\"");
+    auto e = Get((k)->seq);
     if (!e.ok()) return e.status();
     return domain::ContentKey(*e);
   }
@@ -349,9 +389,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     std::vector<int64_t> seqs;
     QLEDGER_RETURN_IF_ERROR(PrefixSeqs("p", &seqs));
     for (int64_t seq : seqs) {
-      auto e = Get(seq);
-      if (!e.ok()) return e.status();
-      auto a = domain::AdoptedPolicyOf(*e);
+      QLEDGER_ASSIGN_OR_RETURN(auto e, Get(seq));
+      auto a = domain::AdoptedPolicyOf(e);
       if (!a.ok()) return a.status();
       out.push_back(std::move(*a));
     }
@@ -387,10 +426,9 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Result<AppendOutcome> Append(const std::vector<domain::InputEvent>& batch, const AppendOptions& options) override {
     if (mode_ != Mode::kWriter && !options.dry_run) return domain::FailedPrecondition("the ledger is open read-only");
     AppendOutcome out;
-    auto plan = PlanAppend(batch, options, &out);
-    if (!plan.ok()) return plan.status();
+    QLEDGER_ASSIGN_OR_RETURN(auto plan, PlanAppend(batch, options, &out));
     if (NothingToWrite(out, options)) return out;
-    return WritePlan(std::move(*plan), options, std::move(out));
+    return WritePlan(std::move(plan), options, std::move(out));
   }
 
   // Writes a plan that PlanAppend made against this store's current head.
@@ -584,9 +622,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
           const Event& te = events[it->second];
           t = KnownEvent{te.seq, te.type, te.department, te.period, false};
         } else {
-          auto found = Find(target);
-          if (!found.ok()) return found.status();
-          t = *found;
+          QLEDGER_ASSIGN_OR_RETURN(auto found, Find(target));
+          t = found;
         }
         if (!t) return domain::Internal("void target \"" + target + "\" vanished during the append");
         Event te;
@@ -626,10 +663,9 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   }
 
   Result<std::optional<Event>> FindById(const std::string& id) const override {
-    auto k = Find(id);
-    if (!k.ok()) return k.status();
-    if (!k->has_value()) return std::optional<Event>();
-    auto e = Get((*k)->seq);
+    QLEDGER_ASSIGN_OR_RETURN(auto k, Find(id));
+    if (!k.has_value()) return std::optional<Event>();
+    auto e = Get((k)->seq);
     if (!e.ok()) return e.status();
     return std::optional<Event>(std::move(*e));
   }
@@ -644,9 +680,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
       rocksdb::Slice k = it->key();
       if (k.size() != 9 || k[0] != 'e') break;
       int64_t seq = static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8)));
-      auto e = Decode(seq, std::string_view(it->value().data(), it->value().size()));
-      if (!e.ok()) return e.status();
-      if (!fn(*e)) break;
+      QLEDGER_ASSIGN_OR_RETURN(auto e, Decode(seq, std::string_view(it->value().data(), it->value().size())));
+      if (!fn(e)) break;
     }
     return FromRocks(it->status(), "scanning events");
   }
@@ -796,9 +831,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     for (size_t i = 0; i < seqs.size(); ++i) {
       if (st[i].IsNotFound()) return domain::DataLoss("index names event " + std::to_string(seqs[i]) + ", which is missing");
       QLEDGER_RETURN_IF_ERROR(FromRocks(st[i], "reading event " + std::to_string(seqs[i])));
-      auto e = Decode(seqs[i], values[i]);
-      if (!e.ok()) return e.status();
-      out.push_back(std::move(*e));
+      QLEDGER_ASSIGN_OR_RETURN(auto e, Decode(seqs[i], values[i]));
+      out.push_back(std::move(e));
     }
     return out;
   }
@@ -849,9 +883,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
     int64_t lo = 0, hi = head_.seq;  // invariant: events <= lo are at or before limit
     while (lo < hi) {
       int64_t mid = lo + (hi - lo + 1) / 2;
-      auto e = Get(mid);
-      if (!e.ok()) return e.status();
-      auto rt = domain::ParseInstant(e->recorded_at);
+      QLEDGER_ASSIGN_OR_RETURN(auto e, Get(mid));
+      auto rt = domain::ParseInstant(e.recorded_at);
       if (rt && *rt <= limit) lo = mid;
       else hi = mid - 1;
     }
@@ -984,18 +1017,38 @@ Status CheckIsLedger(const std::string& dir) {
 // Opens the store of dir read-only and runs the open checks against the
 // acknowledged head, which is read first (a writer replaces it only after
 // its write is synced, so a store read after it is never behind it).
-Result<std::unique_ptr<RocksEventStore>> OpenChecked(const std::string& dir) {
-  QLEDGER_RETURN_IF_ERROR(CheckIsLedger(dir));
-  auto acked = ReadAckedHead(dir);
-  if (!acked.ok()) return acked.status();
+Result<std::unique_ptr<RocksEventStore>> OpenCheckedOnce(const std::string& dir) {
+  QLEDGER_ASSIGN_OR_RETURN(auto acked, ReadAckedHead(dir));
+  rocksdb::Options o = BaseOptions();
+  // Every table file is opened now and held: a writer's compaction may
+  // delete one while this view still reads (a long verify, an export).
+  o.max_open_files = -1;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(BaseOptions(), dir, &raw);
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(o, dir, &raw);
   if (!s.ok()) return FromRocks(s, "opening the ledger at " + dir + " read-only");
   auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kReader, dir);
   QLEDGER_RETURN_IF_ERROR(store->CheckTableFiles());
   QLEDGER_RETURN_IF_ERROR(store->LoadHead());
-  QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(*acked));
+  QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(acked));
   return store;
+}
+
+// A writer's open — its recovery turns the log into a table file, writes a
+// new MANIFEST and deletes the files they replace — can race a read-only
+// open of the same directory: a file read a moment ago is gone, or the view
+// holds the head record without its event. So a failed open is tried again
+// a few times (5, 10, 20, 40 ms apart) before it is taken for damage;
+// damage stays, a race does not.
+Result<std::unique_ptr<RocksEventStore>> OpenChecked(const std::string& dir) {
+  QLEDGER_RETURN_IF_ERROR(CheckIsLedger(dir));
+  constexpr int kAttempts = 5;
+  auto pause = std::chrono::milliseconds(5);
+  for (int attempt = 1;; ++attempt) {
+    auto store = OpenCheckedOnce(dir);
+    if (store.ok() || attempt == kAttempts) return store;
+    std::this_thread::sleep_for(pause);
+    pause *= 2;
+  }
 }
 
 }  // namespace
@@ -1039,10 +1092,9 @@ Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std:
       auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kWriter, dir);
       QLEDGER_RETURN_IF_ERROR(store->CheckTableFiles());
       QLEDGER_RETURN_IF_ERROR(store->LoadHead());
-      auto acked = ReadAckedHead(dir);
-      if (!acked.ok()) return acked.status();
-      QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(*acked));
-      QLEDGER_RETURN_IF_ERROR(store->AdoptAcknowledged(*acked));
+      QLEDGER_ASSIGN_OR_RETURN(auto acked, ReadAckedHead(dir));
+      QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(acked));
+      QLEDGER_RETURN_IF_ERROR(store->AdoptAcknowledged(acked));
       return store;
     }
     if (!IsLockError(s)) return FromRocks(s, "opening the ledger at " + dir + " for writing");
@@ -1088,13 +1140,11 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenWriter(const std::string& di
   // open replays the write-ahead log into a new table file and deletes the
   // log, which must not happen to a store that is damaged.
   {
-    auto checked = OpenChecked(dir);
-    if (!checked.ok()) return checked.status();
+    QLEDGER_ASSIGN_OR_RETURN(auto checked, OpenChecked(dir));
   }
   QLEDGER_RETURN_IF_ERROR(CheckFreeSpace(dir, 0));
-  auto store = OpenLocked(dir, busy_wait);
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<EventStore>(std::move(*store));
+  QLEDGER_ASSIGN_OR_RETURN(auto store, OpenLocked(dir, busy_wait));
+  return std::unique_ptr<EventStore>(std::move(store));
 }
 
 Result<AppendOutcome> EventStore::AppendTo(const std::string& dir, const std::vector<domain::InputEvent>& batch,
@@ -1103,30 +1153,27 @@ Result<AppendOutcome> EventStore::AppendTo(const std::string& dir, const std::ve
   Head seen;
   Result<domain::BatchPlan> plan = domain::Internal("not planned");
   {
-    auto reader = OpenChecked(dir);
-    if (!reader.ok()) return reader.status();
-    plan = (*reader)->PlanAppend(batch, options, &out);
+    QLEDGER_ASSIGN_OR_RETURN(auto reader, OpenChecked(dir));
+    plan = (reader)->PlanAppend(batch, options, &out);
     if (!plan.ok()) return plan.status();
     if (RocksEventStore::NothingToWrite(out, options)) return out;
-    seen = (*reader)->head();
+    seen = (reader)->head();
   }
   QLEDGER_RETURN_IF_ERROR(CheckFreeSpace(dir, out.appended));
-  auto writer = OpenLocked(dir, busy_wait);
-  if (!writer.ok()) return writer.status();
+  QLEDGER_ASSIGN_OR_RETURN(auto writer, OpenLocked(dir, busy_wait));
   // The plan holds while nothing was appended since it was made: the store
   // only grows, and its head says how far.
-  if ((*writer)->head().seq != seen.seq || (*writer)->head().hash != seen.hash) {
-    plan = (*writer)->PlanAppend(batch, options, &out);
+  if ((writer)->head().seq != seen.seq || (writer)->head().hash != seen.hash) {
+    plan = (writer)->PlanAppend(batch, options, &out);
     if (!plan.ok()) return plan.status();
     if (RocksEventStore::NothingToWrite(out, options)) return out;
   }
-  return (*writer)->WritePlan(std::move(*plan), options, std::move(out));
+  return (writer)->WritePlan(std::move(*plan), options, std::move(out));
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::OpenReader(const std::string& dir) {
-  auto store = OpenChecked(dir);
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<EventStore>(std::move(*store));
+  QLEDGER_ASSIGN_OR_RETURN(auto store, OpenChecked(dir));
+  return std::unique_ptr<EventStore>(std::move(store));
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::OpenFollower(const std::string& dir, const std::string& secondary_dir) {
@@ -1134,11 +1181,19 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenFollower(const std::string& 
   // files that are missing (its writer may have deleted them), so it would
   // start on a store that a reader refuses.
   {
-    auto checked = OpenChecked(dir);
-    if (!checked.ok()) return checked.status();
+    QLEDGER_ASSIGN_OR_RETURN(auto checked, OpenChecked(dir));
   }
   rocksdb::Options o = BaseOptions();
   o.max_open_files = -1;  // required by secondary instances
+  // A secondary tails the writer's live log, whose last record may be half
+  // written when it reads: it must stop there and read it whole at the next
+  // catch-up (RocksDB's default, kPointInTimeRecovery), not step past it
+  // for good, as kTolerateCorruptedTailRecords would — the follower then
+  // missed that batch until the next flush, and its chain check said the
+  // ledger was broken. A log that is really damaged is found by the open
+  // checks (run by a reader's open first) and by the acknowledged head at
+  // every catch-up.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenAsSecondary(o, dir, secondary_dir, &raw);
   if (!s.ok()) return FromRocks(s, "opening the ledger at " + dir + " as a follower");

@@ -296,6 +296,26 @@ TEST_F(FaultInjectionTest, ACorruptTableBlockIsNamedByVerifyAndByTheServer) {
   EXPECT_TRUE(Contains(metrics.body, "qledger_ledger_damage_info{problem=")) << metrics.body;
 }
 
+TEST_F(FaultInjectionTest, AStoreThatFallsBehindItsAcknowledgedHeadWhileServedTurnsTheServerUnhealthy) {
+  // The acknowledged head of a copy that went one event further, put beside
+  // the store the server follows: as if that event had been lost.
+  TempDir other;
+  fs::copy(dir_, other.Sub("ledger"), fs::copy_options::recursive);
+  ASSERT_EQ(RunQledger({"--data", other.Sub("ledger"), "append", base_->Sub("new.jsonl")}).exit_code, 0);
+  Server server(tmp_, dir_);
+  ASSERT_NE(server.port(), 0);
+  fs::copy_file(other.Sub("ledger") + "/QLEDGER-HEAD", dir_ + "/QLEDGER-HEAD.new");
+  fs::rename(dir_ + "/QLEDGER-HEAD.new", dir_ + "/QLEDGER-HEAD");
+  testing::Reply health;
+  for (int i = 0; i < 50 && health.status != 503; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    health = Fetch(server.port(), "GET", "/healthz");
+  }
+  ASSERT_EQ(health.status, 503) << health.body;
+  EXPECT_TRUE(Contains(health.body, "has lost acknowledged events: event 311 was acknowledged")) << health.body;
+  EXPECT_EQ(Fetch(server.port(), "GET", "/v1/quarters/2026Q3/scores").status, 503);
+}
+
 // ---- Damage the file system does: a read-only directory, a full disk ----
 
 // A mount point of this test's own (bind or tmpfs); unmounted at the end.

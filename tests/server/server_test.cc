@@ -203,6 +203,40 @@ TEST(ServeLifecycleTest, AnAppendShowsWithinOneSecondAndSigtermExitsZero) {
   EXPECT_NE(result.out.find("qledger serve: stopped"), std::string::npos) << result.Describe();
 }
 
+TEST(ServeLifecycleTest, AppendsAndReadsWhileServingNeverLookLikeDamage) {
+  // Each writer's open moves the log into a table file and deletes the log
+  // while the server follows and other commands read: none of that may be
+  // taken for a damaged ledger.
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  Server server(dir, dir.Sub("ledger"));
+  ASSERT_NE(server.port(), 0);
+  constexpr int kAppends = 25;
+  for (int i = 0; i < kAppends; ++i) {
+    std::string line = R"({"id":"serve-expense-)" + std::to_string(i) +
+                       R"(","type":"budget.expense","period":"2026","occurred_at":"2026-11-28","actor":"工作组",)"
+                       R"("data":{"amount":"1.00","purpose":"测试"}})";
+    qledger::testing::QledgerProcess reader({"--data", dir.Sub("ledger"), "scores", "--quarter", "2026Q3"},
+                                            dir.Sub("reader.out"), dir.Sub("reader.err"));
+    auto append = qledger::testing::RunQledger({"--data", dir.Sub("ledger"), "append", "-"}, line);
+    ASSERT_EQ(append.exit_code, 0) << append.Describe();
+    auto read = reader.Wait();
+    EXPECT_EQ(read.exit_code, 0) << "a read beside an append: " << read.Describe();
+    Reply health = Fetch(server.port(), "GET", "/healthz");
+    ASSERT_EQ(health.status, 200) << "after append " << i << ": " << health.body;
+  }
+  int64_t seen = 0;
+  for (int i = 0; i < 50 && seen != 310 + kAppends; ++i) {
+    seen = json::parse(Fetch(server.port(), "GET", "/v1/head").body).at("seq").as_int64();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(seen, 310 + kAppends);
+  // Long enough for kDamageAfter catch-ups: still healthy.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  Reply health = Fetch(server.port(), "GET", "/healthz");
+  EXPECT_EQ(health.status, 200) << health.body;
+}
+
 TEST(ServeLifecycleTest, SigintExitsZero) {
   TempDir dir;
   qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
@@ -210,7 +244,8 @@ TEST(ServeLifecycleTest, SigintExitsZero) {
   ASSERT_NE(server.port(), 0);
   ASSERT_GT(server.process().pid(), 0);  // never kill(-1, …): that signals every process
   ASSERT_EQ(::kill(server.process().pid(), SIGINT), 0);
-  EXPECT_EQ(server.process().Wait().exit_code, 0);
+  auto result = server.process().Wait();
+  EXPECT_EQ(result.exit_code, 0) << result.Describe();
 }
 
 // Opens a kept-alive connection and has one /healthz answered on it (from

@@ -55,13 +55,18 @@ class Follower {
   // Whether the ledger can be trusted now: "" if so, else why not — the
   // chain does not verify, or a catch-up found the store damaged (it lost
   // acknowledged events, its head record does not match: the open checks of
-  // docs/recovery.md). Damage found once is kept: a store does not heal.
+  // docs/recovery.md) in kDamageAfter catch-ups in a row. Damage found is
+  // kept: a store does not heal.
   std::string Damage() const;
 
   // Seconds since the last successful catch-up (the lag bound).
   double SecondsSinceCatchUp() const;
 
  private:
+  // Catch-ups in a row that must find the store damaged before it is taken
+  // to be (at the server's 200 ms, a second).
+  static constexpr int kDamageAfter = 5;
+
   explicit Follower(std::unique_ptr<storage::EventStore> store);
 
   mutable std::shared_mutex mu_;
@@ -73,7 +78,8 @@ class Follower {
   // Protected by chain_mu_.
   ChainStatus chain_;
   std::string verified_hash_;  // hash of event chain_.verified_seq
-  std::string store_damage_;   // the first kDataLoss of a catch-up, or ""
+  std::string store_damage_;   // a kDataLoss that stayed through kDamageAfter catch-ups, or ""
+  int data_loss_in_a_row_ = 0;
 };
 
 }  // namespace qledger::server
