@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "demo_follower.h"
 #include "demo_ledger.h"
 #include "qledger/server/follower.h"
 #include "qledger/server/metrics.h"
@@ -27,11 +28,8 @@ class RouterTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    qledger::testing::MakeDemoLedger(dir_->Sub("ledger"));
-    std::filesystem::create_directory(dir_->Sub("secondary"));
-    auto f = Follower::Open(dir_->Sub("ledger"), dir_->Sub("secondary"));
-    ASSERT_TRUE(f.ok()) << f.status().message();
-    follower_ = f->release();
+    follower_ = qledger::testing::OpenDemoFollower(*dir_).release();
+    ASSERT_NE(follower_, nullptr);
   }
   static void TearDownTestSuite() {
     delete follower_;
