@@ -373,6 +373,15 @@ TEST_F(CliTest, TheReleaseBuildRefusesTheTestClockAndAppendsNothing) {
   EXPECT_EQ(VerifiedHead(), before);
 }
 
+TEST_F(CliTest, TheReleaseBuildRefusesTheWriteMarkersHook) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  ::setenv("QLEDGER_TEST_MARKERS", tmp_.path().c_str(), 1);
+  RunResult r = Q("verify");
+  ::unsetenv("QLEDGER_TEST_MARKERS");
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "QLEDGER_TEST_MARKERS is set, but it is a test hook")) << r.err;
+}
+
 TEST_F(CliTest, AsOfAnEarlierHeadReproducesTheScoresCapturedThen) {
   ASSERT_NO_FATAL_FAILURE(Init());
   // Fixed recorded_at times (QLEDGER_TEST_NOW), in the future of init's real

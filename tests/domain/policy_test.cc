@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <cstdint>
 #include <string>
 
 #include <boost/json.hpp>
@@ -115,6 +116,9 @@ TEST(PolicyTest, NamesABadWeight) {
             "policy.weights.survey: must be an integer");
   EXPECT_EQ(ErrorAfter([](json::object& o) { o["weights"].as_object()["complaint"] = -1; }),
             "policy.weights: must be non-negative basis points with a positive sum");
+  // Bounded, so that the sum of the weights cannot overflow.
+  EXPECT_EQ(ErrorAfter([](json::object& o) { o["weights"].as_object()["survey"] = INT64_MAX; }),
+            "policy.weights.survey: 9223372036854775807 is above 1000000");
   EXPECT_EQ(ErrorAfter([](json::object& o) {
               o["weights"] = json::object{{"selfcheck", 0}, {"survey", 0}, {"complaint", 0}};
             }),
