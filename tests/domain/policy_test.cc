@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 #include <gmock/gmock.h>
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
-#include <cstdint>
 #include <string>
 
 #include <boost/json.hpp>
