@@ -149,13 +149,13 @@ Status CheckReference(const Overlay& ledger, const Event& e, const char* field, 
   std::string name = std::string("data.") + field;
   if (!found.has_value()) {
     errors->push_back(name + ": no event \"" + target + "\" in the ledger");
-  } else if ((found)->type != want) {
-    errors->push_back(name + ": event \"" + target + "\" is a " + EventTypeName((found)->type) + ", not a " +
+  } else if (found->type != want) {
+    errors->push_back(name + ": event \"" + target + "\" is a " + EventTypeName(found->type) + ", not a " +
                       EventTypeName(want));
-  } else if ((found)->department != e.department || (found)->period != e.period) {
-    errors->push_back(name + ": event \"" + target + "\" is for " + (found)->department + " " +
-                      (found)->period + ", not " + e.department + " " + e.period);
-  } else if ((found)->voided) {
+  } else if (found->department != e.department || found->period != e.period) {
+    errors->push_back(name + ": event \"" + target + "\" is for " + found->department + " " +
+                      found->period + ", not " + e.department + " " + e.period);
+  } else if (found->voided) {
     errors->push_back(name + ": event \"" + target + "\" has been voided");
   }
   return Status::Ok();
@@ -362,7 +362,7 @@ Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent
           ++plan.duplicates;
         } else {
           errors.push_back("id: \"" + e.id + "\" is already in the ledger (seq " +
-                           std::to_string((existing)->seq) + ") with other content");
+                           std::to_string(existing->seq) + ") with other content");
         }
         for (const auto& m : errors) plan.errors.push_back(ErrorOf(in, e, m));
         continue;

@@ -148,7 +148,7 @@ domain::Status Serve(const ServerOptions& options, std::ostream& out) {
 
   auto ep = listener->local_endpoint();
   out << "qledger serve: listening on http://" << ep.address().to_string() << ":" << ep.port() << "/ (ledger "
-      << options.data_dir << ", head seq " << (follower)->head().seq << ")" << std::endl;
+      << options.data_dir << ", head seq " << follower->head().seq << ")" << std::endl;
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });

@@ -357,7 +357,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Result<std::string> ContentKeyOf(const std::string& id) const override {
     QLEDGER_ASSIGN_OR_RETURN(auto k, Find(id));
     if (!k.has_value()) return domain::NotFound("no event \"" + id + "\"");
-    auto e = Get((k)->seq);
+    auto e = Get(k->seq);
     if (!e.ok()) return e.status();
     return domain::ContentKey(*e);
   }
@@ -433,16 +433,15 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   // Writes a plan that PlanAppend made against this store's current head.
   // REQUIRES: writer; out as PlanAppend left it, with something to write.
-  Result<AppendOutcome> WritePlan(domain::BatchPlan plan_value, const AppendOptions& options, AppendOutcome out) {
+  Result<AppendOutcome> WritePlan(domain::BatchPlan plan, const AppendOptions& options, AppendOutcome out) {
     if (mode_ != Mode::kWriter) return domain::FailedPrecondition("the ledger is open read-only");
     pending_quarters_.clear();
-    auto plan = &plan_value;
     std::string now = options.now.empty() ? domain::NowUtc() : options.now;
     // recorded_at never goes backwards, so that --as-of TIME is well defined
     // even if the clock is stepped back.
     if (now < head_.recorded_at) now = head_.recorded_at;
     Head head = head_;
-    std::vector<Event>& events = plan->to_append;
+    std::vector<Event>& events = plan.to_append;
     const size_t n = events.size();
     for (size_t i = 0; i < n; ++i) {
       events[i].seq = head.seq + 1 + static_cast<int64_t>(i);
@@ -554,7 +553,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
       std::vector<std::string> inputs;
       KeyValues id_entries;
       std::vector<std::string> index_keys;
-    } spent{std::move(*plan), std::move(inputs), std::move(id_entries), std::move(index_keys)};
+    } spent{std::move(plan), std::move(inputs), std::move(id_entries), std::move(index_keys)};
     std::function<void()> free_spent = [&spent] { spent = Spent(); };
     std::thread free_batch;
     if (n >= kParallelMin) free_batch = StartHelper(free_spent);
@@ -665,7 +664,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Result<std::optional<Event>> FindById(const std::string& id) const override {
     QLEDGER_ASSIGN_OR_RETURN(auto k, Find(id));
     if (!k.has_value()) return std::optional<Event>();
-    auto e = Get((k)->seq);
+    auto e = Get(k->seq);
     if (!e.ok()) return e.status();
     return std::optional<Event>(std::move(*e));
   }
@@ -966,6 +965,7 @@ bool IsLockError(const rocksdb::Status& s) {
 // What dir holds, for telling "no ledger" from "a damaged one".
 struct DirContents {
   bool exists = false;
+  bool directory = false;
   int64_t entries = 0;
   int64_t ledger_files = 0;  // table files, logs, MANIFESTs, QLEDGER-HEAD
   bool current = false;
@@ -981,6 +981,7 @@ DirContents Inspect(const std::string& dir) {
     return c;
   }
   c.exists = true;
+  c.directory = true;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     ++c.entries;
     std::string name = it->path().filename().string();
@@ -1000,6 +1001,7 @@ DirContents Inspect(const std::string& dir) {
 Status CheckIsLedger(const std::string& dir) {
   DirContents c = Inspect(dir);
   if (c.current) return Status::Ok();
+  if (c.exists && !c.directory) return domain::NotFound("no ledger at " + dir + ": it is a file, not a directory");
   if (c.entries == 0) {
     return domain::NotFound("no ledger at " + dir + " (create one with: qledger init --data " + dir + ")");
   }
@@ -1056,6 +1058,7 @@ Result<std::unique_ptr<RocksEventStore>> OpenChecked(const std::string& dir) {
 Result<std::unique_ptr<EventStore>> EventStore::Create(const std::string& dir) {
   DirContents c = Inspect(dir);
   if (c.current) return domain::AlreadyExists("a ledger already exists at " + dir);
+  if (c.exists && !c.directory) return domain::AlreadyExists(dir + " is a file, not a directory: init needs a directory");
   if (c.entries > 0) {
     return domain::AlreadyExists(dir + " is not empty (" + std::to_string(c.entries) +
                                  " entries): init creates a ledger only in a new or empty directory, and never "
@@ -1154,21 +1157,21 @@ Result<AppendOutcome> EventStore::AppendTo(const std::string& dir, const std::ve
   Result<domain::BatchPlan> plan = domain::Internal("not planned");
   {
     QLEDGER_ASSIGN_OR_RETURN(auto reader, OpenChecked(dir));
-    plan = (reader)->PlanAppend(batch, options, &out);
+    plan = reader->PlanAppend(batch, options, &out);
     if (!plan.ok()) return plan.status();
     if (RocksEventStore::NothingToWrite(out, options)) return out;
-    seen = (reader)->head();
+    seen = reader->head();
   }
   QLEDGER_RETURN_IF_ERROR(CheckFreeSpace(dir, out.appended));
   QLEDGER_ASSIGN_OR_RETURN(auto writer, OpenLocked(dir, busy_wait));
   // The plan holds while nothing was appended since it was made: the store
   // only grows, and its head says how far.
-  if ((writer)->head().seq != seen.seq || (writer)->head().hash != seen.hash) {
-    plan = (writer)->PlanAppend(batch, options, &out);
+  if (writer->head().seq != seen.seq || writer->head().hash != seen.hash) {
+    plan = writer->PlanAppend(batch, options, &out);
     if (!plan.ok()) return plan.status();
     if (RocksEventStore::NothingToWrite(out, options)) return out;
   }
-  return (writer)->WritePlan(std::move(*plan), options, std::move(out));
+  return writer->WritePlan(std::move(*plan), options, std::move(out));
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::OpenReader(const std::string& dir) {

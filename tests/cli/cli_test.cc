@@ -775,6 +775,16 @@ TEST_F(CliTest, OnlyAMissingOrEmptyDirectoryGetsTheHintToCreateALedger) {
   EXPECT_EQ(other.exit_code, kNotFound) << other.Describe();
   EXPECT_TRUE(Contains(other.err, "a directory of other files")) << other.err;
   EXPECT_FALSE(Contains(other.err, "create one")) << other.err;
+  // A file where the directory should be: named as such, and init leaves it.
+  std::string file = tmp_.Sub("a-file");
+  WriteFile(file, "kept");
+  RunResult not_dir = RunQledger({"--data", file, "verify"});
+  EXPECT_EQ(not_dir.exit_code, kNotFound) << not_dir.Describe();
+  EXPECT_TRUE(Contains(not_dir.err, "it is a file, not a directory")) << not_dir.err;
+  RunResult init = RunQledger({"--data", file, "init", "--policy", SourcePath("config/policy.json")});
+  EXPECT_EQ(init.exit_code, kConflict) << init.Describe();
+  EXPECT_TRUE(Contains(init.err, "is a file, not a directory")) << init.err;
+  EXPECT_EQ(qledger::testing::ReadFile(file), "kept");
 }
 
 TEST_F(CliTest, InitRefusesADirectoryThatHoldsAnythingAndLeavesItAsItWas) {
