@@ -17,10 +17,10 @@
 #include "qledger/domain/exact_json.h"
 #include "qledger/domain/policy.h"
 #include "qledger/storage/event_store.h"
+#include "qledger/app/json_mapping.h"
 #include "qledger/app/queries.h"
-#include "qledger/app/reports.h"
 #include "qledger/app/report_render.h"
-#include "qledger/app/text_table.h"
+#include "qledger/app/views.h"
 
 #ifndef QLEDGER_SOURCE_DIR
 #define QLEDGER_SOURCE_DIR "."
@@ -29,16 +29,6 @@
 namespace json = boost::json;
 
 namespace qledger::tools {
-
-using app::ComplaintsToCsv;
-using app::ComplaintsToText;
-using app::LedgerToText;
-using app::RenderCsv;
-using app::RenderTable;
-using app::ReportToCsv;
-using app::ReportToHtml;
-using app::ReportToMarkdown;
-using app::Row;
 
 using domain::Result;
 using domain::Status;
@@ -95,7 +85,15 @@ namespace {
 
 Result<std::unique_ptr<EventStore>> OpenReader(const CommonFlags& c) { return EventStore::OpenReader(c.data); }
 
-std::string Opt(const std::optional<domain::Decimal>& d) { return d ? d->ToString() : "—"; }
+// `QLEDGER_ASSIGN_OR_FAIL("cmd", auto x, Compute());` declares x as the
+// value of the Result, or prints its error as `qledger cmd: ...` and
+// returns the exit code of its Status code from the command.
+#define QLEDGER_ASSIGN_OR_FAIL(cmd, lhs, expr) \
+  QLEDGER_ASSIGN_OR_FAIL_IMPL_(QLEDGER_STATUS_CONCAT_(_result_, __LINE__), cmd, lhs, expr)
+#define QLEDGER_ASSIGN_OR_FAIL_IMPL_(result, cmd, lhs, expr) \
+  auto result = (expr);                                      \
+  if (!result.ok()) return Fail(cmd, result.status());      \
+  lhs = std::move(result).value()
 
 }  // namespace
 
@@ -153,149 +151,71 @@ int RunAppend(const CommonFlags& c, const AppendFlags& f) {
 }
 
 int RunScores(const CommonFlags& c, const ScoresFlags& f) {
-  auto q = app::ResolveQuarter(f.quarter);
-  if (!q.ok()) return Fail("scores", q.status());
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("scores", store.status());
-  auto options = app::ResolveReplayOptions(**store, *q, f.as_of, f.without);
-  if (!options.ok()) return Fail("scores", options.status());
-  auto scores = app::ScoreQuarter(**store, *q, *options);
-  if (!scores.ok()) return Fail("scores", scores.status());
-
-  if (f.format == "json") {
-    json::array arr;
-    for (const auto& s : *scores) arr.push_back(domain::ScoreToJson(s));
-    std::cout << json::serialize(arr) << "\n";
-    return 0;
-  }
-  Row header = {"department", "name", "status", "selfcheck", "survey", "complaint", "weighted",
-                "callbacks", "adjustments", "total", "grade", "amount"};
-  std::vector<Row> rows;
-  for (const auto& s : *scores) {
-    rows.push_back({s.department, s.name, domain::QuarterStatusName(s.status), s.selfcheck.score.ToString(),
-                    Opt(s.survey.score), s.complaint.score.ToString(), s.weighted.ToString(),
-                    s.callback_deductions.ToString(), s.adjustments.ToString(), s.total.ToString(), s.grade,
-                    s.amount.ToString()});
-  }
-  if (f.format == "csv") {
-    std::cout << RenderCsv(header, rows);
-    return 0;
-  }
-  const auto& first = scores->front();
-  std::cout << "Quarter " << first.quarter << " (" << domain::QuarterStatusName(first.status) << "), as of seq "
-            << first.as_of_seq << " " << first.as_of_hash.substr(0, 16) << "…, policy version "
-            << first.policy_version << (f.without.empty() ? "" : " — HYPOTHETICAL, events left out") << "\n\n";
-  std::cout << RenderTable(header, rows, {3, 4, 5, 6, 7, 8, 9, 11});
-  for (const auto& s : *scores) {
-    for (const auto& w : s.warnings) std::cout << "warning: " << s.department << ": " << w << "\n";
-  }
+  QLEDGER_ASSIGN_OR_FAIL("scores", auto store, OpenReader(c));
+  QLEDGER_ASSIGN_OR_FAIL("scores", auto scores, app::Scores(*store, {f.quarter, f.as_of, f.without}));
+  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(scores));
+  else if (f.format == "csv") std::cout << app::ScoresToCsv(scores);
+  else std::cout << app::ScoresToText(scores, !f.without.empty());
   return 0;
 }
 
 int RunReplay(const CommonFlags& c, const ReplayFlags& f) {
-  auto q = app::ResolveQuarter(f.quarter);
-  if (!q.ok()) return Fail("replay", q.status());
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("replay", store.status());
-  auto options = app::ResolveReplayOptions(**store, *q, f.as_of, f.without);
-  if (!options.ok()) return Fail("replay", options.status());
-  auto d = app::DeriveDepartment(**store, *q, f.department, *options);
-  if (!d.ok()) return Fail("replay", d.status());
-  if (f.format == "json") std::cout << json::serialize(domain::DerivationToJson(*d)) << "\n";
-  else std::cout << domain::DerivationToText(*d);
+  QLEDGER_ASSIGN_OR_FAIL("replay", auto store, OpenReader(c));
+  QLEDGER_ASSIGN_OR_FAIL("replay", auto d, app::Replay(*store, {f.quarter, f.department, f.as_of, f.without}));
+  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(d));
+  else std::cout << domain::DerivationToText(d);
   return 0;
 }
 
 int RunDiff(const CommonFlags& c, const DiffFlags& f) {
-  auto q = app::ResolveQuarter(f.quarter);
-  if (!q.ok()) return Fail("diff", q.status());
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("diff", store.status());
-  auto from = app::ResolveQuarterPoint(**store, *q, f.from);
-  if (!from.ok()) return Fail("diff", Status(from.status().code(), "from: " + from.status().message()));
-  auto to = app::ResolveQuarterPoint(**store, *q, f.to);
-  if (!to.ok()) return Fail("diff", Status(to.status().code(), "to: " + to.status().message()));
-  if (*to < *from) {
-    return Fail("diff", domain::InvalidArgument("to (seq " + std::to_string(*to) + ") is before from (seq " +
-                                                std::to_string(*from) + ")"));
-  }
-  Status st = app::CheckWithout(**store, f.without);
-  if (!st.ok()) return Fail("diff", st);
-  auto before = app::DeriveDepartment(**store, *q, f.department, {*from, f.without});
-  if (!before.ok()) return Fail("diff", before.status());
-  auto after = app::DeriveDepartment(**store, *q, f.department, {*to, f.without});
-  if (!after.ok()) return Fail("diff", after.status());
-  auto d = domain::DiffDerivations(std::move(*before), std::move(*after));
-  if (f.format == "json") std::cout << json::serialize(domain::DiffToJson(d)) << "\n";
+  QLEDGER_ASSIGN_OR_FAIL("diff", auto store, OpenReader(c));
+  QLEDGER_ASSIGN_OR_FAIL("diff", auto d, app::Diff(*store, {f.quarter, f.department, f.from, f.to, f.without}));
+  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(d));
   else std::cout << domain::DiffToText(d);
   return 0;
 }
 
 int RunLedger(const CommonFlags& c, const ViewFlags& f) {
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("ledger", store.status());
-  auto l = app::BuildLedger(**store, f.year, f.department);
-  if (!l.ok()) return Fail("ledger", l.status());
-  if (f.format == "json") std::cout << json::serialize(*l) << "\n";
-  else std::cout << LedgerToText(*l);
+  QLEDGER_ASSIGN_OR_FAIL("ledger", auto store, OpenReader(c));
+  QLEDGER_ASSIGN_OR_FAIL("ledger", auto l, app::BuildLedger(*store, {f.year, f.department}));
+  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(l));
+  else std::cout << app::LedgerToText(l);
   return 0;
 }
 
 int RunComplaints(const CommonFlags& c, const ViewFlags& f) {
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("complaints", store.status());
-  auto r = app::BuildComplaints(**store, f.quarter, f.department);
-  if (!r.ok()) return Fail("complaints", r.status());
-  if (f.format == "json") std::cout << json::serialize(*r) << "\n";
-  else if (f.format == "csv") std::cout << ComplaintsToCsv(*r);
-  else std::cout << ComplaintsToText(*r);
+  QLEDGER_ASSIGN_OR_FAIL("complaints", auto store, OpenReader(c));
+  QLEDGER_ASSIGN_OR_FAIL("complaints", auto r, app::BuildComplaints(*store, {f.quarter, f.department}));
+  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(r));
+  else if (f.format == "csv") std::cout << app::ComplaintsToCsv(r);
+  else std::cout << app::ComplaintsToText(r);
   return 0;
 }
 
 int RunReport(const CommonFlags& c, const ViewFlags& f) {
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("report", store.status());
-  auto r = app::BuildReport(**store, f.quarter, f.as_of);
-  if (!r.ok()) return Fail("report", r.status());
-  if (f.format == "json") std::cout << json::serialize(*r) << "\n";
-  else if (f.format == "md") std::cout << ReportToMarkdown(*r);
-  else if (f.format == "csv") std::cout << ReportToCsv(*r);
-  else std::cout << ReportToHtml(*r);
+  QLEDGER_ASSIGN_OR_FAIL("report", auto store, OpenReader(c));
+  QLEDGER_ASSIGN_OR_FAIL("report", auto r, app::BuildReport(*store, {f.quarter, f.as_of}));
+  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(r));
+  else if (f.format == "md") std::cout << app::ReportToMarkdown(r);
+  else if (f.format == "csv") std::cout << app::ReportToCsv(r);
+  else std::cout << app::ReportToHtml(r);
   return 0;
 }
 
 int RunQuarters(const CommonFlags& c) {
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("quarters", store.status());
-  auto list = app::ListQuarters(**store);
-  if (!list.ok()) return Fail("quarters", list.status());
-  std::vector<Row> rows;
-  for (const auto& q : *list) {
-    rows.push_back({q.quarter, domain::QuarterStatusName(q.status), q.approved_seq ? std::to_string(q.approved_seq) : ""});
-  }
-  std::cout << RenderTable({"quarter", "status", "approved_at_seq"}, rows, {2});
+  QLEDGER_ASSIGN_OR_FAIL("quarters", auto store, OpenReader(c));
+  QLEDGER_ASSIGN_OR_FAIL("quarters", auto list, app::ListQuarters(*store));
+  std::cout << app::QuartersToText(list);
   return 0;
 }
 
 int RunLog(const CommonFlags& c, const LogFlags& f) {
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("log", store.status());
-  auto filter = app::ResolveEventFilter(**store, f.type, f.department, f.quarter);
-  if (!filter.ok()) return Fail("log", filter.status());
-  int64_t shown = 0;
-  Status st = (*store)->Scan(f.after + 1, INT64_MAX, [&](const domain::Event& e) {
-    if (!filter->Matches(e)) return true;
-    if (f.format == "json") {
-      std::cout << domain::CanonicalJson(domain::ToExportJson(e, true)) << "\n";
-    } else {
-      std::cout << "#" << e.seq << "  " << e.recorded_at << "  " << domain::EventTypeName(e.type) << "  " << e.id;
-      if (!e.department.empty()) std::cout << "  " << e.department;
-      if (!e.period.empty()) std::cout << "  " << e.period;
-      std::cout << "  (" << e.actor << ", " << e.occurred_at << ")  " << json::serialize(e.data) << "\n";
-    }
-    return f.limit <= 0 || ++shown < f.limit;
+  QLEDGER_ASSIGN_OR_FAIL("log", auto store, OpenReader(c));
+  app::EventQuery q{f.type, f.department, f.quarter, f.after, std::max<int64_t>(f.limit, 0), 0};
+  auto page = app::ListEvents(*store, q, [&](const domain::Event& e) {
+    std::cout << (f.format == "json" ? app::EventLine(e) : app::EventToText(e)) << "\n";
   });
-  if (!st.ok()) return Fail("log", st);
+  if (!page.ok()) return Fail("log", page.status());
   return 0;
 }
 
@@ -311,8 +231,7 @@ int RunExport(const CommonFlags& c, const std::string& out_file) {
   }
   std::string line;
   Status st = (*store)->Scan(1, INT64_MAX, [&](const domain::Event& e) {
-    line.clear();
-    domain::AppendCanonicalJson(domain::ToExportJson(e, true), &line);
+    line = app::EventLine(e);
     line.push_back('\n');
     out->write(line.data(), static_cast<std::streamsize>(line.size()));
     return true;

@@ -93,6 +93,69 @@ Result<EventFilter> ResolveEventFilter(const EventStore& store, const std::strin
 
 Result<std::vector<domain::Event>> AdoptedPolicyEvents(const EventStore& store) { return store.PolicyEvents(); }
 
+Result<Quarter> StoredQuarter(const std::string& text) {
+  auto q = Quarter::Parse(text);
+  if (!q) return domain::DataLoss("the quarter index holds \"" + text + "\", which is not a quarter");
+  return *q;
+}
+
+Result<domain::Decimal> StoredDecimal(const domain::Event& e, const char* key) {
+  auto d = domain::Decimal::Parse(domain::DataString(e, key));
+  if (!d.ok()) {
+    return domain::DataLoss("event " + std::to_string(e.seq) + " (" + e.id + "): stored " + key + " \"" +
+                            domain::DataString(e, key) + "\" is not a decimal");
+  }
+  return d;
+}
+
+namespace {
+
+// The adopted policies among the policy.adopted events, in seq order.
+Result<std::vector<domain::AdoptedPolicy>> Adopted(const std::vector<domain::Event>& events) {
+  std::vector<domain::AdoptedPolicy> out;
+  for (const auto& e : events) {
+    QLEDGER_ASSIGN_OR_RETURN(auto a, domain::AdoptedPolicyOf(e));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<domain::AdoptedPolicy> PolicyInForce(const EventStore& store, const Quarter& q) {
+  QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
+  QLEDGER_ASSIGN_OR_RETURN(auto adopted, Adopted(events));
+  const domain::AdoptedPolicy* a = domain::PolicyFor(adopted, q, store.head().seq);
+  if (!a) return domain::NotFound("quarter " + q.ToString() + ": no policy is in force");
+  return *a;
+}
+
+Result<PolicyView> SelectPolicy(const EventStore& store, const PolicyQuery& query) {
+  QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
+  if (events.empty()) return domain::NotFound("no policy has been adopted: the ledger is empty");
+  QLEDGER_ASSIGN_OR_RETURN(auto adopted, Adopted(events));
+  size_t chosen = events.size() - 1;
+  if (!query.quarter.empty()) {
+    QLEDGER_ASSIGN_OR_RETURN(Quarter q, ResolveQuarter(query.quarter));
+    const domain::AdoptedPolicy* in_force = domain::PolicyFor(adopted, q, store.head().seq);
+    if (!in_force) return domain::NotFound("quarter " + q.ToString() + ": no policy is in force");
+    chosen = static_cast<size_t>(in_force - adopted.data());
+  }
+  const domain::Event& e = events[chosen];
+  PolicyView v;
+  v.seq = e.seq;
+  v.id = e.id;
+  v.version = adopted[chosen].version;
+  v.effective_from = domain::DataString(e, "effective_from");
+  auto policy = e.data.find("policy");
+  if (policy == e.data.end() || !policy->value().is_object()) {
+    return domain::DataLoss("event " + std::to_string(e.seq) + " (" + e.id + "): stored policy is not an object");
+  }
+  v.policy = policy->value().get_object();
+  v.departments = adopted[chosen].policy.departments;
+  return v;
+}
+
 namespace {
 
 Status FillHash(const EventStore& store, domain::Score* s) {
@@ -136,16 +199,79 @@ Result<std::vector<QuarterSummary>> ListQuarters(const EventStore& store) {
   QLEDGER_ASSIGN_OR_RETURN(auto quarters, store.Quarters());
   std::vector<QuarterSummary> out;
   for (const auto& qs : quarters) {
-    auto q = Quarter::Parse(qs);
-    if (!q) continue;
-    auto input = store.LoadReplay(*q, "");
-    if (!input.ok()) return input.status();
+    QLEDGER_ASSIGN_OR_RETURN(Quarter q, StoredQuarter(qs));
+    QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, ""));
     QuarterSummary s;
     s.quarter = qs;
-    s.status = domain::StatusAt(input->events, *q, input->head_seq, {}, &s.approved_seq);
+    s.status = domain::StatusAt(input.events, q, input.head_seq, {}, &s.approved_seq);
     out.push_back(s);
   }
   return out;
+}
+
+Result<std::vector<domain::Score>> Scores(const EventStore& store, const ScoresQuery& query) {
+  QLEDGER_ASSIGN_OR_RETURN(Quarter q, ResolveQuarter(query.quarter));
+  QLEDGER_ASSIGN_OR_RETURN(auto options, ResolveReplayOptions(store, q, query.as_of, query.without));
+  return ScoreQuarter(store, q, options);
+}
+
+Result<domain::Derivation> Replay(const EventStore& store, const ReplayQuery& query) {
+  QLEDGER_ASSIGN_OR_RETURN(Quarter q, ResolveQuarter(query.quarter));
+  QLEDGER_ASSIGN_OR_RETURN(auto options, ResolveReplayOptions(store, q, query.as_of, query.without));
+  return DeriveDepartment(store, q, query.department, options);
+}
+
+Result<domain::ScoreDiff> Diff(const EventStore& store, const DiffQuery& query) {
+  QLEDGER_ASSIGN_OR_RETURN(Quarter q, ResolveQuarter(query.quarter));
+  auto from = ResolveQuarterPoint(store, q, query.from);
+  if (!from.ok()) return Status(from.status().code(), "from: " + from.status().message());
+  auto to = ResolveQuarterPoint(store, q, query.to);
+  if (!to.ok()) return Status(to.status().code(), "to: " + to.status().message());
+  if (*to < *from) {
+    return domain::InvalidArgument("to (seq " + std::to_string(*to) + ") is before from (seq " +
+                                   std::to_string(*from) + ")");
+  }
+  QLEDGER_RETURN_IF_ERROR(CheckWithout(store, query.without));
+  QLEDGER_ASSIGN_OR_RETURN(auto before, DeriveDepartment(store, q, query.department, {*from, query.without}));
+  QLEDGER_ASSIGN_OR_RETURN(auto after, DeriveDepartment(store, q, query.department, {*to, query.without}));
+  return domain::DiffDerivations(std::move(before), std::move(after));
+}
+
+Result<int64_t> ParseCount(const std::string& name, const std::string& text) {
+  bool digits = !text.empty() && text.size() <= 18 &&
+                std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) return domain::InvalidArgument(name + ": \"" + text + "\" is not a non-negative integer");
+  return std::stoll(text);
+}
+
+Result<EventPage> ListEvents(const EventStore& store, const EventQuery& query,
+                             const std::function<void(const domain::Event&)>& emit) {
+  QLEDGER_ASSIGN_OR_RETURN(auto filter, ResolveEventFilter(store, query.type, query.department, query.quarter));
+  const int64_t head = store.head().seq;
+  EventPage page;
+  int64_t examined_to = query.after, last_taken = 0;
+  QLEDGER_RETURN_IF_ERROR(store.Scan(query.after + 1, INT64_MAX, [&](const domain::Event& e) {
+    examined_to = e.seq;
+    if (filter.Matches(e)) {
+      emit(e);
+      ++page.taken;
+      last_taken = e.seq;
+    }
+    bool more = query.limit <= 0 || page.taken < query.limit;
+    return more && (query.scan_budget <= 0 || e.seq - query.after < query.scan_budget);
+  }));
+  int64_t next = query.limit > 0 && page.taken >= query.limit ? last_taken : examined_to;
+  if (next < head) page.next_after = next;
+  return page;
+}
+
+Result<domain::Event> EventAt(const EventStore& store, const std::string& text) {
+  QLEDGER_ASSIGN_OR_RETURN(int64_t seq, ParseCount("seq", text));
+  int64_t head = store.head().seq;
+  if (seq < 1 || seq > head) {
+    return domain::NotFound("event " + text + ": no such event (the ledger holds seq 1.." + std::to_string(head) + ")");
+  }
+  return store.Get(seq);
 }
 
 }  // namespace qledger::app

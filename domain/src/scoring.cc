@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "qledger/domain/regulation.h"
+
 namespace json = boost::json;
 
 namespace qledger::domain {
@@ -328,7 +330,9 @@ void DepartmentQuarter::Compute(const Policy& policy, const Quarter& q, Score* o
   auto& cp = out->complaint;
   cp = {};
   for (const auto& [id, c] : complaints_) {
-    if (c.rulings.empty() || c.rulings.back().outcome == "valid") ++cp.valid_complaints;
+    std::optional<bool> ruled_valid;
+    if (!c.rulings.empty()) ruled_valid = c.rulings.back().outcome == "valid";
+    if (ComplaintCounts(/*voided=*/false, ruled_valid)) ++cp.valid_complaints;  // a voided one is erased
   }
   for (const auto& [id, p] : direct_) cp.direct_deductions += p;
   cp.score = Clamp(k100 - policy.complaint_deduction * cp.valid_complaints - cp.direct_deductions + adj_complaint,

@@ -1,25 +1,22 @@
 #include "qledger/server/handlers.h"
 
-#include <algorithm>
-#include <set>
-
 #include <boost/json.hpp>
 
-#include "qledger/domain/canonical_json.h"
-#include "qledger/domain/policy.h"
-#include "qledger/domain/scoring.h"
+#include "qledger/app/json_mapping.h"
+#include "qledger/app/queries.h"
+#include "qledger/app/report_render.h"
+#include "qledger/app/views.h"
 #include "qledger/server/http_errors.h"
 #include "qledger/storage/event_store.h"
-#include "qledger/app/report_render.h"
-#include "qledger/app/queries.h"
-#include "qledger/app/reports.h"
 
 namespace json = boost::json;
 
+// Each endpoint is an adapter: it reads its parameters from the target,
+// calls the use case of app/ that the CLI calls too, and maps the result to
+// JSON (app/json_mapping.h) or its error to a problem (http_errors.h).
 namespace qledger::server::handlers {
 
 using domain::Result;
-using domain::Status;
 using storage::EventStore;
 
 namespace {
@@ -28,226 +25,147 @@ namespace {
 // of /v1/quarters/{q}/scores equal those of `qledger scores --format json`.
 Response Json(const json::value& v) {
   Response r;
-  r.body = json::serialize(v);
-  r.body.push_back('\n');
+  r.body = app::JsonBody(v);
   return r;
 }
 
-Result<int64_t> ParseCount(const std::string& name, const std::string& text) {
-  bool digits = !text.empty() && text.size() <= 18 &&
-                std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits) return domain::InvalidArgument(name + ": \"" + text + "\" is not a non-negative integer");
-  return std::stoll(text);
+Response Served(Result<Response> r) { return r.ok() ? std::move(*r) : ProblemFor(r.status()); }
+
+Result<Response> HeadOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({}));
+  return Json(app::ToJson(store.head()));
 }
 
-// The policy.adopted event that answers ?quarter= (in force for it at the
-// head) or, without one, the latest adopted.
-Result<domain::Event> SelectPolicy(const EventStore& store, const Target& t) {
-  auto quarter = t.One("quarter");
-  if (!quarter.ok()) return quarter.status();
-  QLEDGER_ASSIGN_OR_RETURN(auto events, app::AdoptedPolicyEvents(store));
-  if (events.empty()) return domain::NotFound("no policy has been adopted: the ledger is empty");
-  if (quarter->empty()) return events.back();
-  auto q = app::ResolveQuarter(*quarter);
-  if (!q.ok()) return q.status();
-  std::vector<domain::AdoptedPolicy> adopted;
-  for (const auto& e : events) {
-    auto a = domain::AdoptedPolicyOf(e);
-    if (!a.ok()) return a.status();
-    adopted.push_back(std::move(*a));
-  }
-  const domain::AdoptedPolicy* in_force = domain::PolicyFor(adopted, *q, store.head().seq);
-  if (!in_force) return domain::NotFound("quarter " + q->ToString() + ": no policy is in force");
-  for (const auto& e : events) {
-    if (e.seq == in_force->seq) return e;
-  }
-  return domain::Internal("policy event " + std::to_string(in_force->seq) + " vanished");
+Result<app::PolicyView> PolicyOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"quarter"}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string quarter, t.One("quarter"));
+  return app::SelectPolicy(store, {quarter});
 }
 
-// The point of replay from ?as_of= and the ids from ?without=, resolved as
-// the CLI resolves --as-of and --without.
-Result<domain::ReplayOptions> ReplayOptionsOf(const EventStore& store, const domain::Quarter& q, const Target& t) {
+Result<Response> QuartersOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({}));
+  QLEDGER_ASSIGN_OR_RETURN(auto quarters, app::ListQuarters(store));
+  return Json(app::ToJson(quarters));
+}
+
+Result<Response> ScoresOf(const EventStore& store, const Target& t) {
   QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without"}));
   QLEDGER_ASSIGN_OR_RETURN(std::string as_of, t.One("as_of"));
-  return app::ResolveReplayOptions(store, q, as_of, t.All("without"));
+  QLEDGER_ASSIGN_OR_RETURN(auto scores, app::Scores(store, {t.segments()[2], as_of, t.All("without")}));
+  return Json(app::ToJson(scores));
 }
 
-}  // namespace
-
-Response Head(const EventStore& store, const Target& t) {
-  if (Status s = t.CheckAllowed({}); !s.ok()) return ProblemFor(s);
-  storage::Head h = store.head();
-  return Json(json::object{{"seq", h.seq}, {"hash", h.hash}, {"recorded_at", h.recorded_at}});
+Result<Response> DepartmentOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without"}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string as_of, t.One("as_of"));
+  QLEDGER_ASSIGN_OR_RETURN(auto d, app::Replay(store, {t.segments()[2], t.segments()[4], as_of, t.All("without")}));
+  return Json(app::ToJson(d));
 }
 
-Response Policy(const EventStore& store, const Target& t) {
-  if (Status s = t.CheckAllowed({"quarter"}); !s.ok()) return ProblemFor(s);
-  auto e = SelectPolicy(store, t);
-  if (!e.ok()) return ProblemFor(e.status());
-  return Json(json::object{{"seq", e->seq},
-                           {"id", e->id},
-                           {"version", e->data.at("version")},
-                           {"effective_from", e->data.at("effective_from")},
-                           {"policy", e->data.at("policy")}});
-}
-
-Response Departments(const EventStore& store, const Target& t) {
-  if (Status s = t.CheckAllowed({"quarter"}); !s.ok()) return ProblemFor(s);
-  auto e = SelectPolicy(store, t);
-  if (!e.ok()) return ProblemFor(e.status());
-  auto p = domain::ParsePolicy(e->data.at("policy"));
-  if (!p.ok()) return ProblemFor(p.status());
-  json::array out;
-  for (const auto& d : p->departments) out.push_back(json::object{{"code", d.code}, {"name", d.name}});
-  return Json(out);
-}
-
-Response Quarters(const EventStore& store, const Target& t) {
-  if (Status s = t.CheckAllowed({}); !s.ok()) return ProblemFor(s);
-  auto list = app::ListQuarters(store);
-  if (!list.ok()) return ProblemFor(list.status());
-  json::array out;
-  for (const auto& q : *list) {
-    json::object o{{"quarter", q.quarter}, {"status", domain::QuarterStatusName(q.status)}};
-    if (q.approved_seq) o["approved_seq"] = q.approved_seq;
-    out.push_back(std::move(o));
+Result<Response> EventsOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"after", "limit", "type", "department", "quarter"}));
+  app::EventQuery q;
+  QLEDGER_ASSIGN_OR_RETURN(std::string after, t.One("after"));
+  QLEDGER_ASSIGN_OR_RETURN(std::string limit, t.One("limit"));
+  QLEDGER_ASSIGN_OR_RETURN(q.type, t.One("type"));
+  QLEDGER_ASSIGN_OR_RETURN(q.department, t.One("department"));
+  QLEDGER_ASSIGN_OR_RETURN(q.quarter, t.One("quarter"));
+  if (!after.empty()) {
+    QLEDGER_ASSIGN_OR_RETURN(q.after, app::ParseCount("after", after));
   }
-  return Json(out);
-}
-
-Response Scores(const EventStore& store, const Target& t) {
-  // Exactly the steps of `qledger scores` (tools/commands.cc RunScores).
-  auto q = app::ResolveQuarter(t.segments()[2]);
-  if (!q.ok()) return ProblemFor(q.status());
-  auto options = ReplayOptionsOf(store, *q, t);
-  if (!options.ok()) return ProblemFor(options.status());
-  auto scores = app::ScoreQuarter(store, *q, *options);
-  if (!scores.ok()) return ProblemFor(scores.status());
-  json::array arr;
-  for (const auto& s : *scores) arr.push_back(domain::ScoreToJson(s));
-  return Json(arr);
-}
-
-Response Department(const EventStore& store, const Target& t) {
-  // Exactly the steps of `qledger replay --format json`.
-  auto q = app::ResolveQuarter(t.segments()[2]);
-  if (!q.ok()) return ProblemFor(q.status());
-  auto options = ReplayOptionsOf(store, *q, t);
-  if (!options.ok()) return ProblemFor(options.status());
-  auto d = app::DeriveDepartment(store, *q, t.segments()[4], *options);
-  if (!d.ok()) return ProblemFor(d.status());
-  return Json(domain::DerivationToJson(*d));
-}
-
-Response Events(const EventStore& store, const Target& t) {
-  if (Status s = t.CheckAllowed({"after", "limit", "type", "department", "quarter"}); !s.ok()) return ProblemFor(s);
-  auto after_text = t.One("after"), limit_text = t.One("limit"), type = t.One("type"),
-       department = t.One("department"), quarter_text = t.One("quarter");
-  for (const auto* r : {&after_text, &limit_text, &type, &department, &quarter_text}) {
-    if (!r->ok()) return ProblemFor(r->status());
-  }
-  int64_t after = 0, limit = kDefaultEventLimit;
-  if (!after_text->empty()) {
-    auto v = ParseCount("after", *after_text);
-    if (!v.ok()) return ProblemFor(v.status());
-    after = *v;
-  }
-  if (!limit_text->empty()) {
-    auto v = ParseCount("limit", *limit_text);
-    if (!v.ok()) return ProblemFor(v.status());
-    if (*v < 1 || *v > kMaxEventLimit) {
-      return ProblemFor(domain::InvalidArgument("limit: " + *limit_text + " is outside 1.." + std::to_string(kMaxEventLimit)));
+  q.limit = kDefaultEventLimit;
+  if (!limit.empty()) {
+    QLEDGER_ASSIGN_OR_RETURN(q.limit, app::ParseCount("limit", limit));
+    if (q.limit < 1 || q.limit > kMaxEventLimit) {
+      return domain::InvalidArgument("limit: " + limit + " is outside 1.." + std::to_string(kMaxEventLimit));
     }
-    limit = *v;
   }
-  auto filter = app::ResolveEventFilter(store, *type, *department, *quarter_text);
-  if (!filter.ok()) return ProblemFor(filter.status());
-
-  int64_t head = store.head().seq;
-  int64_t examined_to = after, last_taken = 0, taken = 0;
+  q.scan_budget = kEventScanBudget;
+  // Written as it is scanned: a page of events is not built as a JSON tree.
   std::string body = "{\"events\":[";
-  Status st = store.Scan(after + 1, INT64_MAX, [&](const domain::Event& e) {
-    examined_to = e.seq;
-    if (filter->Matches(e)) {
-      if (taken++) body.push_back(',');
-      domain::AppendCanonicalJson(domain::ToExportJson(e, true), &body);
-      last_taken = e.seq;
-    }
-    return taken < limit && e.seq - after < kEventScanBudget;
-  });
-  if (!st.ok()) return ProblemFor(st);
-  // The cursor: where the next page starts, or null at the head.
+  QLEDGER_ASSIGN_OR_RETURN(auto page, app::ListEvents(store, q, [&](const domain::Event& e) {
+    if (body.back() != '[') body.push_back(',');
+    body += app::EventLine(e);
+  }));
   body += "],\"next_after\":";
-  int64_t next = taken >= limit ? last_taken : examined_to;
-  body += next < head ? std::to_string(next) : "null";
+  body += page.next_after ? std::to_string(*page.next_after) : "null";
   body += "}\n";
   Response r;
   r.body = std::move(body);
   return r;
 }
 
-Response Event(const EventStore& store, const Target& t) {
-  if (Status s = t.CheckAllowed({}); !s.ok()) return ProblemFor(s);
-  const std::string& text = t.segments()[2];
-  auto seq = ParseCount("seq", text);
-  if (!seq.ok()) return ProblemFor(seq.status());
-  int64_t head = store.head().seq;
-  if (*seq < 1 || *seq > head) {
-    return ProblemFor(domain::NotFound("event " + text + ": no such event (the ledger holds seq 1.." + std::to_string(head) + ")"));
-  }
-  auto e = store.Get(*seq);
-  if (!e.ok()) return ProblemFor(e.status());
+Result<Response> EventOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({}));
+  QLEDGER_ASSIGN_OR_RETURN(auto e, app::EventAt(store, t.segments()[2]));
   Response r;
-  r.body = domain::CanonicalJson(domain::ToExportJson(*e, true));
-  r.body.push_back('\n');
+  r.body = app::EventLine(e) + "\n";
   return r;
 }
 
-Response Ledger(const EventStore& store, const Target& t) {
-  if (Status s = t.CheckAllowed({"year", "department"}); !s.ok()) return ProblemFor(s);
-  auto year = t.One("year"), department = t.One("department");
-  if (!year.ok()) return ProblemFor(year.status());
-  if (!department.ok()) return ProblemFor(department.status());
-  auto l = app::BuildLedger(store, *year, *department);
-  if (!l.ok()) return ProblemFor(l.status());
-  return Json(*l);
+Result<Response> LedgerOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"year", "department"}));
+  app::LedgerQuery q;
+  QLEDGER_ASSIGN_OR_RETURN(q.year, t.One("year"));
+  QLEDGER_ASSIGN_OR_RETURN(q.department, t.One("department"));
+  QLEDGER_ASSIGN_OR_RETURN(auto ledger, app::BuildLedger(store, q));
+  return Json(app::ToJson(ledger));
 }
 
-Response Complaints(const EventStore& store, const Target& t) {
-  if (Status s = t.CheckAllowed({"quarter", "department"}); !s.ok()) return ProblemFor(s);
-  auto quarter = t.One("quarter"), department = t.One("department");
-  if (!quarter.ok()) return ProblemFor(quarter.status());
-  if (!department.ok()) return ProblemFor(department.status());
-  auto c = app::BuildComplaints(store, *quarter, *department);
-  if (!c.ok()) return ProblemFor(c.status());
-  return Json(*c);
+Result<Response> ComplaintsOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"quarter", "department"}));
+  app::ComplaintsQuery q;
+  QLEDGER_ASSIGN_OR_RETURN(q.quarter, t.One("quarter"));
+  QLEDGER_ASSIGN_OR_RETURN(q.department, t.One("department"));
+  QLEDGER_ASSIGN_OR_RETURN(auto complaints, app::BuildComplaints(store, q));
+  return Json(app::ToJson(complaints));
 }
 
-Response Report(const EventStore& store, const Target& t) {
-  if (Status s = t.CheckAllowed({"as_of", "format"}); !s.ok()) return ProblemFor(s);
-  auto as_of = t.One("as_of"), format = t.One("format");
-  if (!as_of.ok()) return ProblemFor(as_of.status());
-  if (!format.ok()) return ProblemFor(format.status());
-  std::string f = format->empty() ? "json" : *format;
-  if (f != "json" && f != "html" && f != "md" && f != "csv") {
-    return ProblemFor(domain::InvalidArgument("format: \"" + f + "\" is not one of json, html, md, csv"));
+Result<Response> ReportOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "format"}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string as_of, t.One("as_of"));
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, t.One("format"));
+  if (format.empty()) format = "json";
+  if (format != "json" && format != "html" && format != "md" && format != "csv") {
+    return domain::InvalidArgument("format: \"" + format + "\" is not one of json, html, md, csv");
   }
-  // The same steps as `qledger report`.
-  auto r = app::BuildReport(store, t.segments()[2], *as_of);
-  if (!r.ok()) return ProblemFor(r.status());
-  if (f == "json") return Json(*r);
+  QLEDGER_ASSIGN_OR_RETURN(auto report, app::BuildReport(store, {t.segments()[2], as_of}));
+  if (format == "json") return Json(app::ToJson(report));
   Response res;
-  if (f == "html") {
+  if (format == "html") {
     res.content_type = "text/html; charset=utf-8";
-    res.body = app::ReportToHtml(*r);
-  } else if (f == "md") {
+    res.body = app::ReportToHtml(report);
+  } else if (format == "md") {
     res.content_type = "text/markdown; charset=utf-8";
-    res.body = app::ReportToMarkdown(*r);
+    res.body = app::ReportToMarkdown(report);
   } else {
     res.content_type = "text/csv; charset=utf-8";
-    res.body = app::ReportToCsv(*r);
+    res.body = app::ReportToCsv(report);
   }
   return res;
 }
+
+}  // namespace
+
+Response Head(const EventStore& store, const Target& t) { return Served(HeadOf(store, t)); }
+
+Response Policy(const EventStore& store, const Target& t) {
+  auto p = PolicyOf(store, t);
+  return p.ok() ? Json(app::ToJson(*p)) : ProblemFor(p.status());
+}
+
+Response Departments(const EventStore& store, const Target& t) {
+  auto p = PolicyOf(store, t);
+  return p.ok() ? Json(app::DepartmentsToJson(*p)) : ProblemFor(p.status());
+}
+
+Response Quarters(const EventStore& store, const Target& t) { return Served(QuartersOf(store, t)); }
+Response Scores(const EventStore& store, const Target& t) { return Served(ScoresOf(store, t)); }
+Response Department(const EventStore& store, const Target& t) { return Served(DepartmentOf(store, t)); }
+Response Events(const EventStore& store, const Target& t) { return Served(EventsOf(store, t)); }
+Response Event(const EventStore& store, const Target& t) { return Served(EventOf(store, t)); }
+Response Ledger(const EventStore& store, const Target& t) { return Served(LedgerOf(store, t)); }
+Response Complaints(const EventStore& store, const Target& t) { return Served(ComplaintsOf(store, t)); }
+Response Report(const EventStore& store, const Target& t) { return Served(ReportOf(store, t)); }
 
 }  // namespace qledger::server::handlers

@@ -1067,6 +1067,11 @@ Result<std::unique_ptr<EventStore>> EventStore::Create(const std::string& dir) {
                                                        "docs/recovery.md"
                                                      : ""));
   }
+  // The directory first: RocksDB lists it before it creates it, and would
+  // log that listing's failure as an error on every new ledger.
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return domain::Internal("creating the ledger at " + dir + ": " + ec.message());
   rocksdb::Options o = BaseOptions();
   o.create_if_missing = true;
   o.error_if_exists = true;

@@ -809,6 +809,14 @@ TEST_F(CliTest, InitInAnEmptyDirectoryCreatesTheLedgerAndItsAcknowledgedHead) {
   EXPECT_TRUE(acked.starts_with("qledger-acked-head v1 seq=1 hash=" + VerifiedHead().hash + " check=")) << acked;
 }
 
+TEST_F(CliTest, InitOfANewDirectoryCreatesItAndPrintsNoErrors) {
+  dir_ += "/nested/ledger";  // neither exists yet
+  RunResult r = Q("init", {"--policy", SourcePath("config/policy.json")});
+  ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(VerifiedHead().seq, 1);
+}
+
 TEST_F(CliTest, BadQuarterExitsThree) {
   ASSERT_NO_FATAL_FAILURE(Init());
   for (const char* q : {"2026Q5", "2026-07", "Q3"}) {

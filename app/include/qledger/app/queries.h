@@ -1,12 +1,27 @@
-// Queries over a ledger shared by the CLI and the HTTP server, so that both
-// answer with the same figures and the same JSON.
+// The use cases the CLI (tools/) and the HTTP API (server/) share, each one
+// function with typed parameters and a typed result, so that both front
+// ends answer every question with the same figures and the same errors.
+// The front ends only parse their syntax into these parameters, call, and
+// render (json_mapping.h, report_render.h). views.h holds the larger views
+// (complaint register, reward/penalty ledger, quarterly report).
+//
+// Parameters arrive as the user typed them (a quarter as "2026Q3", a point
+// in history as "214", "2026-09-30" or "approved"): resolving them is part of
+// the use case, so that the error for a bad value is the same everywhere.
+// Errors: kInvalidArgument names the parameter ("as-of: ...", "quarter:
+// ..."); kNotFound for what the ledger does not hold; kDataLoss for stored
+// data that does not read back.
 #ifndef QLEDGER_APP_QUERIES_H_
 #define QLEDGER_APP_QUERIES_H_
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "qledger/domain/diff.h"
+#include "qledger/domain/policy.h"
 #include "qledger/domain/scoring.h"
 #include "qledger/storage/event_store.h"
 
@@ -14,6 +29,8 @@ namespace qledger::app {
 
 using domain::Result;
 using domain::Status;
+
+// --- Resolving what the user typed ------------------------------------------
 
 // A point of replay as the user wrote it: a seq ("42") or a date/date-time.
 // Empty means the head. Fails with InvalidArgument naming the value when it
@@ -30,22 +47,99 @@ Result<domain::Quarter> ResolveQuarter(const std::string& text);
 // Checks that every --without id names an event in the ledger.
 Status CheckWithout(const storage::EventStore& store, const std::vector<std::string>& without);
 
-// One department's derivation, with as_of_hash filled in.
-Result<domain::Derivation> DeriveDepartment(const storage::EventStore& store, const domain::Quarter& q,
-                                            const std::string& department, const domain::ReplayOptions& options);
+// The point of replay and the events left out of a question about quarter
+// q: as_of is "" (the head), a seq, a date or date-time (docs/api.md), or
+// "approved" (the approval in force); every id in without must name an
+// event of the ledger (kNotFound otherwise).
+Result<domain::ReplayOptions> ResolveReplayOptions(const storage::EventStore& store, const domain::Quarter& q,
+                                                   const std::string& as_of, const std::vector<std::string>& without);
+
+// What the store holds, read back: a quarter of its index, a decimal field
+// of a stored event. kDataLoss naming the value when it does not parse (the
+// store was written by a validating writer, so it is damage), never a
+// default.
+Result<domain::Quarter> StoredQuarter(const std::string& text);
+Result<domain::Decimal> StoredDecimal(const domain::Event& e, const char* key);
+
+// --- The head, the policy, the departments, the quarters --------------------
+
+// The head is storage::Head (seq, hash, recorded_at); store.head() answers it.
+
+// Every policy.adopted event of the ledger, in seq order.
+Result<std::vector<domain::Event>> AdoptedPolicyEvents(const storage::EventStore& store);
+
+// The policy in force for quarter q at the head. kNotFound if none.
+Result<domain::AdoptedPolicy> PolicyInForce(const storage::EventStore& store, const domain::Quarter& q);
+
+struct PolicyQuery {
+  std::string quarter;  // "" = the latest adopted policy
+};
+
+// A policy.adopted event as adopted: the stored policy object as it was
+// written (the document, not a model of it), and its departments.
+struct PolicyView {
+  int64_t seq = 0;
+  std::string id;
+  int64_t version = 0;
+  std::string effective_from;
+  boost::json::object policy;
+  std::vector<domain::Department> departments;
+};
+
+// The policy in force for query.quarter at the head, or the latest adopted.
+// kNotFound for an empty ledger or a quarter no policy covers.
+Result<PolicyView> SelectPolicy(const storage::EventStore& store, const PolicyQuery& query);
+
+struct QuarterSummary {
+  std::string quarter;
+  domain::QuarterStatus status = domain::QuarterStatus::kOpen;
+  int64_t approved_seq = 0;  // the approval in force, when approved
+};
+
+// Every quarter with events, ascending, with its status at the head.
+Result<std::vector<QuarterSummary>> ListQuarters(const storage::EventStore& store);
+
+// --- Scores, derivations, diffs ---------------------------------------------
 
 // Every department's score for a quarter (the departments of the policy in
 // force), in policy order, with as_of_hash filled in.
 Result<std::vector<domain::Score>> ScoreQuarter(const storage::EventStore& store, const domain::Quarter& q,
                                                 const domain::ReplayOptions& options);
 
-// The point of replay and the events left out of a question about quarter
-// q, as both front ends take them (--as-of/--without, ?as_of=&without=):
-// as_of is "" (the head), a seq, a date or date-time (docs/api.md), or
-// "approved" (the approval in force); every id in without must name an
-// event of the ledger (kNotFound otherwise).
-Result<domain::ReplayOptions> ResolveReplayOptions(const storage::EventStore& store, const domain::Quarter& q,
-                                                   const std::string& as_of, const std::vector<std::string>& without);
+// One department's derivation, with as_of_hash filled in.
+Result<domain::Derivation> DeriveDepartment(const storage::EventStore& store, const domain::Quarter& q,
+                                            const std::string& department, const domain::ReplayOptions& options);
+
+// `qledger scores` and GET /v1/quarters/{q}/scores.
+struct ScoresQuery {
+  std::string quarter;
+  std::string as_of;
+  std::vector<std::string> without;
+};
+Result<std::vector<domain::Score>> Scores(const storage::EventStore& store, const ScoresQuery& query);
+
+// `qledger replay` and GET /v1/quarters/{q}/departments/{d}.
+struct ReplayQuery {
+  std::string quarter;
+  std::string department;
+  std::string as_of;
+  std::vector<std::string> without;
+};
+Result<domain::Derivation> Replay(const storage::EventStore& store, const ReplayQuery& query);
+
+// `qledger diff`: one department between two points (from, to as in
+// ResolveQuarterPoint; to "" = the head). kInvalidArgument when to is
+// before from; errors of a point are prefixed "from: " or "to: ".
+struct DiffQuery {
+  std::string quarter;
+  std::string department;
+  std::string from;
+  std::string to;
+  std::vector<std::string> without;
+};
+Result<domain::ScoreDiff> Diff(const storage::EventStore& store, const DiffQuery& query);
+
+// --- The event listing ------------------------------------------------------
 
 // Which events a listing (`qledger log`, /v1/events) shows.
 struct EventFilter {
@@ -60,17 +154,34 @@ struct EventFilter {
 Result<EventFilter> ResolveEventFilter(const storage::EventStore& store, const std::string& type,
                                        const std::string& department, const std::string& quarter);
 
-// Every policy.adopted event of the ledger, in seq order.
-Result<std::vector<domain::Event>> AdoptedPolicyEvents(const storage::EventStore& store);
-
-struct QuarterSummary {
+struct EventQuery {
+  std::string type;
+  std::string department;
   std::string quarter;
-  domain::QuarterStatus status = domain::QuarterStatus::kOpen;
-  int64_t approved_seq = 0;  // the approval in force, when approved
+  int64_t after = 0;        // events with seq > after
+  int64_t limit = 0;        // at most this many; 0 = no limit
+  int64_t scan_budget = 0;  // examine at most this many events; 0 = no bound
 };
 
-// Every quarter with events, ascending, with its status at the head.
-Result<std::vector<QuarterSummary>> ListQuarters(const storage::EventStore& store);
+struct EventPage {
+  int64_t taken = 0;
+  // Where the next page starts (pass it as `after`), or nullopt when the
+  // listing reached the head.
+  std::optional<int64_t> next_after;
+};
+
+// Calls emit for each event after query.after that the filter matches, in
+// seq order, stopping at the limit or the scan budget.
+Result<EventPage> ListEvents(const storage::EventStore& store, const EventQuery& query,
+                             const std::function<void(const domain::Event&)>& emit);
+
+// One event by its seq as typed ("42"). kInvalidArgument when it is not a
+// non-negative integer, kNotFound outside 1..head.
+Result<domain::Event> EventAt(const storage::EventStore& store, const std::string& seq);
+
+// A count parameter as typed ("100"): kInvalidArgument naming it unless it
+// is a non-negative integer of at most 18 digits.
+Result<int64_t> ParseCount(const std::string& name, const std::string& text);
 
 }  // namespace qledger::app
 

@@ -1,21 +1,31 @@
-// Renders the JSON models of storage/reports.h for people: the quarterly
-// analysis report as Markdown, printable HTML (A4) or CSV; the ledger and
-// the complaint register as text tables.
+// The use-case results for people: the quarterly analysis report as
+// Markdown, printable HTML (A4) or CSV; scores, quarters, the ledger, the
+// complaint register and events as text tables or CSV. Both front ends
+// render with these (the CLI prints them, the API serves the report forms);
+// json_mapping.h gives the JSON forms.
 #ifndef QLEDGER_APP_REPORT_RENDER_H_
 #define QLEDGER_APP_REPORT_RENDER_H_
 
 #include <string>
+#include <vector>
 
-#include <boost/json/object.hpp>
+#include "qledger/app/queries.h"
+#include "qledger/app/views.h"
 
 namespace qledger::app {
 
-std::string ReportToMarkdown(const boost::json::object& report);
-std::string ReportToHtml(const boost::json::object& report);
-std::string ReportToCsv(const boost::json::object& report);
-std::string LedgerToText(const boost::json::object& ledger);
-std::string ComplaintsToText(const boost::json::object& complaints);
-std::string ComplaintsToCsv(const boost::json::object& complaints);
+std::string ReportToMarkdown(const QuarterReport& report);
+std::string ReportToHtml(const QuarterReport& report);
+std::string ReportToCsv(const QuarterReport& report);
+std::string LedgerToText(const RewardLedger& ledger);
+std::string ComplaintsToText(const ComplaintRegister& complaints);
+std::string ComplaintsToCsv(const ComplaintRegister& complaints);
+// REQUIRES: !scores.empty() (ScoreQuarter never answers an empty list).
+std::string ScoresToText(const std::vector<domain::Score>& scores, bool hypothetical);
+std::string ScoresToCsv(const std::vector<domain::Score>& scores);
+std::string QuartersToText(const std::vector<QuarterSummary>& quarters);
+// One line of `qledger log`, without the newline.
+std::string EventToText(const domain::Event& e);
 
 }  // namespace qledger::app
 
