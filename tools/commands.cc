@@ -211,7 +211,8 @@ int RunQuarters(const CommonFlags& c) {
 
 int RunLog(const CommonFlags& c, const LogFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("log", auto store, OpenReader(c));
-  app::EventQuery q{f.type, f.department, f.quarter, f.after, std::max<int64_t>(f.limit, 0), 0};
+  app::EventQuery q{f.type, f.department, f.quarter, f.after, f.limit, /*default_limit=*/0, /*max_limit=*/0,
+                    /*scan_budget=*/0};
   auto page = app::ListEvents(*store, q, [&](const domain::Event& e) {
     std::cout << (f.format == "json" ? app::EventLine(e) : app::EventToText(e)) << "\n";
   });

@@ -59,8 +59,8 @@ struct LogFlags {
   std::string type;
   std::string department;
   std::string quarter;
-  int64_t after = 0;
-  int64_t limit = 0;
+  std::string after;  // as typed: app::ListEvents parses both
+  std::string limit;
   std::string format = "text";
 };
 

@@ -246,21 +246,33 @@ Result<int64_t> ParseCount(const std::string& name, const std::string& text) {
 
 Result<EventPage> ListEvents(const EventStore& store, const EventQuery& query,
                              const std::function<void(const domain::Event&)>& emit) {
+  int64_t after = 0, limit = query.default_limit;
+  if (!query.after.empty()) {
+    QLEDGER_ASSIGN_OR_RETURN(after, ParseCount("after", query.after));
+  }
+  if (!query.limit.empty()) {
+    QLEDGER_ASSIGN_OR_RETURN(limit, ParseCount("limit", query.limit));
+    if (limit < 1) return domain::InvalidArgument("limit: " + query.limit + " is less than 1");
+    if (query.max_limit > 0 && limit > query.max_limit) {
+      return domain::InvalidArgument("limit: " + query.limit + " is more than " + std::to_string(query.max_limit) +
+                                     ", the most one page holds");
+    }
+  }
   QLEDGER_ASSIGN_OR_RETURN(auto filter, ResolveEventFilter(store, query.type, query.department, query.quarter));
   const int64_t head = store.head().seq;
   EventPage page;
-  int64_t examined_to = query.after, last_taken = 0;
-  QLEDGER_RETURN_IF_ERROR(store.Scan(query.after + 1, INT64_MAX, [&](const domain::Event& e) {
+  int64_t examined_to = after, last_taken = 0;
+  QLEDGER_RETURN_IF_ERROR(store.Scan(after + 1, INT64_MAX, [&](const domain::Event& e) {
     examined_to = e.seq;
     if (filter.Matches(e)) {
       emit(e);
       ++page.taken;
       last_taken = e.seq;
     }
-    bool more = query.limit <= 0 || page.taken < query.limit;
-    return more && (query.scan_budget <= 0 || e.seq - query.after < query.scan_budget);
+    bool more = limit <= 0 || page.taken < limit;
+    return more && (query.scan_budget <= 0 || e.seq - after < query.scan_budget);
   }));
-  int64_t next = query.limit > 0 && page.taken >= query.limit ? last_taken : examined_to;
+  int64_t next = limit > 0 && page.taken >= limit ? last_taken : examined_to;
   if (next < head) page.next_after = next;
   return page;
 }

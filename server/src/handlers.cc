@@ -65,21 +65,13 @@ Result<Response> DepartmentOf(const EventStore& store, const Target& t) {
 Result<Response> EventsOf(const EventStore& store, const Target& t) {
   QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"after", "limit", "type", "department", "quarter"}));
   app::EventQuery q;
-  QLEDGER_ASSIGN_OR_RETURN(std::string after, t.One("after"));
-  QLEDGER_ASSIGN_OR_RETURN(std::string limit, t.One("limit"));
+  QLEDGER_ASSIGN_OR_RETURN(q.after, t.One("after"));
+  QLEDGER_ASSIGN_OR_RETURN(q.limit, t.One("limit"));
   QLEDGER_ASSIGN_OR_RETURN(q.type, t.One("type"));
   QLEDGER_ASSIGN_OR_RETURN(q.department, t.One("department"));
   QLEDGER_ASSIGN_OR_RETURN(q.quarter, t.One("quarter"));
-  if (!after.empty()) {
-    QLEDGER_ASSIGN_OR_RETURN(q.after, app::ParseCount("after", after));
-  }
-  q.limit = kDefaultEventLimit;
-  if (!limit.empty()) {
-    QLEDGER_ASSIGN_OR_RETURN(q.limit, app::ParseCount("limit", limit));
-    if (q.limit < 1 || q.limit > kMaxEventLimit) {
-      return domain::InvalidArgument("limit: " + limit + " is outside 1.." + std::to_string(kMaxEventLimit));
-    }
-  }
+  q.default_limit = kDefaultEventLimit;
+  q.max_limit = kMaxEventLimit;
   q.scan_budget = kEventScanBudget;
   // Written as it is scanned: a page of events is not built as a JSON tree.
   std::string body = "{\"events\":[";

@@ -150,6 +150,46 @@ std::vector<Case> Cases() {
   log({"--after", "300"}, "&after=300");
   log({"--type", "complaint.recorded", "--department", "logistics", "--quarter", "2026Q3"},
       "&type=complaint.recorded&department=logistics&quarter=2026Q3");
+  // Paging: limit and after as counts, refused alike when they are not.
+  for (const char* limit : {"1", "0", "abc", "-1"}) {
+    out.push_back({{"log", "--format", "json", "--limit", limit}, std::string("/v1/events?limit=") + limit});
+  }
+  for (const char* after : {"abc", "999999", "310"}) {
+    log({"--after", after}, std::string("&after=") + after);
+  }
+  // The reward/penalty ledger: the latest year, years with and without
+  // scores, malformed; one department, an unknown one.
+  for (const std::string year : {"", "2025", "2026", "2030", "26", "bad"}) {
+    std::vector<std::string> cli = {"ledger", "--format", "json"};
+    if (!year.empty()) cli.insert(cli.end(), {"--year", year});
+    out.push_back({cli, "/v1/ledger" + (year.empty() ? "" : "?year=" + year)});
+  }
+  for (const char* dept : {"storage", "nosuch", "储运中心"}) {
+    out.push_back({{"ledger", "--format", "json", "--year", "2026", "--department", dept},
+                   std::string("/v1/ledger?year=2026&department=") + dept});
+  }
+  // The complaint register: every quarter, one, malformed, never recorded.
+  for (const std::string quarter : {"", "2026Q2", "2026Q3", "2099Q1", "2026Q5"}) {
+    std::vector<std::string> cli = {"complaints", "--format", "json"};
+    if (!quarter.empty()) cli.insert(cli.end(), {"--quarter", quarter});
+    out.push_back({cli, "/v1/complaints" + (quarter.empty() ? "" : "?quarter=" + quarter)});
+  }
+  for (const char* dept : {"logistics", "nosuch"}) {
+    out.push_back({{"complaints", "--format", "json", "--quarter", "2026Q3", "--department", dept},
+                   std::string("/v1/complaints?quarter=2026Q3&department=") + dept});
+  }
+  // The quarterly report: as published, as of a point, never approved,
+  // malformed and unknown quarters.
+  for (const std::string as_of : {"", "approved", "214", "abc"}) {
+    for (const char* quarter : {"2026Q2", "2026Q3"}) {
+      std::vector<std::string> cli = {"report", "--format", "json", "--quarter", quarter};
+      if (!as_of.empty()) cli.insert(cli.end(), {"--as-of", as_of});
+      out.push_back({cli, std::string("/v1/quarters/") + quarter + "/report" + (as_of.empty() ? "" : "?as_of=" + as_of)});
+    }
+  }
+  for (const char* quarter : {"2099Q1", "2026Q5"}) {
+    out.push_back({{"report", "--format", "json", "--quarter", quarter}, std::string("/v1/quarters/") + quarter + "/report"});
+  }
   return out;
 }
 

@@ -287,8 +287,8 @@ TEST_F(RouterTest, EventsFilterByTypeDepartmentAndQuarter) {
 }
 
 TEST_F(RouterTest, BadEventQueriesAre400NamingTheParameter) {
-  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?limit=0")), 400), "limit: 0 is outside 1..1000");
-  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?limit=1001")), 400), "limit: 1001 is outside 1..1000");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?limit=0")), 400), "limit: 0 is less than 1");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?limit=1001")), 400), "limit: 1001 is more than 1000, the most one page holds");
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?after=-1")), 400), "after: \"-1\" is not a non-negative integer");
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?type=selfcheck")), 400),
             "type: \"selfcheck\" is not a known event type");

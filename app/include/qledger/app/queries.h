@@ -154,13 +154,19 @@ struct EventFilter {
 Result<EventFilter> ResolveEventFilter(const storage::EventStore& store, const std::string& type,
                                        const std::string& department, const std::string& quarter);
 
+// A listing's parameters as typed: after and limit as strings ("" = not
+// given), so that both front ends refuse the same values with the same
+// message. The front end sets how a listing pages: a default and a maximum
+// limit (0 = none) and how many events one call examines (0 = no bound).
 struct EventQuery {
   std::string type;
   std::string department;
   std::string quarter;
-  int64_t after = 0;        // events with seq > after
-  int64_t limit = 0;        // at most this many; 0 = no limit
-  int64_t scan_budget = 0;  // examine at most this many events; 0 = no bound
+  std::string after;        // events with seq > after; "" = from the first
+  std::string limit;        // at most this many; "" = default_limit
+  int64_t default_limit = 0;
+  int64_t max_limit = 0;
+  int64_t scan_budget = 0;
 };
 
 struct EventPage {
@@ -171,7 +177,9 @@ struct EventPage {
 };
 
 // Calls emit for each event after query.after that the filter matches, in
-// seq order, stopping at the limit or the scan budget.
+// seq order, stopping at the limit or the scan budget. kInvalidArgument
+// naming the parameter for an after or limit that is not a count, a limit
+// below 1 or above max_limit, or a filter ResolveEventFilter refuses.
 Result<EventPage> ListEvents(const storage::EventStore& store, const EventQuery& query,
                              const std::function<void(const domain::Event&)>& emit);
 
