@@ -1,49 +1,45 @@
-// The RocksDB implementation of EventStore. See keys.h for the layout.
+// RocksEventStore (rocks_event_store.h): the options, opening, the
+// follower's catch-up, the acknowledged head, backup; and the EventStore
+// factories (Create, OpenWriter, OpenReader, OpenFollower, AppendTo).
+#include "rocks_event_store.h"
+
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
-#include <condition_variable>
 #include <filesystem>
-#include <functional>
-#include <mutex>
 #include <system_error>
 #include <thread>
-#include <unordered_map>
-#include <unordered_set>
 
-#include <boost/json.hpp>
-#include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
-#include <rocksdb/metadata.h>
-#include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
-#include <rocksdb/write_batch.h>
 
 #include "acked_head.h"
-#include "index_check.h"
 #include "keys.h"
-#include "qledger/domain/batch.h"
-#include "qledger/domain/canonical_json.h"
-#include "qledger/domain/helper_thread.h"
-#include "qledger/domain/policy.h"
-#include "qledger/storage/event_store.h"
-
-namespace json = boost::json;
 
 namespace qledger::storage {
-
-using domain::Event;
-using domain::EventType;
-using domain::KnownEvent;
-using domain::Quarter;
-using domain::QuarterStatus;
-using domain::StartHelper;
-using namespace internal;
-
+namespace internal {
 namespace {
 
-enum class Mode { kWriter, kReader, kFollower };
+// RocksDB's own messages: errors to standard error, the rest dropped.
+// RocksDB would otherwise keep an info log (LOG) in the ledger directory and
+// rotate it on every open: a file written by every command, readers
+// included, and on a full disk an assertion in RocksDB's logger (Debian's
+// build keeps assertions) aborts the process instead of failing the write.
+class StderrErrorLogger final : public rocksdb::Logger {
+ public:
+  StderrErrorLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::ERROR_LEVEL, format, ap); }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < rocksdb::InfoLogLevel::ERROR_LEVEL) return;
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    std::fprintf(stderr, "qledger: rocksdb: %s\n", line);
+  }
+};
+
+}  // namespace
 
 std::string ToHex(std::string_view raw) {
   static const char kHex[] = "0123456789abcdef";
@@ -78,23 +74,6 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   return domain::Internal(what + ": " + s.ToString());
 }
 
-// RocksDB's own messages: errors to standard error, the rest dropped.
-// RocksDB would otherwise keep an info log (LOG) in the ledger directory and
-// rotate it on every open: a file written by every command, readers
-// included, and on a full disk an assertion in RocksDB's logger (Debian's
-// build keeps assertions) aborts the process instead of failing the write.
-class StderrErrorLogger final : public rocksdb::Logger {
- public:
-  StderrErrorLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}
-  using rocksdb::Logger::Logv;
-  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::ERROR_LEVEL, format, ap); }
-  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
-    if (level < rocksdb::InfoLogLevel::ERROR_LEVEL) return;
-    char line[1024];
-    std::vsnprintf(line, sizeof line, format, ap);
-    std::fprintf(stderr, "qledger: rocksdb: %s\n", line);
-  }
-};
 
 AckedHead AckedOf(const Head& head) {
   return AckedHead{head.seq, head.seq == 0 ? std::string(64, '0') : head.hash};
@@ -129,830 +108,81 @@ rocksdb::Options BaseOptions() {
   return o;
 }
 
-class RocksEventStore final : public EventStore, private domain::LedgerView {
- public:
-  RocksEventStore(std::unique_ptr<rocksdb::DB> db, Mode mode, std::string dir)
-      : db_(std::move(db)), mode_(mode), dir_(std::move(dir)) {}
-
-  Status LoadHead() {
-    std::string v;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), std::string(kHeadKey), &v);
-    if (s.IsNotFound()) {
-      head_ = Head{};
-      return Status::Ok();
-    }
-    if (!s.ok()) return FromRocks(s, "reading the ledger head");
-    if (v.size() < 40) return domain::DataLoss("ledger head record is truncated");
-    head_.seq = static_cast<int64_t>(DecodeFixed64BE(v));
-    head_.hash = ToHex(std::string_view(v).substr(8, 32));
-    head_.recorded_at = v.substr(40);
+Status RocksEventStore::LoadHead() {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), std::string(kHeadKey), &v);
+  if (s.IsNotFound()) {
+    head_ = Head{};
     return Status::Ok();
   }
+  if (!s.ok()) return FromRocks(s, "reading the ledger head");
+  if (v.size() < 40) return domain::DataLoss("ledger head record is truncated");
+  head_.seq = static_cast<int64_t>(DecodeFixed64BE(v));
+  head_.hash = ToHex(std::string_view(v).substr(8, 32));
+  head_.recorded_at = v.substr(40);
+  return Status::Ok();
+}
 
-  // The open checks (docs/recovery.md), run by every open and every
-  // catch-up: the head record names a stored event with that hash and
-  // nothing is stored after it; the store holds every event the writer
-  // acknowledged (acked, read from QLEDGER-HEAD before the store was read),
-  // with the acknowledged hash. kDataLoss naming the damage otherwise.
-  // (Opens check the table files too: CheckTableFiles.)
-  Status CheckIntegrity(const std::optional<AckedHead>& acked) const {
-    QLEDGER_RETURN_IF_ERROR(CheckHeadRecord());
-    if (!acked) {
-      QLEDGER_ASSIGN_OR_RETURN(auto marked, HasAckedMarker());
-      // Without the marker this is a ledger of the first release, which
-      // kept no acknowledged head: there is nothing to compare with.
-      if (marked && head_.seq > 0) {
-        return domain::DataLoss("the acknowledged-head record " + AckedHeadPath(dir_) +
-                                " is missing: the ledger cannot be checked against what it acknowledged, so it is "
-                                "not used; restore it from the latest backup (docs/recovery.md)");
-      }
-      return Status::Ok();
+Status RocksEventStore::CatchUp() {
+  if (mode_ != Mode::kFollower) return Status::Ok();
+  const Head before = head_;
+  // A secondary can see the writer's new log before the MANIFEST edit of
+  // the table file that its open flushed the old log into: for a moment
+  // an event is missing below the new head. The head moves only once every
+  // event up to it is there; until then answers stay as of the old head.
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    // The writer replaces QLEDGER-HEAD after its write is synced: read
+    // first, catch up second, and the store is never legitimately behind
+    // the file.
+    QLEDGER_ASSIGN_OR_RETURN(auto acked, ReadAckedHead(dir_));
+    QLEDGER_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the writer"));
+    QLEDGER_RETURN_IF_ERROR(LoadHead());
+    // At the first catch-up (the open) the reader's checks have run, and
+    // the chain's re-hashing reads every event anyway.
+    Status whole = before.seq == 0 ? Status::Ok() : CheckContiguous(before.seq, head_.seq);
+    if (whole.ok()) return CheckIntegrity(acked);
+    if (whole.code() != domain::StatusCode::kUnavailable) return whole;  // a read failed: that is not a race
+    if (attempt == kAttempts) {
+      head_ = before;
+      return domain::Unavailable("catching up with the writer: " + whole.message() +
+                                 "; answering as of seq " + std::to_string(before.seq) + " until they are");
     }
-    if (head_.seq < acked->seq) {
-      std::string missing = head_.seq + 1 == acked->seq
-                                ? "event " + std::to_string(acked->seq) + " was"
-                                : "events " + std::to_string(head_.seq + 1) + ".." + std::to_string(acked->seq) +
-                                      " were";
-      return domain::DataLoss("the ledger at " + dir_ + " has lost acknowledged events: " + missing +
-                              " acknowledged (head seq " + std::to_string(acked->seq) + " hash " + acked->hash +
-                              " in " + AckedHeadPath(dir_) + ") but the store ends at seq " +
-                              std::to_string(head_.seq) +
-                              "; it is neither read nor written until restored (docs/recovery.md)");
-    }
-    if (acked->seq == 0) return Status::Ok();
-    auto hash = StoredHash(acked->seq);
-    if (!hash.ok()) return hash.status();
-    if (*hash != acked->hash) {
-      return domain::DataLoss("the ledger at " + dir_ + " has forked: event " + std::to_string(acked->seq) +
-                              " was acknowledged with hash " + acked->hash + " but is stored with hash " + *hash +
-                              "; it is neither read nor written until restored (docs/recovery.md)");
-    }
-    return Status::Ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
 
-  Status CatchUp() override {
-    if (mode_ != Mode::kFollower) return Status::Ok();
-    const Head before = head_;
-    // A secondary can see the writer's new log before the MANIFEST edit of
-    // the table file that its open flushed the old log into: for a moment
-    // an event is missing below the new head. The head moves only once every
-    // event up to it is there; until then answers stay as of the old head.
-    constexpr int kAttempts = 5;
-    for (int attempt = 1;; ++attempt) {
-      // The writer replaces QLEDGER-HEAD after its write is synced: read
-      // first, catch up second, and the store is never legitimately behind
-      // the file.
-      QLEDGER_ASSIGN_OR_RETURN(auto acked, ReadAckedHead(dir_));
-      QLEDGER_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the writer"));
-      QLEDGER_RETURN_IF_ERROR(LoadHead());
-      // At the first catch-up (the open) the reader's checks have run, and
-      // the chain's re-hashing reads every event anyway.
-      Status whole = before.seq == 0 ? Status::Ok() : CheckContiguous(before.seq, head_.seq);
-      if (whole.ok()) return CheckIntegrity(acked);
-      if (whole.code() != domain::StatusCode::kUnavailable) return whole;  // a read failed: that is not a race
-      if (attempt == kAttempts) {
-        head_ = before;
-        return domain::Unavailable("catching up with the writer: " + whole.message() +
-                                   "; answering as of seq " + std::to_string(before.seq) + " until they are");
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
+Status RocksEventStore::RecordAcknowledged(const Head& head) {
+  return WriteAckedHead(dir_, AckedOf(head));
+}
 
-  // Every event from+1..to is stored (bounded: a larger step, as at start,
-  // is left to the chain's re-hashing, which reads every event).
-  Status CheckContiguous(int64_t from, int64_t to) const {
-    constexpr int64_t kMaxChecked = 100000;
-    if (to <= from || to - from > kMaxChecked) return Status::Ok();
-    rocksdb::ReadOptions ro;
-    std::string upper = EventKey(to + 1);
-    rocksdb::Slice upper_slice(upper);
-    ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-    int64_t expected = from + 1;
-    for (it->Seek(EventKey(expected)); it->Valid() && expected <= to; it->Next(), ++expected) {
-      rocksdb::Slice k = it->key();
-      if (k.size() != 9 || k[0] != 'e') break;
-      if (static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8))) != expected) break;
-    }
-    QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading events"));
-    if (expected <= to) {
-      return domain::Unavailable("events " + std::to_string(expected) + ".." + std::to_string(to) +
-                                 " are not all visible yet");
-    }
-    return Status::Ok();
-  }
-
-  // Writer only: records head as acknowledged.
-  Status RecordAcknowledged(const Head& head) {
-    return WriteAckedHead(dir_, AckedOf(head));
-  }
-
-  // Writer only: a ledger of the first release starts keeping its
-  // acknowledged head; one that has it brings it up to a head that a crash
-  // kept from being acknowledged (the store is never behind it here: the
-  // open checks passed).
-  Status AdoptAcknowledged(const std::optional<AckedHead>& acked) {
-    if (!acked) {
-      rocksdb::WriteOptions wo;
-      wo.sync = true;
-      QLEDGER_RETURN_IF_ERROR(
-          FromRocks(db_->Put(wo, std::string(kAckedMarkerKey), ""), "marking the ledger as acknowledging"));
-      return RecordAcknowledged(head_);
-    }
-    if (acked->seq != head_.seq) return RecordAcknowledged(head_);
-    return Status::Ok();
-  }
-
-  Head head() const override { return head_; }
-
-  // Every table file the MANIFEST lists is there, at its size. (RocksDB
-  // opens them lazily; a follower would otherwise answer from the log alone.)
-  Status CheckTableFiles() const {
-    std::vector<rocksdb::LiveFileMetaData> files;
-    db_->GetLiveFilesMetaData(&files);
-    for (const auto& f : files) {
-      std::string path = f.directory + "/" + f.relative_filename;
-      std::error_code ec;
-      uintmax_t size = std::filesystem::file_size(path, ec);
-      if (ec) {
-        return domain::DataLoss("a file of the ledger is missing: table file " + path +
-                                ", listed in the MANIFEST, cannot be read (" + ec.message() + ")");
-      }
-      if (size != f.size) {
-        return domain::DataLoss("table file " + path + " is " + std::to_string(size) + " bytes, but the MANIFEST says " +
-                                std::to_string(f.size));
-      }
-    }
-    return Status::Ok();
-  }
-
-  // The head record names a stored event with its hash, and no event is
-  // stored after it.
-  Status CheckHeadRecord() const {
-    if (head_.seq > 0) {
-      auto hash = StoredHash(head_.seq);
-      if (!hash.ok()) return hash.status();
-      if (*hash != head_.hash) {
-        return domain::DataLoss("the ledger head record (seq " + std::to_string(head_.seq) + " hash " + head_.hash +
-                                ") does not match event " + std::to_string(head_.seq) + " (hash " + *hash + ")");
-      }
-    }
-    std::string ignored;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), EventKey(head_.seq + 1), &ignored);
-    if (s.ok()) {
-      return domain::DataLoss("event " + std::to_string(head_.seq + 1) + " is stored after the ledger head record (seq " +
-                              std::to_string(head_.seq) + ")");
-    }
-    if (!s.IsNotFound()) return FromRocks(s, "reading event " + std::to_string(head_.seq + 1));
-    return Status::Ok();
-  }
-
-  Result<bool> HasAckedMarker() const {
-    std::string ignored;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), std::string(kAckedMarkerKey), &ignored);
-    if (s.IsNotFound()) return false;
-    QLEDGER_RETURN_IF_ERROR(FromRocks(s, "reading the ledger's marks"));
-    return true;
-  }
-
-  // The stored hash (64 hex) of event seq; kDataLoss if it is not stored.
-  Result<std::string> StoredHash(int64_t seq) const {
-    std::string v;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), EventKey(seq), &v);
-    if (s.IsNotFound()) return domain::DataLoss("event " + std::to_string(seq) + " is missing from the store");
-    QLEDGER_RETURN_IF_ERROR(FromRocks(s, "reading event " + std::to_string(seq)));
-    if (v.size() < 33) return domain::DataLoss("event " + std::to_string(seq) + ": stored record is truncated");
-    return ToHex(std::string_view(v).substr(0, 32));
-  }
-
-  // ---- LedgerView (for the batch rules) ----
-
-  Result<std::optional<KnownEvent>> Find(const std::string& id) const override {
-    std::string v;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), IdKey(id), &v);
-    if (s.IsNotFound()) return std::optional<KnownEvent>();
-    if (!s.ok()) return FromRocks(s, "reading the id index");
-    // Stored bytes are checked before they are used: seq(8) type(1) ...
-    auto type_byte = v.size() >= 9 ? static_cast<uint8_t>(v[8]) : 0;
-    if (type_byte < static_cast<uint8_t>(EventType::kPolicyAdopted) ||
-        type_byte > static_cast<uint8_t>(EventType::kBudgetExpense)) {
-      return domain::DataLoss("the id index entry of \"" + id + "\" is malformed (" + std::to_string(v.size()) +
-                              " bytes); run qledger verify");
-    }
-    KnownEvent k;
-    k.seq = static_cast<int64_t>(DecodeFixed64BE(v));
-    k.type = static_cast<EventType>(type_byte);
-    std::string_view rest = std::string_view(v).substr(9);
-    size_t nul = rest.find('\0');
-    k.department = std::string(rest.substr(0, nul));
-    k.period = nul == std::string_view::npos ? "" : std::string(rest.substr(nul + 1));
-    std::string ignored;
-    s = db_->Get(rocksdb::ReadOptions(), VoidKey(id), &ignored);
-    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the void index");
-    k.voided = s.ok();
-    return std::optional<KnownEvent>(k);
-  }
-
-  Result<std::string> ContentKeyOf(const std::string& id) const override {
-    QLEDGER_ASSIGN_OR_RETURN(auto k, Find(id));
-    if (!k.has_value()) return domain::NotFound("no event \"" + id + "\"");
-    auto e = Get(k->seq);
-    if (!e.ok()) return e.status();
-    return domain::ContentKey(*e);
-  }
-
-  Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& dept,
-                                                   const std::string& month) const override {
-    std::string v;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), MonthlyKey(static_cast<uint8_t>(type), dept, month), &v);
-    if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return FromRocks(s, "reading the monthly index");
-    return std::optional<std::string>(v);
-  }
-
-  Result<QuarterStatus> StatusOf(const Quarter& q) const override {
-    std::string v;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), StatusKey(q.ToString()), &v);
-    // Only a status that is not there means open: a failed read never does
-    // (it would let a fact into an approved quarter).
-    if (s.IsNotFound()) return QuarterStatus::kOpen;
-    if (!s.ok()) return FromRocks(s, "reading the status of quarter " + q.ToString());
-    if (v.size() != 1 || (v[0] != 1 && v[0] != 2)) {
-      return domain::DataLoss("the stored status of quarter " + q.ToString() + " is malformed; run qledger verify");
-    }
-    return v[0] == 1 ? QuarterStatus::kApproved : QuarterStatus::kReopened;
-  }
-
-  Result<std::vector<domain::AdoptedPolicy>> Policies() const override {
-    std::vector<domain::AdoptedPolicy> out;
-    std::vector<int64_t> seqs;
-    QLEDGER_RETURN_IF_ERROR(PrefixSeqs("p", &seqs));
-    for (int64_t seq : seqs) {
-      QLEDGER_ASSIGN_OR_RETURN(auto e, Get(seq));
-      auto a = domain::AdoptedPolicyOf(e);
-      if (!a.ok()) return a.status();
-      out.push_back(std::move(*a));
-    }
-    return out;
-  }
-
-  // ---- Appending ----
-
-  // Plans batch against this store as it is (in any mode): the
-  // --expect-head check, then the ledger's rules. *out gets the head, the
-  // duplicates and every error; out->appended what would be written.
-  Result<domain::BatchPlan> PlanAppend(const std::vector<domain::InputEvent>& batch, const AppendOptions& options,
-                                       AppendOutcome* out) const {
-    *out = AppendOutcome{};
-    out->head = head_;
-    if (options.expect_head && *options.expect_head != head_.seq) {
-      return domain::Aborted("the ledger head is seq " + std::to_string(head_.seq) + ", not the expected " +
-                             std::to_string(*options.expect_head) + ": someone appended first; nothing was appended");
-    }
-    auto plan = domain::PlanBatch(*this, batch);
-    if (!plan.ok()) return plan.status();
-    out->duplicates = plan->duplicates;
-    out->errors = std::move(plan->errors);
-    out->appended = out->errors.empty() ? static_cast<int64_t>(plan->to_append.size()) : 0;
-    return plan;
-  }
-
-  // True when a plan leaves nothing to write.
-  static bool NothingToWrite(const AppendOutcome& out, const AppendOptions& options) {
-    return !out.errors.empty() || options.dry_run || out.appended == 0;
-  }
-
-  Result<AppendOutcome> Append(const std::vector<domain::InputEvent>& batch, const AppendOptions& options) override {
-    if (mode_ != Mode::kWriter && !options.dry_run) return domain::FailedPrecondition("the ledger is open read-only");
-    AppendOutcome out;
-    QLEDGER_ASSIGN_OR_RETURN(auto plan, PlanAppend(batch, options, &out));
-    if (NothingToWrite(out, options)) return out;
-    return WritePlan(std::move(plan), options, std::move(out));
-  }
-
-  // Writes a plan that PlanAppend made against this store's current head.
-  // REQUIRES: writer; out as PlanAppend left it, with something to write.
-  Result<AppendOutcome> WritePlan(domain::BatchPlan plan, const AppendOptions& options, AppendOutcome out) {
-    if (mode_ != Mode::kWriter) return domain::FailedPrecondition("the ledger is open read-only");
-    pending_quarters_.clear();
-    std::string now = options.now.empty() ? domain::NowUtc() : options.now;
-    // recorded_at never goes backwards, so that --as-of TIME is well defined
-    // even if the clock is stepped back.
-    if (now < head_.recorded_at) now = head_.recorded_at;
-    Head head = head_;
-    std::vector<Event>& events = plan.to_append;
-    const size_t n = events.size();
-    for (size_t i = 0; i < n; ++i) {
-      events[i].seq = head.seq + 1 + static_cast<int64_t>(i);
-      events[i].recorded_at = now;
-    }
-    // What depends on nothing but the event itself — its hash input
-    // (canonical JSON), its quarter, its 'i' entry and its own 'x' key — a
-    // large batch builds in two halves at once. The chain and the index
-    // effects that depend on earlier events are sequential.
-    std::vector<std::string> inputs(n);
-    std::vector<std::string> quarters(n);  // "" for types without a quarter
-    KeyValues id_entries(n);
-    std::vector<std::string> index_keys(n);
-    auto prepare = [&](size_t from, size_t to) {
-      for (size_t i = from; i < to; ++i) {
-        const Event& e = events[i];
-        inputs[i] = domain::HashInput(e);
-        std::string& idv = id_entries[i].second;
-        PutFixed64BE(&idv, static_cast<uint64_t>(e.seq));
-        idv.push_back(static_cast<char>(e.type));
-        idv += e.department;
-        idv.push_back('\0');
-        idv += e.period;
-        id_entries[i].first = IdKey(e.id);
-        if (auto q = e.quarter()) {
-          quarters[i] = q->ToString();
-          index_keys[i] = IndexKey(quarters[i], domain::HasDepartment(e.type) ? e.department : "", e.seq);
-        }
-      }
-    };
-    if (n < kParallelMin) {
-      prepare(0, n);
-    } else {
-      std::function<void()> second_half = [&] { prepare(n / 2, n); };
-      std::thread helper = StartHelper(second_half);
-      prepare(0, n / 2);
-      if (helper.joinable()) helper.join();
-    }
-    // The batch's buffer at its final size at once (it would grow by
-    // doubling, copying megabytes): the records plus ~200 bytes of keys and
-    // index values per event.
-    size_t record_bytes = 0;
-    for (const auto& in : inputs) record_bytes += in.size() + 32;
-    rocksdb::WriteBatch wb(record_bytes + n * 200);
-    BatchIds batch_ids;
-    for (size_t i = 0; i < n && batch_ids.empty(); ++i) {
-      // Voids may target events earlier in the batch: index the batch's ids
-      // (only then: voids are rare).
-      if (events[i].type == EventType::kEntryVoided) {
-        batch_ids.reserve(n);
-        for (size_t j = 0; j < n; ++j) batch_ids.emplace(events[j].id, j);
-      }
-    }
-    // The chain is sequential. The index effects (in event order) and
-    // sorting the keys do not depend on it: a large batch does them on this
-    // thread while a second one computes the chain.
-    std::string raw_hashes;  // 32 bytes per event
-    raw_hashes.reserve(n * 32);
-    std::function<void()> chain = [&] {
-      for (size_t i = 0; i < n; ++i) {
-        events[i].hash = domain::ChainHash(i == 0 ? head_.hash : events[i - 1].hash, inputs[i]);
-        AppendFromHex(events[i].hash, &raw_hashes);
-      }
-    };
-    std::thread chain_thread;
-    if (n < kParallelMin) chain();
-    else chain_thread = StartHelper(chain);
-    Status effects = Status::Ok();
-    for (size_t i = 0; i < n && effects.ok(); ++i) {
-      effects = AddIndexEffects(events, i, quarters[i], batch_ids, &wb, &index_keys);
-    }
-    // The per-event keys ('e', 'i', 'x': each written once per batch, so
-    // their order does not matter) go in ascending key order: RocksDB's
-    // memtable skip list inserts a key next to the previous one cheaply, and
-    // in event order ids and index keys land all over it. Every other
-    // operation keeps its order (the same 'm' key may be put and deleted in
-    // one batch). First the 'e' records, in seq order (already ascending,
-    // and 'e' < 'i' < 'x'), gathered from the hash and the hash input without
-    // copying them into one string; then the 'i' entries and the 'x' keys,
-    // each sorted.
-    if (effects.ok()) {
-      std::erase(index_keys, std::string());
-      std::sort(id_entries.begin(), id_entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      std::sort(index_keys.begin(), index_keys.end());
-    }
-    if (chain_thread.joinable()) chain_thread.join();
-    QLEDGER_RETURN_IF_ERROR(effects);
-    head = Head{events.back().seq, events.back().hash, now};
-    for (size_t i = 0; i < n; ++i) {
-      std::string key = EventKey(events[i].seq);
-      rocksdb::Slice key_slice(key);
-      rocksdb::Slice value_parts[2] = {rocksdb::Slice(raw_hashes.data() + i * 32, 32), rocksdb::Slice(inputs[i])};
-      wb.Put(rocksdb::SliceParts(&key_slice, 1), rocksdb::SliceParts(value_parts, 2));
-    }
-    for (const auto& [key, value] : id_entries) wb.Put(key, value);
-    for (const auto& key : index_keys) wb.Put(key, "");
-    std::string head_value;
-    PutFixed64BE(&head_value, static_cast<uint64_t>(head.seq));
-    head_value += FromHex(head.hash);
-    head_value += head.recorded_at;
-    wb.Put(std::string(kHeadKey), head_value);
+Status RocksEventStore::AdoptAcknowledged(const std::optional<AckedHead>& acked) {
+  if (!acked) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    // Everything needed is in the write batch now: the planned events and
-    // their hash inputs are freed on another thread while this one writes
-    // and syncs (freeing a large batch costs as much as hashing it).
-    struct Spent {
-      domain::BatchPlan plan;
-      std::vector<std::string> inputs;
-      KeyValues id_entries;
-      std::vector<std::string> index_keys;
-    } spent{std::move(plan), std::move(inputs), std::move(id_entries), std::move(index_keys)};
-    std::function<void()> free_spent = [&spent] { spent = Spent(); };
-    std::thread free_batch;
-    if (n >= kParallelMin) free_batch = StartHelper(free_spent);
-    if (options.observe) options.observe("writing");
-    rocksdb::Status written = db_->Write(wo, &wb);
-    if (free_batch.joinable()) free_batch.join();
-    QLEDGER_RETURN_IF_ERROR(FromRocks(written, "writing the batch"));
-    if (options.observe) options.observe("written");
-    quarters_written_.insert(pending_quarters_.begin(), pending_quarters_.end());
-    head_ = head;
-    out.head = head;
-    Status acked = RecordAcknowledged(head);
-    if (!acked.ok()) {
-      // The batch is in the store but is not acknowledged: a retry of it
-      // finds every event already there (duplicates), and the next open
-      // brings the record up to date.
-      return domain::Internal("the batch was written (head seq " + std::to_string(head.seq) +
-                              ") but could not be acknowledged: " + acked.message() +
-                              "; appending the same batch again appends nothing twice");
-    }
-    return out;
+    QLEDGER_RETURN_IF_ERROR(
+        FromRocks(db_->Put(wo, std::string(kAckedMarkerKey), ""), "marking the ledger as acknowledging"));
+    return RecordAcknowledged(head_);
   }
+  if (acked->seq != head_.seq) return RecordAcknowledged(head_);
+  return Status::Ok();
+}
 
-  // Below this many events a second thread costs more than it saves.
-  static constexpr size_t kParallelMin = 2000;
+Status RocksEventStore::Backup(const std::string& dir) const {
+  if (std::filesystem::exists(dir)) return domain::AlreadyExists("backup target " + dir + " already exists");
+  rocksdb::Checkpoint* raw = nullptr;
+  QLEDGER_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing the backup"));
+  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+  QLEDGER_RETURN_IF_ERROR(FromRocks(cp->CreateCheckpoint(dir), "writing the backup to " + dir));
+  // The writer holds the lock: the copy's head is head_.
+  return WriteAckedHead(dir, AckedOf(head_));
+}
 
-  using KeyValues = std::vector<std::pair<std::string, std::string>>;
-  using BatchIds = std::unordered_map<std::string_view, size_t>;  // id -> index in the batch
+}  // namespace internal
 
-  // Adds the index effects of events[i] that depend on what is already
-  // stored (read here) or earlier in the batch (batch_ids) to the write
-  // batch, in event order; 'x' keys (written once per batch, so in any
-  // order) to *index_keys. Append adds the 'e' record, the 'i' entry and the
-  // event's own 'x' key.
-  Status AddIndexEffects(const std::vector<Event>& events, size_t i, const std::string& qs, const BatchIds& batch_ids,
-                         rocksdb::WriteBatch* wb, std::vector<std::string>* index_keys) {
-    const Event& e = events[i];
-    // 'q' keys are never deleted: one Put per quarter is enough, not one per
-    // event (each Put is another memtable entry).
-    if (!qs.empty() && !quarters_written_.count(qs) && pending_quarters_.insert(qs).second) wb->Put(QuarterKey(qs), "");
-    switch (e.type) {
-      case EventType::kPolicyAdopted:
-        wb->Put(SeqKey('p', e.seq), "");
-        break;
-      case EventType::kSelfcheckReported:
-      case EventType::kSpotcheckRecorded:
-        wb->Put(MonthlyKey(static_cast<uint8_t>(e.type), e.department, e.period), e.id);
-        break;
-      case EventType::kQuarterApproved:
-        wb->Put(StatusKey(e.period), std::string(1, '\1'));
-        break;
-      case EventType::kQuarterReopened:
-        wb->Put(StatusKey(e.period), std::string(1, '\2'));
-        break;
-      case EventType::kBudgetExpense:
-        wb->Put(YearKey(e.period, e.seq), "");
-        break;
-      case EventType::kEntryVoided: {
-        std::string target = DataString(e, "target");
-        std::string seqv;
-        PutFixed64BE(&seqv, static_cast<uint64_t>(e.seq));
-        wb->Put(VoidKey(target), seqv);
-        std::optional<KnownEvent> t;
-        if (auto it = batch_ids.find(target); it != batch_ids.end() && it->second < i) {
-          const Event& te = events[it->second];
-          t = KnownEvent{te.seq, te.type, te.department, te.period, false};
-        } else {
-          QLEDGER_ASSIGN_OR_RETURN(auto found, Find(target));
-          t = found;
-        }
-        if (!t) return domain::Internal("void target \"" + target + "\" vanished during the append");
-        Event te;
-        te.type = t->type;
-        te.period = t->period;
-        if (auto tq = te.quarter()) {
-          index_keys->push_back(IndexKey(tq->ToString(), domain::HasDepartment(t->type) ? t->department : "", e.seq));
-        }
-        if (t->type == EventType::kBudgetExpense) wb->Put(YearKey(t->period, e.seq), "");
-        if (t->type == EventType::kSelfcheckReported || t->type == EventType::kSpotcheckRecorded) {
-          wb->Delete(MonthlyKey(static_cast<uint8_t>(t->type), t->department, t->period));
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    return Status::Ok();
-  }
+using namespace internal;
 
-  // ---- Reading ----
-
-  Result<Event> Get(int64_t seq) const override {
-    std::string v;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), EventKey(seq), &v);
-    if (s.IsNotFound()) return domain::NotFound("no event with seq " + std::to_string(seq));
-    if (!s.ok()) return FromRocks(s, "reading event " + std::to_string(seq));
-    return Decode(seq, v);
-  }
-
-  static Result<Event> Decode(int64_t seq, std::string_view v) {
-    if (v.size() < 33) return domain::DataLoss("event " + std::to_string(seq) + ": stored record is truncated");
-    auto e = domain::ParseExportedEvent(v.substr(32));
-    if (!e.ok()) return domain::DataLoss("event " + std::to_string(seq) + ": " + e.status().message());
-    e->hash = ToHex(v.substr(0, 32));
-    return e;
-  }
-
-  Result<std::optional<Event>> FindById(const std::string& id) const override {
-    QLEDGER_ASSIGN_OR_RETURN(auto k, Find(id));
-    if (!k.has_value()) return std::optional<Event>();
-    auto e = Get(k->seq);
-    if (!e.ok()) return e.status();
-    return std::optional<Event>(std::move(*e));
-  }
-
-  Status Scan(int64_t from, int64_t to, const std::function<bool(const Event&)>& fn) const override {
-    rocksdb::ReadOptions ro;
-    std::string upper = EventKey(to == INT64_MAX ? to : to + 1);
-    rocksdb::Slice upper_slice(upper);
-    ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-    for (it->Seek(EventKey(std::max<int64_t>(from, 1))); it->Valid(); it->Next()) {
-      rocksdb::Slice k = it->key();
-      if (k.size() != 9 || k[0] != 'e') break;
-      int64_t seq = static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8)));
-      QLEDGER_ASSIGN_OR_RETURN(auto e, Decode(seq, std::string_view(it->value().data(), it->value().size())));
-      if (!fn(e)) break;
-    }
-    return FromRocks(it->status(), "scanning events");
-  }
-
-  // ScanAhead splits [from, last] into chunks of kChunk seqs. Workers claim
-  // chunks in order, each reads its chunk with an iterator of its own and
-  // decodes it; the calling thread takes the chunks in order and calls fn.
-  // At most kAheadPerThread chunks per worker are decoded and not yet
-  // consumed, which bounds the memory.
-  static constexpr int64_t kChunk = 4096;
-  static constexpr int64_t kAheadPerThread = 3;
-
-  struct ScanChunk {
-    std::vector<Event> events;
-    Status status = Status::Ok();
-    bool ended = false;  // a non-event key ended the range, as it ends Scan
-    bool ready = false;
-    int worker = 0;      // which worker read it
-  };
-
-  // Reads and decodes [first, last] into *out, as Scan would: stops at the
-  // first record that does not decode (events before it are kept).
-  void ReadChunk(int64_t first, int64_t last, ScanChunk* out) const {
-    rocksdb::ReadOptions ro;
-    std::string upper = EventKey(last == INT64_MAX ? last : last + 1);
-    rocksdb::Slice upper_slice(upper);
-    ro.iterate_upper_bound = &upper_slice;
-    ro.fill_cache = false;  // read once: keep the block cache for lookups
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-    out->events.reserve(static_cast<size_t>(std::min<int64_t>(kChunk, last - first + 1)));
-    for (it->Seek(EventKey(first)); it->Valid(); it->Next()) {
-      rocksdb::Slice k = it->key();
-      if (k.size() != 9 || k[0] != 'e') {
-        out->ended = true;
-        return;
-      }
-      int64_t seq = static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8)));
-      auto e = Decode(seq, std::string_view(it->value().data(), it->value().size()));
-      if (!e.ok()) {
-        out->status = e.status();
-        return;
-      }
-      out->events.push_back(std::move(*e));
-    }
-    out->status = FromRocks(it->status(), "scanning events");
-  }
-
-  Status ScanAhead(int64_t from, int64_t to, const std::function<bool(const Event&)>& fn,
-                   int threads) const override {
-    from = std::max<int64_t>(from, 1);
-    // Chunks cover up to the head; the last one runs on to `to`, so that an
-    // event past the head (a follower behind its writer) is still seen.
-    int64_t last_chunked = std::min(to, std::max(head_.seq, from));
-    if (threads < 1 || to < from) return Scan(from, to, fn);
-    const int64_t chunks = (last_chunked - from) / kChunk + 1;
-    std::vector<ScanChunk> results(static_cast<size_t>(chunks));
-    std::mutex mu;
-    std::condition_variable cv;
-    int64_t next_claim = 0;  // guarded by mu
-    int64_t consumed = 0;    // guarded by mu
-    bool stop = false;       // guarded by mu
-    // Chunks the calling thread is done with, by the worker that read them.
-    // That worker frees their events (as much work as decoding them; the
-    // calling thread is the one every event waits for, and memory goes back
-    // to the malloc arena it came from without contending for its lock) and
-    // reuses the vector: allocating and freeing a megabyte per chunk makes
-    // malloc consolidate its free lists each time.
-    std::vector<std::vector<std::vector<Event>>> spent(static_cast<size_t>(threads));  // guarded by mu
-    auto work = [&](int worker) {
-      auto& my_spent = spent[static_cast<size_t>(worker)];
-      while (true) {
-        int64_t k;
-        ScanChunk chunk;
-        chunk.worker = worker;
-        {
-          std::unique_lock lock(mu);
-          cv.wait(lock, [&] { return stop || next_claim >= chunks || next_claim < consumed + kAheadPerThread * threads; });
-          if (stop || next_claim >= chunks) return;
-          k = next_claim++;
-          if (!my_spent.empty()) {
-            chunk.events = std::move(my_spent.back());
-            my_spent.pop_back();
-          }
-        }
-        chunk.events.clear();
-        int64_t first = from + k * kChunk;
-        int64_t last = k == chunks - 1 ? to : first + kChunk - 1;
-        ReadChunk(first, last, &chunk);
-        std::lock_guard lock(mu);
-        chunk.ready = true;
-        results[static_cast<size_t>(k)] = std::move(chunk);
-        cv.notify_all();
-      }
-    };
-    std::vector<std::thread> workers;
-    for (int i = 0; i < threads; ++i) workers.emplace_back(work, i);
-    auto finish = [&](Status st) {
-      {
-        std::lock_guard lock(mu);
-        stop = true;
-      }
-      cv.notify_all();
-      for (auto& w : workers) w.join();
-      return st;
-    };
-    for (int64_t k = 0; k < chunks; ++k) {
-      ScanChunk chunk;
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return results[static_cast<size_t>(k)].ready; });
-        chunk = std::move(results[static_cast<size_t>(k)]);
-        consumed = k + 1;
-      }
-      cv.notify_all();
-      for (const Event& e : chunk.events) {
-        if (!fn(e)) return finish(Status::Ok());
-      }
-      if (!chunk.status.ok() || chunk.ended) return finish(chunk.status);
-      std::lock_guard lock(mu);
-      spent[static_cast<size_t>(chunk.worker)].push_back(std::move(chunk.events));
-    }
-    return finish(Status::Ok());
-  }
-
-  Status PrefixSeqs(const std::string& prefix, std::vector<int64_t>* out) const {
-    rocksdb::ReadOptions ro;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      rocksdb::Slice k = it->key();
-      if (k.size() != prefix.size() + 8) continue;
-      out->push_back(static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + prefix.size(), 8))));
-    }
-    return FromRocks(it->status(), "reading an index");
-  }
-
-  Result<std::vector<Event>> GetMany(std::vector<int64_t> seqs) const {
-    std::sort(seqs.begin(), seqs.end());
-    seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
-    std::vector<std::string> keys;
-    keys.reserve(seqs.size());
-    for (int64_t s : seqs) keys.push_back(EventKey(s));
-    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-    std::vector<std::string> values;
-    std::vector<rocksdb::Status> st = db_->MultiGet(rocksdb::ReadOptions(), slices, &values);
-    std::vector<Event> out;
-    out.reserve(seqs.size());
-    for (size_t i = 0; i < seqs.size(); ++i) {
-      if (st[i].IsNotFound()) return domain::DataLoss("index names event " + std::to_string(seqs[i]) + ", which is missing");
-      QLEDGER_RETURN_IF_ERROR(FromRocks(st[i], "reading event " + std::to_string(seqs[i])));
-      QLEDGER_ASSIGN_OR_RETURN(auto e, Decode(seqs[i], values[i]));
-      out.push_back(std::move(e));
-    }
-    return out;
-  }
-
-  Result<domain::ReplayInput> LoadReplay(const Quarter& q, const std::string& department) const override {
-    std::vector<int64_t> seqs;
-    std::string qs = q.ToString();
-    QLEDGER_RETURN_IF_ERROR(PrefixSeqs(IndexPrefix(qs, department), &seqs));
-    QLEDGER_RETURN_IF_ERROR(PrefixSeqs(IndexPrefix(qs, ""), &seqs));
-    QLEDGER_RETURN_IF_ERROR(PrefixSeqs("p", &seqs));
-    auto events = GetMany(std::move(seqs));
-    if (!events.ok()) return events.status();
-    domain::ReplayInput in;
-    in.quarter = q;
-    in.department = department;
-    in.events = std::move(*events);
-    in.head_seq = head_.seq;
-    return in;
-  }
-
-  Result<std::vector<Event>> PolicyEvents() const override {
-    std::vector<int64_t> seqs;
-    QLEDGER_RETURN_IF_ERROR(PrefixSeqs("p", &seqs));
-    return GetMany(std::move(seqs));
-  }
-
-  Result<std::vector<std::string>> Quarters() const override {
-    std::vector<std::string> out;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-    for (it->Seek("q"); it->Valid() && it->key().starts_with("q"); it->Next()) {
-      out.push_back(it->key().ToString().substr(1));
-    }
-    QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "listing quarters"));
-    return out;
-  }
-
-  Result<std::vector<Event>> YearEvents(const std::string& year) const override {
-    std::vector<int64_t> seqs;
-    QLEDGER_RETURN_IF_ERROR(PrefixSeqs(YearPrefix(year), &seqs));
-    return GetMany(std::move(seqs));
-  }
-
-  Result<int64_t> SeqAtTime(const std::string& instant) const override {
-    auto t = domain::ParseInstant(instant);
-    if (!t) return domain::InvalidArgument("\"" + instant + "\" is neither a seq nor a date or date-time");
-    // A bare date means the end of that day.
-    int64_t limit = instant.size() == 10 ? *t + 86399 : *t;
-    int64_t lo = 0, hi = head_.seq;  // invariant: events <= lo are at or before limit
-    while (lo < hi) {
-      int64_t mid = lo + (hi - lo + 1) / 2;
-      QLEDGER_ASSIGN_OR_RETURN(auto e, Get(mid));
-      auto rt = domain::ParseInstant(e.recorded_at);
-      if (rt && *rt <= limit) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  Result<VerifyReport> Verify() const override {
-    VerifyReport r;
-    std::string prev;
-    int64_t expected = 1;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-    for (it->Seek(EventKey(1)); it->Valid() && it->key().starts_with("e"); it->Next()) {
-      rocksdb::Slice k = it->key();
-      std::string_view v(it->value().data(), it->value().size());
-      auto fail = [&](int64_t seq, std::string why) {
-        r.bad_seq = seq;
-        r.problem = std::move(why);
-      };
-      if (k.size() != 9) { fail(expected, "a stored key is malformed"); break; }
-      int64_t seq = static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8)));
-      if (seq != expected) { fail(expected, "event " + std::to_string(expected) + " is missing (next stored is " + std::to_string(seq) + ")"); break; }
-      if (v.size() < 33) { fail(seq, "stored record is truncated"); break; }
-      std::string_view body = v.substr(32);
-      std::string stored_hash = ToHex(v.substr(0, 32));
-      std::string computed = domain::ChainHash(prev, body);
-      auto e = domain::ParseExportedEvent(body);
-      if (!e.ok()) { fail(seq, "stored event is not valid JSON: " + e.status().message()); break; }
-      std::string id_part = e->id.empty() ? "" : " \"" + e->id + "\"";
-      if (e->seq != seq) { fail(seq, "event" + id_part + " says seq " + std::to_string(e->seq) + " but is stored as " + std::to_string(seq)); break; }
-      if (domain::HashInput(*e) != body) { fail(seq, "event" + id_part + " is not in canonical form: its bytes were altered"); break; }
-      if (computed != stored_hash) { fail(seq, "event" + id_part + ": hash mismatch: stored " + stored_hash + ", computed " + computed); break; }
-      prev = computed;
-      r.head = Head{seq, computed, e->recorded_at};
-      r.events = seq;
-      ++expected;
-    }
-    if (!r.bad_seq) {
-      QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading events"));
-      if (r.head.seq != head_.seq || r.head.hash != head_.hash) {
-        r.bad_seq = std::min(r.head.seq, head_.seq) + 1;
-        r.problem = "the recorded head (seq " + std::to_string(head_.seq) + ") does not match the chain (seq " +
-                    std::to_string(r.head.seq) + ")";
-      } else {
-        QLEDGER_RETURN_IF_ERROR(CheckIndexes(db_.get(), &r.index_problem));
-      }
-    }
-    return r;
-  }
-
-  Status Backup(const std::string& dir) const override {
-    if (std::filesystem::exists(dir)) return domain::AlreadyExists("backup target " + dir + " already exists");
-    rocksdb::Checkpoint* raw = nullptr;
-    QLEDGER_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing the backup"));
-    std::unique_ptr<rocksdb::Checkpoint> cp(raw);
-    QLEDGER_RETURN_IF_ERROR(FromRocks(cp->CreateCheckpoint(dir), "writing the backup to " + dir));
-    // The writer holds the lock: the copy's head is head_.
-    return WriteAckedHead(dir, AckedOf(head_));
-  }
-
- private:
-  const std::unique_ptr<rocksdb::DB> db_;
-  const Mode mode_;
-  const std::string dir_;
-  Head head_;
-  std::unordered_set<std::string> pending_quarters_;  // 'q' keys put in the batch being written
-  // 'q' keys this writer has written (durably); the writer holds the lock, so
-  // they cannot have gone since.
-  std::unordered_set<std::string> quarters_written_;
-};
+namespace {
 
 // Another writer holds the lock: another process (flock: EWOULDBLOCK) or
 // this one. Not a read-only file system, which also fails "While lock file".

@@ -1,0 +1,220 @@
+// RocksEventStore, the RocksDB implementation of EventStore (keys.h has the
+// layout). Internal to storage/: users see only event_store.h.
+//
+// Its members are defined in four files, one per concern:
+//   rocks_event_store.cc  the options, opening (the open checks run by every
+//                         open, docs/recovery.md), the follower's catch-up,
+//                         the acknowledged head, backup
+//   rocks_append.cc       the ledger view the batch rules read (LedgerView),
+//                         planning a batch and writing it in one atomic,
+//                         synced write batch with its index entries
+//   rocks_scan.cc         reading: events by seq and id, the sequential and
+//                         the parallel scan (ScanAhead), what a replay reads
+//   rocks_verify.cc       the integrity checks and `verify` (the chain and
+//                         the indexes)
+//
+// Thread safety: a store is used by one thread at a time (the follower
+// serialises catch-up against readers); ScanAhead starts its own workers,
+// which only read.
+#ifndef QLEDGER_STORAGE_SRC_ROCKS_EVENT_STORE_H_
+#define QLEDGER_STORAGE_SRC_ROCKS_EVENT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include "acked_head.h"
+#include "keys.h"
+#include "qledger/domain/batch.h"
+#include "qledger/storage/event_store.h"
+
+namespace qledger::storage::internal {
+
+using domain::Event;
+using domain::EventType;
+using domain::KnownEvent;
+using domain::Quarter;
+using domain::QuarterStatus;
+
+enum class Mode { kWriter, kReader, kFollower };
+
+// 64 lowercase hex digits of 32 raw bytes, and back (FromHex REQUIRES hex).
+std::string ToHex(std::string_view raw);
+void AppendFromHex(std::string_view hex, std::string* out);
+std::string FromHex(std::string_view hex);
+
+// A RocksDB status as ours: corruption and missing files are kDataLoss,
+// other failures kInternal; `what` says what was being done.
+Status FromRocks(const rocksdb::Status& s, const std::string& what);
+
+// The acknowledged-head record of head (seq 0: 64 zeros).
+AckedHead AckedOf(const Head& head);
+
+// The options every open starts from (rocks_event_store.cc says why each).
+rocksdb::Options BaseOptions();
+
+class RocksEventStore final : public EventStore, private domain::LedgerView {
+ public:
+  RocksEventStore(std::unique_ptr<rocksdb::DB> db, Mode mode, std::string dir)
+      : db_(std::move(db)), mode_(mode), dir_(std::move(dir)) {}
+
+  Status LoadHead();
+
+  // The open checks (docs/recovery.md), run by every open and every
+  // catch-up: the head record names a stored event with that hash and
+  // nothing is stored after it; the store holds every event the writer
+  // acknowledged (acked, read from QLEDGER-HEAD before the store was read),
+  // with the acknowledged hash. kDataLoss naming the damage otherwise.
+  // (Opens check the table files too: CheckTableFiles.)
+  Status CheckIntegrity(const std::optional<AckedHead>& acked) const;
+
+  Status CatchUp() override;
+
+  // Every event from+1..to is stored (bounded: a larger step, as at start,
+  // is left to the chain's re-hashing, which reads every event).
+  Status CheckContiguous(int64_t from, int64_t to) const;
+
+  // Writer only: records head as acknowledged.
+  Status RecordAcknowledged(const Head& head);
+
+  // Writer only: a ledger of the first release starts keeping its
+  // acknowledged head; one that has it brings it up to a head that a crash
+  // kept from being acknowledged (the store is never behind it here: the
+  // open checks passed).
+  Status AdoptAcknowledged(const std::optional<AckedHead>& acked);
+
+  Head head() const override { return head_; }
+
+  // Every table file the MANIFEST lists is there, at its size. (RocksDB
+  // opens them lazily; a follower would otherwise answer from the log alone.)
+  Status CheckTableFiles() const;
+
+  // The head record names a stored event with its hash, and no event is
+  // stored after it.
+  Status CheckHeadRecord() const;
+
+  Result<bool> HasAckedMarker() const;
+
+  // The stored hash (64 hex) of event seq; kDataLoss if it is not stored.
+  Result<std::string> StoredHash(int64_t seq) const;
+
+  // ---- LedgerView (for the batch rules) ----
+
+  Result<std::optional<KnownEvent>> Find(const std::string& id) const override;
+
+  Result<std::string> ContentKeyOf(const std::string& id) const override;
+
+  Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& dept,
+                                                   const std::string& month) const override;
+
+  Result<QuarterStatus> StatusOf(const Quarter& q) const override;
+
+  Result<std::vector<domain::AdoptedPolicy>> Policies() const override;
+
+  // ---- Appending ----
+
+  // Plans batch against this store as it is (in any mode): the
+  // --expect-head check, then the ledger's rules. *out gets the head, the
+  // duplicates and every error; out->appended what would be written.
+  Result<domain::BatchPlan> PlanAppend(const std::vector<domain::InputEvent>& batch, const AppendOptions& options,
+                                       AppendOutcome* out) const;
+
+  // True when a plan leaves nothing to write.
+  static bool NothingToWrite(const AppendOutcome& out, const AppendOptions& options);
+
+  Result<AppendOutcome> Append(const std::vector<domain::InputEvent>& batch, const AppendOptions& options) override;
+
+  // Writes a plan that PlanAppend made against this store's current head.
+  // REQUIRES: writer; out as PlanAppend left it, with something to write.
+  Result<AppendOutcome> WritePlan(domain::BatchPlan plan, const AppendOptions& options, AppendOutcome out);
+
+  // Below this many events a second thread costs more than it saves.
+  static constexpr size_t kParallelMin = 2000;
+
+  using KeyValues = std::vector<std::pair<std::string, std::string>>;
+  using BatchIds = std::unordered_map<std::string_view, size_t>;  // id -> index in the batch
+
+  // Adds the index effects of events[i] that depend on what is already
+  // stored (read here) or earlier in the batch (batch_ids) to the write
+  // batch, in event order; 'x' keys (written once per batch, so in any
+  // order) to *index_keys. Append adds the 'e' record, the 'i' entry and the
+  // event's own 'x' key.
+  Status AddIndexEffects(const std::vector<Event>& events, size_t i, const std::string& qs, const BatchIds& batch_ids,
+                         rocksdb::WriteBatch* wb, std::vector<std::string>* index_keys);
+
+  // ---- Reading ----
+
+  Result<Event> Get(int64_t seq) const override;
+
+  static Result<Event> Decode(int64_t seq, std::string_view v);
+
+  Result<std::optional<Event>> FindById(const std::string& id) const override;
+
+  Status Scan(int64_t from, int64_t to, const std::function<bool(const Event&)>& fn) const override;
+
+  // ScanAhead splits [from, last] into chunks of kChunk seqs. Workers claim
+  // chunks in order, each reads its chunk with an iterator of its own and
+  // decodes it; the calling thread takes the chunks in order and calls fn.
+  // At most kAheadPerThread chunks per worker are decoded and not yet
+  // consumed, which bounds the memory.
+  static constexpr int64_t kChunk = 4096;
+  static constexpr int64_t kAheadPerThread = 3;
+
+  struct ScanChunk {
+    std::vector<Event> events;
+    Status status = Status::Ok();
+    bool ended = false;  // a non-event key ended the range, as it ends Scan
+    bool ready = false;
+    int worker = 0;      // which worker read it
+  };
+
+  // Reads and decodes [first, last] into *out, as Scan would: stops at the
+  // first record that does not decode (events before it are kept).
+  void ReadChunk(int64_t first, int64_t last, ScanChunk* out) const;
+
+  Status ScanAhead(int64_t from, int64_t to, const std::function<bool(const Event&)>& fn,
+                   int threads) const override;
+
+  Status PrefixSeqs(const std::string& prefix, std::vector<int64_t>* out) const;
+
+  Result<std::vector<Event>> GetMany(std::vector<int64_t> seqs) const;
+
+  Result<domain::ReplayInput> LoadReplay(const Quarter& q, const std::string& department) const override;
+
+  Result<std::vector<Event>> PolicyEvents() const override;
+
+  Result<std::vector<std::string>> Quarters() const override;
+
+  Result<std::vector<Event>> YearEvents(const std::string& year) const override;
+
+  Result<int64_t> SeqAtTime(const std::string& instant) const override;
+
+  Result<VerifyReport> Verify() const override;
+
+  Status Backup(const std::string& dir) const override;
+
+ private:
+  const std::unique_ptr<rocksdb::DB> db_;
+  const Mode mode_;
+  const std::string dir_;
+  Head head_;
+  std::unordered_set<std::string> pending_quarters_;  // 'q' keys put in the batch being written
+  // 'q' keys this writer has written (durably); the writer holds the lock, so
+  // they cannot have gone since.
+  std::unordered_set<std::string> quarters_written_;
+};
+
+}  // namespace qledger::storage::internal
+
+#endif  // QLEDGER_STORAGE_SRC_ROCKS_EVENT_STORE_H_

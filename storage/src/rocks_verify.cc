@@ -1,0 +1,170 @@
+// RocksEventStore (rocks_event_store.h): the integrity checks every open and
+// every catch-up runs (docs/recovery.md), and `verify`: the hash chain from
+// the first event, then every index entry against the events
+// (index_check.h). docs/verification.md.
+#include "rocks_event_store.h"
+
+#include <filesystem>
+
+#include <rocksdb/metadata.h>
+
+#include "index_check.h"
+
+namespace qledger::storage::internal {
+
+Status RocksEventStore::CheckIntegrity(const std::optional<AckedHead>& acked) const {
+  QLEDGER_RETURN_IF_ERROR(CheckHeadRecord());
+  if (!acked) {
+    QLEDGER_ASSIGN_OR_RETURN(auto marked, HasAckedMarker());
+    // Without the marker this is a ledger of the first release, which
+    // kept no acknowledged head: there is nothing to compare with.
+    if (marked && head_.seq > 0) {
+      return domain::DataLoss("the acknowledged-head record " + AckedHeadPath(dir_) +
+                              " is missing: the ledger cannot be checked against what it acknowledged, so it is "
+                              "not used; restore it from the latest backup (docs/recovery.md)");
+    }
+    return Status::Ok();
+  }
+  if (head_.seq < acked->seq) {
+    std::string missing = head_.seq + 1 == acked->seq
+                              ? "event " + std::to_string(acked->seq) + " was"
+                              : "events " + std::to_string(head_.seq + 1) + ".." + std::to_string(acked->seq) +
+                                    " were";
+    return domain::DataLoss("the ledger at " + dir_ + " has lost acknowledged events: " + missing +
+                            " acknowledged (head seq " + std::to_string(acked->seq) + " hash " + acked->hash +
+                            " in " + AckedHeadPath(dir_) + ") but the store ends at seq " +
+                            std::to_string(head_.seq) +
+                            "; it is neither read nor written until restored (docs/recovery.md)");
+  }
+  if (acked->seq == 0) return Status::Ok();
+  auto hash = StoredHash(acked->seq);
+  if (!hash.ok()) return hash.status();
+  if (*hash != acked->hash) {
+    return domain::DataLoss("the ledger at " + dir_ + " has forked: event " + std::to_string(acked->seq) +
+                            " was acknowledged with hash " + acked->hash + " but is stored with hash " + *hash +
+                            "; it is neither read nor written until restored (docs/recovery.md)");
+  }
+  return Status::Ok();
+}
+
+Status RocksEventStore::CheckContiguous(int64_t from, int64_t to) const {
+  constexpr int64_t kMaxChecked = 100000;
+  if (to <= from || to - from > kMaxChecked) return Status::Ok();
+  rocksdb::ReadOptions ro;
+  std::string upper = EventKey(to + 1);
+  rocksdb::Slice upper_slice(upper);
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  int64_t expected = from + 1;
+  for (it->Seek(EventKey(expected)); it->Valid() && expected <= to; it->Next(), ++expected) {
+    rocksdb::Slice k = it->key();
+    if (k.size() != 9 || k[0] != 'e') break;
+    if (static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8))) != expected) break;
+  }
+  QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading events"));
+  if (expected <= to) {
+    return domain::Unavailable("events " + std::to_string(expected) + ".." + std::to_string(to) +
+                               " are not all visible yet");
+  }
+  return Status::Ok();
+}
+
+Status RocksEventStore::CheckTableFiles() const {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db_->GetLiveFilesMetaData(&files);
+  for (const auto& f : files) {
+    std::string path = f.directory + "/" + f.relative_filename;
+    std::error_code ec;
+    uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec) {
+      return domain::DataLoss("a file of the ledger is missing: table file " + path +
+                              ", listed in the MANIFEST, cannot be read (" + ec.message() + ")");
+    }
+    if (size != f.size) {
+      return domain::DataLoss("table file " + path + " is " + std::to_string(size) + " bytes, but the MANIFEST says " +
+                              std::to_string(f.size));
+    }
+  }
+  return Status::Ok();
+}
+
+Status RocksEventStore::CheckHeadRecord() const {
+  if (head_.seq > 0) {
+    auto hash = StoredHash(head_.seq);
+    if (!hash.ok()) return hash.status();
+    if (*hash != head_.hash) {
+      return domain::DataLoss("the ledger head record (seq " + std::to_string(head_.seq) + " hash " + head_.hash +
+                              ") does not match event " + std::to_string(head_.seq) + " (hash " + *hash + ")");
+    }
+  }
+  std::string ignored;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), EventKey(head_.seq + 1), &ignored);
+  if (s.ok()) {
+    return domain::DataLoss("event " + std::to_string(head_.seq + 1) + " is stored after the ledger head record (seq " +
+                            std::to_string(head_.seq) + ")");
+  }
+  if (!s.IsNotFound()) return FromRocks(s, "reading event " + std::to_string(head_.seq + 1));
+  return Status::Ok();
+}
+
+Result<bool> RocksEventStore::HasAckedMarker() const {
+  std::string ignored;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), std::string(kAckedMarkerKey), &ignored);
+  if (s.IsNotFound()) return false;
+  QLEDGER_RETURN_IF_ERROR(FromRocks(s, "reading the ledger's marks"));
+  return true;
+}
+
+Result<std::string> RocksEventStore::StoredHash(int64_t seq) const {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), EventKey(seq), &v);
+  if (s.IsNotFound()) return domain::DataLoss("event " + std::to_string(seq) + " is missing from the store");
+  QLEDGER_RETURN_IF_ERROR(FromRocks(s, "reading event " + std::to_string(seq)));
+  if (v.size() < 33) return domain::DataLoss("event " + std::to_string(seq) + ": stored record is truncated");
+  return ToHex(std::string_view(v).substr(0, 32));
+}
+
+Result<VerifyReport> RocksEventStore::Verify() const {
+  VerifyReport r;
+  std::string prev;
+  int64_t expected = 1;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(EventKey(1)); it->Valid() && it->key().starts_with("e"); it->Next()) {
+    rocksdb::Slice k = it->key();
+    std::string_view v(it->value().data(), it->value().size());
+    auto fail = [&](int64_t seq, std::string why) {
+      r.bad_seq = seq;
+      r.problem = std::move(why);
+    };
+    if (k.size() != 9) { fail(expected, "a stored key is malformed"); break; }
+    int64_t seq = static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8)));
+    if (seq != expected) { fail(expected, "event " + std::to_string(expected) + " is missing (next stored is " + std::to_string(seq) + ")"); break; }
+    if (v.size() < 33) { fail(seq, "stored record is truncated"); break; }
+    std::string_view body = v.substr(32);
+    std::string stored_hash = ToHex(v.substr(0, 32));
+    std::string computed = domain::ChainHash(prev, body);
+    auto e = domain::ParseExportedEvent(body);
+    if (!e.ok()) { fail(seq, "stored event is not valid JSON: " + e.status().message()); break; }
+    std::string id_part = e->id.empty() ? "" : " \"" + e->id + "\"";
+    if (e->seq != seq) { fail(seq, "event" + id_part + " says seq " + std::to_string(e->seq) + " but is stored as " + std::to_string(seq)); break; }
+    if (domain::HashInput(*e) != body) { fail(seq, "event" + id_part + " is not in canonical form: its bytes were altered"); break; }
+    if (computed != stored_hash) { fail(seq, "event" + id_part + ": hash mismatch: stored " + stored_hash + ", computed " + computed); break; }
+    prev = computed;
+    r.head = Head{seq, computed, e->recorded_at};
+    r.events = seq;
+    ++expected;
+  }
+  if (!r.bad_seq) {
+    QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading events"));
+    if (r.head.seq != head_.seq || r.head.hash != head_.hash) {
+      r.bad_seq = std::min(r.head.seq, head_.seq) + 1;
+      r.problem = "the recorded head (seq " + std::to_string(head_.seq) + ") does not match the chain (seq " +
+                  std::to_string(r.head.seq) + ")";
+    } else {
+      QLEDGER_RETURN_IF_ERROR(CheckIndexes(db_.get(), &r.index_problem));
+    }
+  }
+  return r;
+}
+
+}  // namespace qledger::storage::internal
