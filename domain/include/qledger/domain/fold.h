@@ -1,0 +1,83 @@
+// The fold of SPEC §2: the live facts of one department in one quarter,
+// applied event by event (and taken back by entry.voided), and the rules that
+// compute its Score from them under a policy: self-check and spot checks
+// (第八条.1, 第十条), survey (第八条.2, 第十一条), complaints (第八条.3, 第十二条),
+// the weighted total (第九条), callback audits (第八条.4), committee
+// adjustments. Pure: no I/O, no clock, no globals.
+#ifndef QLEDGER_DOMAIN_FOLD_H_
+#define QLEDGER_DOMAIN_FOLD_H_
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "qledger/domain/decimal.h"
+#include "qledger/domain/event.h"
+#include "qledger/domain/period.h"
+#include "qledger/domain/policy.h"
+#include "qledger/domain/score.h"
+
+namespace qledger::domain {
+
+// The live facts of one department in one quarter.
+// Thread-compatible: no internal synchronisation.
+class DepartmentQuarter {
+ public:
+  DepartmentQuarter() = default;
+
+  // Applies an event of this department and quarter. Returns what it
+  // changed, in words (for the derivation trace).
+  std::string Apply(const Event& e);
+  // The same; sets *change to the words unless change is nullptr (a fold
+  // that needs no trace, such as a full rebuild, skips building them).
+  void Apply(const Event& e, std::string* change);
+
+  // Takes back the effect of the event `target_id` (entry.voided).
+  // Returns what that changed, or "" when the target is not one of ours.
+  std::string Void(const std::string& target_id);
+
+  bool Owns(const std::string& id) const { return kinds_.count(id) > 0; }
+
+  // Fills the component, total, grade and amount fields of *out.
+  void Compute(const Policy& policy, const Quarter& q, Score* out) const;
+
+ private:
+  struct Ruling {
+    std::string id;
+    std::string outcome;  // upheld / voided / rescored; for complaints "valid"/"invalid"
+    Decimal score;
+  };
+  struct Response {
+    Decimal score;
+    std::vector<Ruling> rulings;  // in seq order
+    int disputes = 0;
+  };
+  struct Complaint {
+    std::vector<Ruling> rulings;
+  };
+  struct Adjustment {
+    std::string component;
+    Decimal points;
+  };
+
+  std::map<std::string, std::pair<std::string, Decimal>> self_;  // month -> (id, score)
+  std::map<std::string, std::pair<std::string, Decimal>> spot_;
+  // By id. Hash maps: Compute only sums and counts over them (exact
+  // decimals, so the order does not matter), and a fold of the whole ledger
+  // inserts every fact here.
+  std::unordered_map<std::string, Response> responses_;
+  std::unordered_map<std::string, Complaint> complaints_;
+  std::unordered_map<std::string, Decimal> direct_;
+  std::unordered_map<std::string, Decimal> callbacks_;
+  std::unordered_map<std::string, Adjustment> adjustments_;
+  // Every event id applied here -> the id it hangs on (the response or
+  // complaint for rulings and disputes; "" for facts, which hang on
+  // themselves), so that a void finds it.
+  std::unordered_map<std::string, std::pair<EventType, std::string>> kinds_;
+};
+
+}  // namespace qledger::domain
+
+#endif  // QLEDGER_DOMAIN_FOLD_H_

@@ -1,0 +1,129 @@
+// The score and the derivation as JSON and as text (derivation_render.h).
+#include "qledger/domain/derivation_render.h"
+
+#include <boost/json.hpp>
+
+namespace qledger::domain {
+namespace {
+
+namespace json = boost::json;
+
+json::value DecOrNull(const std::optional<Decimal>& d) {
+  return d ? json::value(d->ToString()) : json::value(nullptr);
+}
+
+}  // namespace
+
+json::object ScoreToJson(const Score& s) {
+  json::object o;
+  o["quarter"] = s.quarter;
+  o["department"] = s.department;
+  o["name"] = s.name;
+  o["status"] = QuarterStatusName(s.status);
+  o["as_of_seq"] = s.as_of_seq;
+  o["as_of_hash"] = s.as_of_hash;
+  o["policy_version"] = s.policy_version;
+  json::array months;
+  for (const auto& m : s.selfcheck.months) {
+    months.push_back(json::object{{"month", m.month},
+                                  {"self", DecOrNull(m.self)},
+                                  {"spot", DecOrNull(m.spot)},
+                                  {"deduction", m.deduction.ToString()}});
+  }
+  o["selfcheck"] = json::object{{"score", s.selfcheck.score.ToString()},
+                                {"average", DecOrNull(s.selfcheck.average)},
+                                {"deductions", s.selfcheck.deductions.ToString()},
+                                {"months", std::move(months)},
+                                {"present", s.selfcheck.present}};
+  o["survey"] = json::object{{"score", DecOrNull(s.survey.score)},
+                             {"responses", s.survey.responses},
+                             {"counted_as_100", s.survey.counted_as_100},
+                             {"present", s.survey.present}};
+  o["complaint"] = json::object{{"score", s.complaint.score.ToString()},
+                                {"valid_complaints", s.complaint.valid_complaints},
+                                {"direct_deductions", s.complaint.direct_deductions.ToString()}};
+  o["weighted"] = s.weighted.ToString();
+  o["callback_deductions"] = s.callback_deductions.ToString();
+  o["adjustments"] = s.adjustments.ToString();
+  o["total"] = s.total.ToString();
+  o["grade"] = s.grade;
+  o["amount"] = s.amount.ToString();
+  json::array warnings;
+  for (const auto& w : s.warnings) warnings.push_back(json::value(w));
+  o["warnings"] = std::move(warnings);
+  return o;
+}
+
+
+json::object DerivationToJson(const Derivation& d) {
+  json::object o;
+  o["quarter"] = d.score.quarter;
+  o["department"] = d.score.department;
+  o["hypothetical"] = d.hypothetical();
+  json::array without;
+  for (const auto& id : d.without) without.push_back(json::value(id));
+  o["without"] = std::move(without);
+  json::array steps;
+  for (const auto& s : d.steps) {
+    steps.push_back(json::object{
+        {"seq", s.seq},
+        {"id", s.id},
+        {"type", EventTypeName(s.type)},
+        {"occurred_at", s.occurred_at},
+        {"actor", s.actor},
+        {"change", s.change},
+        {"left_out", s.left_out},
+        {"selfcheck", DecOrNull(s.selfcheck)},
+        {"survey", DecOrNull(s.survey)},
+        {"complaint", s.complaint.ToString()},
+        {"weighted", s.weighted.ToString()},
+        {"callback_deductions", s.callback_deductions.ToString()},
+        {"adjustments", s.adjustments.ToString()},
+        {"total", s.total.ToString()},
+    });
+  }
+  o["steps"] = std::move(steps);
+  o["score"] = ScoreToJson(d.score);
+  return o;
+}
+
+std::string DerivationToText(const Derivation& d) {
+  const Score& s = d.score;
+  std::string out;
+  out += "Derivation of " + s.department + " " + s.name + ", " + s.quarter + " (" + QuarterStatusName(s.status) +
+         "), as of seq " + std::to_string(s.as_of_seq) + ", policy version " + std::to_string(s.policy_version) + "\n";
+  if (d.hypothetical()) {
+    out += "HYPOTHETICAL: leaves out";
+    for (const auto& id : d.without) out += " " + id;
+    out += " — the ledger is unchanged\n";
+  }
+  out += "\n";
+  auto opt = [](const std::optional<Decimal>& v) { return v ? v->ToString() : std::string("—"); };
+  for (const auto& st : d.steps) {
+    char head[64];
+    std::snprintf(head, sizeof head, "#%-6lld ", static_cast<long long>(st.seq));
+    out += head + st.occurred_at + "  " + EventTypeName(st.type) + "  " + st.id + "  (" + st.actor + ")\n";
+    out += "        " + st.change + "\n";
+    out += "        selfcheck " + opt(st.selfcheck) + "  survey " + opt(st.survey) + "  complaint " +
+           st.complaint.ToString() + "  weighted " + st.weighted.ToString() + "  callback deductions " +
+           st.callback_deductions.ToString() + "  adjustments " + st.adjustments.ToString() + "  total " +
+           st.total.ToString() + "\n";
+  }
+  out += "\nSelf-check: average " + opt(s.selfcheck.average) + " − deductions " + s.selfcheck.deductions.ToString() +
+         " = " + s.selfcheck.score.ToString() + "\n";
+  for (const auto& m : s.selfcheck.months) {
+    out += "  " + m.month + "  self " + opt(m.self) + "  spot " + opt(m.spot) + "  deduction " +
+           m.deduction.ToString() + "\n";
+  }
+  out += "Survey: " + opt(s.survey.score) + " from " + std::to_string(s.survey.responses) + " responses (" +
+         std::to_string(s.survey.counted_as_100) + " counted as 100)\n";
+  out += "Complaint: " + s.complaint.score.ToString() + " (" + std::to_string(s.complaint.valid_complaints) +
+         " valid complaints, direct deductions " + s.complaint.direct_deductions.ToString() + ")\n";
+  out += "Weighted: " + s.weighted.ToString() + "  callback deductions " + s.callback_deductions.ToString() +
+         "  adjustments " + s.adjustments.ToString() + "\n";
+  out += "Total: " + s.total.ToString() + "  grade " + s.grade + "  amount " + s.amount.ToString() + " yuan\n";
+  for (const auto& w : s.warnings) out += "warning: " + w + "\n";
+  return out;
+}
+
+}  // namespace qledger::domain
