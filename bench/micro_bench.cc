@@ -14,7 +14,9 @@
 #include "event_gen.h"
 #include "qledger/domain/event.h"
 #include "qledger/domain/event_input.h"
+#include "qledger/domain/hash_chain.h"
 #include "qledger/domain/scoring.h"
+#include "qledger/domain/stored_event.h"
 
 namespace {
 

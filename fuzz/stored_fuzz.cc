@@ -11,7 +11,9 @@
 #include "acked_head.h"
 #include "qledger/domain/decimal.h"
 #include "qledger/domain/event.h"
+#include "qledger/domain/hash_chain.h"
 #include "qledger/domain/period.h"
+#include "qledger/domain/stored_event.h"
 
 using namespace qledger;
 

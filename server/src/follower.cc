@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "qledger/domain/event.h"
+#include "qledger/domain/hash_chain.h"
 
 namespace qledger::server {
 

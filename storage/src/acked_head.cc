@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "qledger/domain/event.h"
+#include "qledger/domain/hash_chain.h"
 
 namespace qledger::storage::internal {
 

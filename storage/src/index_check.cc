@@ -7,6 +7,7 @@
 
 #include "keys.h"
 #include "qledger/domain/event.h"
+#include "qledger/domain/stored_event.h"
 
 namespace qledger::storage::internal {
 

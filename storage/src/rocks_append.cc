@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "qledger/domain/canonical_json.h"
+#include "qledger/domain/hash_chain.h"
 #include "qledger/domain/helper_thread.h"
 #include "qledger/domain/policy.h"
 

@@ -3,6 +3,7 @@
 // worker threads, delivered in order, bounded memory); what a replay reads
 // through the indexes; the seq at a time.
 #include "rocks_event_store.h"
+#include "qledger/domain/stored_event.h"
 
 #include <algorithm>
 #include <condition_variable>

@@ -9,6 +9,8 @@
 #include <rocksdb/metadata.h>
 
 #include "index_check.h"
+#include "qledger/domain/hash_chain.h"
+#include "qledger/domain/stored_event.h"
 
 namespace qledger::storage::internal {
 

@@ -12,6 +12,7 @@
 
 #include "default_policy.h"
 #include "qledger/domain/event_input.h"
+#include "qledger/domain/hash_chain.h"
 
 namespace qledger::domain {
 namespace {

@@ -11,6 +11,8 @@
 #include <boost/json.hpp>
 
 #include "qledger/domain/event.h"
+#include "qledger/domain/hash_chain.h"
+#include "qledger/domain/stored_event.h"
 
 namespace json = boost::json;
 

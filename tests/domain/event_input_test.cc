@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "qledger/domain/hash_chain.h"
 #include "qledger/domain/policy.h"
 
 namespace json = boost::json;

@@ -16,6 +16,7 @@
 #include "ledger_tamper.h"
 #include "qledger/domain/event.h"
 #include "qledger/domain/event_input.h"
+#include "qledger/domain/hash_chain.h"
 #include "qledger_test_support.h"
 
 namespace qledger::storage {

@@ -13,6 +13,7 @@
 
 #include "qledger/domain/event.h"
 #include "qledger/domain/event_input.h"
+#include "qledger/domain/hash_chain.h"
 #include "qledger/domain/policy.h"
 #include "qledger/domain/status.h"
 

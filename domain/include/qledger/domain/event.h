@@ -66,22 +66,6 @@ std::string DataString(const Event& e, std::string_view key);
 // actor, recorded_at, data and, when with_hash, hash.
 boost::json::object ToExportJson(const Event& e, bool with_hash);
 
-// Canonical JSON of the exported event without "hash": the bytes hashed.
-std::string HashInput(const Event& e);
-
-// Canonical JSON of what the writer chose (id, type, department, period,
-// occurred_at, actor, data): two events are "identical content" when equal.
-std::string ContentKey(const Event& e);
-
-// SHA-256(prev_hash raw 32 bytes || hash_input) as 64 lowercase hex digits.
-// prev_hash_hex is "" for the first event (32 zero bytes).
-std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_input);
-
-// Parses an exported event (with or without "hash"). Used for stored events
-// and exports; validates structure, not business rules.
-Result<Event> ParseExportedEvent(std::string_view json_text);
-Result<Event> EventFromExportJson(const boost::json::object& obj);
-
 }  // namespace qledger::domain
 
 #endif  // QLEDGER_DOMAIN_EVENT_H_

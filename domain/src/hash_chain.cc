@@ -1,0 +1,107 @@
+// The hashed bytes, the content key and the chain step (hash_chain.h).
+#include "qledger/domain/hash_chain.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include <boost/json.hpp>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include "qledger/domain/canonical_json.h"
+
+namespace json = boost::json;
+
+namespace qledger::domain {
+
+namespace {
+
+// Canonical JSON of the envelope without building a json::object (which
+// would deep-copy data): the members in byte order of their keys — actor,
+// data, department, id, occurred_at, period, recorded_at, seq, type — the
+// same bytes as CanonicalJson of the object ToExportJson / ContentKey used to
+// build. with_ledger_fields adds recorded_at and seq (the hash input).
+std::string EnvelopeJson(const Event& e, bool with_ledger_fields) {
+  std::string out;
+  out.reserve(512);  // a typical stored event is 250–500 bytes: one allocation
+  // The keys are plain ASCII: nothing in them needs escaping.
+  auto member = [&out](std::string_view key) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('"');
+    out.append(key);
+    out.append("\":");
+  };
+  out.push_back('{');
+  member("actor");
+  AppendCanonicalString(e.actor, &out);
+  member("data");
+  AppendCanonicalObject(e.data, &out);
+  if (HasDepartment(e.type)) {
+    member("department");
+    AppendCanonicalString(e.department, &out);
+  }
+  member("id");
+  AppendCanonicalString(e.id, &out);
+  member("occurred_at");
+  AppendCanonicalString(e.occurred_at, &out);
+  if (PeriodKindOf(e.type) != PeriodKind::kNone) {
+    member("period");
+    AppendCanonicalString(e.period, &out);
+  }
+  if (with_ledger_fields) {
+    member("recorded_at");
+    AppendCanonicalString(e.recorded_at, &out);
+    member("seq");
+    out.append(std::to_string(e.seq));
+  }
+  member("type");
+  AppendCanonicalString(EventTypeName(e.type), &out);
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace
+
+std::string HashInput(const Event& e) { return EnvelopeJson(e, true); }
+
+std::string ContentKey(const Event& e) { return EnvelopeJson(e, false); }
+
+std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_input) {
+  unsigned char prev[32] = {0};
+  if (prev_hash_hex.size() == 64) {
+    auto nibble = [](char c) -> int { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+    for (int i = 0; i < 32; ++i) prev[i] = static_cast<unsigned char>(nibble(prev_hash_hex[2 * i]) << 4 | nibble(prev_hash_hex[2 * i + 1]));
+  }
+  // One context per thread, reused: EVP_MD_CTX_new per event shows in profiles.
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  unsigned char digest[32];
+  unsigned int len = 0;
+  // Given EVP_sha256(), OpenSSL 3 looks the implementation up in its
+  // providers on every EVP_DigestInit_ex; fetched once, it does not. (Never
+  // freed: it lives as long as the process.)
+  static const EVP_MD* const kSha256 = [] {
+    const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md ? md : EVP_sha256();
+  }();
+  // A hash is never silently wrong: if OpenSSL cannot compute one (no
+  // memory, a broken provider), the process stops before anything uses it.
+  bool ok = ctx && EVP_DigestInit_ex(ctx.get(), kSha256, nullptr) == 1 &&
+            EVP_DigestUpdate(ctx.get(), prev, sizeof prev) == 1 &&
+            EVP_DigestUpdate(ctx.get(), hash_input.data(), hash_input.size()) == 1 &&
+            EVP_DigestFinal_ex(ctx.get(), digest, &len) == 1 && len == sizeof digest;
+  if (!ok) {
+    std::fprintf(stderr, "qledger: SHA-256 failed in OpenSSL (%s); stopping before the hash is used\n",
+                 ERR_error_string(ERR_get_error(), nullptr));
+    std::abort();
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string out(64, '0');
+  for (int i = 0; i < 32; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+}  // namespace qledger::domain
