@@ -365,6 +365,98 @@ TEST_F(EventStoreTest, SeqAtTimeFindsTheLastEventRecordedByThen) {
   EXPECT_NE(bad.status().message().find("yesterday"), std::string::npos);
 }
 
+// ---- ScanAhead: the parallel scan, against Scan ----
+
+// A ledger of the policy and n survey responses (seq 2..n+1), closed again:
+// enough events for several of ScanAhead's chunks (4,096 seqs each).
+class ScanAheadTest : public EventStoreTest {
+ protected:
+  static constexpr int kResponses = 13000;
+
+  void SetUp() override {
+    EventStoreTest::SetUp();
+    std::vector<std::string> lines;
+    for (int i = 0; i < kResponses; ++i) {
+      lines.push_back(Survey("r" + std::to_string(i), "storage", "2026Q3", i % 2 ? "95.00" : "90.50"));
+    }
+    AppendOk(lines);
+    ASSERT_EQ(store_->head().seq, kResponses + 1);
+  }
+
+  // (seq, hash) of what fn saw, by Scan or by ScanAhead with `threads`.
+  using Seen = std::vector<std::pair<int64_t, std::string>>;
+  Seen ByScan(int64_t from, int64_t to) {
+    Seen out;
+    Status st = store_->Scan(from, to, [&](const domain::Event& e) {
+      out.emplace_back(e.seq, e.hash);
+      return true;
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+  Seen ByScanAhead(int64_t from, int64_t to, int threads) {
+    Seen out;
+    Status st = store_->ScanAhead(from, to, [&](const domain::Event& e) {
+      out.emplace_back(e.seq, e.hash);
+      return true;
+    }, threads);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+};
+
+TEST_F(ScanAheadTest, DeliversExactlyWhatScanDeliversInOrderForAnyNumberOfThreads) {
+  Seen all = ByScan(1, INT64_MAX);
+  ASSERT_EQ(all.size(), static_cast<size_t>(kResponses + 1));
+  for (int threads : {1, 2, 3, 8}) {
+    EXPECT_EQ(ByScanAhead(1, INT64_MAX, threads), all) << threads << " threads";
+  }
+  // Ranges that start and end inside chunks, a single event, and one
+  // beyond the head.
+  for (auto [from, to] : std::vector<std::pair<int64_t, int64_t>>{{4000, 9000}, {4097, 4097}, {12990, 20000}, {0, 3}}) {
+    EXPECT_EQ(ByScanAhead(from, to, 3), ByScan(from, to)) << from << ".." << to;
+  }
+  EXPECT_TRUE(ByScanAhead(kResponses + 2, INT64_MAX, 2).empty());
+}
+
+TEST_F(ScanAheadTest, StopsAtTheFirstFalseAndLeavesNoWorkerBehind) {
+  for (int64_t stop_at : {int64_t{1}, int64_t{4096}, int64_t{5000}, int64_t{kResponses}}) {
+    int64_t calls = 0, last = 0;
+    Status st = store_->ScanAhead(1, INT64_MAX, [&](const domain::Event& e) {
+      ++calls;
+      last = e.seq;
+      return e.seq < stop_at;
+    }, 4);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    EXPECT_EQ(calls, stop_at);
+    EXPECT_EQ(last, stop_at);
+  }
+  // The store is still whole and usable: the workers of the stopped scans
+  // have ended (a worker left running would still hold an iterator).
+  EXPECT_EQ(ByScanAhead(1, INT64_MAX, 2).size(), static_cast<size_t>(kResponses + 1));
+  store_.reset();
+  EXPECT_TRUE(VerifyDir(dir_).ok());
+}
+
+TEST_F(ScanAheadTest, ADamagedRecordEndsTheScanWithDataLossAfterTheEventsBeforeIt) {
+  store_.reset();
+  qledger::testing::EditStoredEvent(dir_, 7000, [](std::string* v) { v->resize(40); });  // cut short
+  auto reader = EventStore::OpenReader(dir_);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  for (auto* scan : {"Scan", "ScanAhead"}) {
+    int64_t last = 0;
+    auto fn = [&](const domain::Event& e) {
+      EXPECT_EQ(e.seq, last + 1);
+      last = e.seq;
+      return true;
+    };
+    Status st = std::string(scan) == "Scan" ? (*reader)->Scan(1, INT64_MAX, fn) : (*reader)->ScanAhead(1, INT64_MAX, fn, 3);
+    EXPECT_EQ(st.code(), StatusCode::kDataLoss) << scan << ": " << st.ToString();
+    EXPECT_NE(st.message().find("event 7000"), std::string::npos) << st.message();
+    EXPECT_EQ(last, 6999) << scan;
+  }
+}
+
 TEST_F(EventStoreTest, VerifyAcceptsAnUntamperedLedger) {
   AppendOk({SelfCheck("a1", "storage", "2026-07", "90"), Survey("s1", "storage", "2026Q3", "99.00")});
   auto report = store_->Verify();

@@ -24,6 +24,9 @@ std::string ContentKey(const Event& e);
 // prev_hash_hex is "" for the first event (32 zero bytes).
 std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_input);
 
+// SHA-256(data) as 64 lowercase hex digits.
+std::string Sha256Hex(std::string_view data);
+
 }  // namespace qledger::domain
 
 #endif  // QLEDGER_DOMAIN_HASH_CHAIN_H_
