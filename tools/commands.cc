@@ -103,11 +103,10 @@ int RunInit(const CommonFlags& c, const InitFlags& f) {
     file = std::filesystem::exists("config/policy.json") ? "config/policy.json"
                                                          : std::string(QLEDGER_SOURCE_DIR) + "/config/policy.json";
   }
-  auto text = ReadInput(file);
-  if (!text.ok()) return Fail("init", text.status());
+  QLEDGER_ASSIGN_OR_FAIL("init", std::string text, ReadInput(file));
   json::error_code ec;
   std::string problem;
-  json::value v = domain::ParseExactJson(*text, ec, &problem);
+  json::value v = domain::ParseExactJson(text, ec, &problem);
   if (ec) return Fail("init", domain::InvalidArgument(file + ": malformed JSON: " + problem));
   // The file is a policy object, or a whole policy.adopted data object
   // {version, effective_from, policy}.
@@ -130,16 +129,14 @@ int RunInit(const CommonFlags& c, const InitFlags& f) {
     for (const auto& e : errors) std::cerr << "qledger init: " << file << ": " << e << "\n";
     return ExitCodeFor(domain::StatusCode::kInvalidArgument);
   }
-  auto store = EventStore::Create(c.data);
-  if (!store.ok()) return Fail("init", store.status());
+  QLEDGER_ASSIGN_OR_FAIL("init", auto store, EventStore::Create(c.data));
   std::vector<domain::InputEvent> batch{domain::InputEvent{file, event, ""}};
-  return ReportAppend("init", (*store)->Append(batch, {}), batch.size(), {});
+  return ReportAppend("init", store->Append(batch, {}), batch.size(), {});
 }
 
 int RunAppend(const CommonFlags& c, const AppendFlags& f) {
-  auto text = ReadInput(f.file);
-  if (!text.ok()) return Fail("append", text.status());
-  auto batch = domain::ParseInputText(*text);
+  QLEDGER_ASSIGN_OR_FAIL("append", std::string text, ReadInput(f.file));
+  auto batch = domain::ParseInputText(text);
   if (batch.empty()) return Fail("append", domain::InvalidArgument(f.file + ": no events in the input"));
   storage::AppendOptions options;
   options.expect_head = f.expect_head;
@@ -221,8 +218,7 @@ int RunLog(const CommonFlags& c, const LogFlags& f) {
 }
 
 int RunExport(const CommonFlags& c, const std::string& out_file) {
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("export", store.status());
+  QLEDGER_ASSIGN_OR_FAIL("export", auto store, OpenReader(c));
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (!out_file.empty()) {
@@ -231,7 +227,7 @@ int RunExport(const CommonFlags& c, const std::string& out_file) {
     out = &file;
   }
   std::string line;
-  Status st = (*store)->Scan(1, INT64_MAX, [&](const domain::Event& e) {
+  Status st = store->Scan(1, INT64_MAX, [&](const domain::Event& e) {
     line = app::EventLine(e);
     line.push_back('\n');
     out->write(line.data(), static_cast<std::streamsize>(line.size()));
@@ -244,34 +240,31 @@ int RunExport(const CommonFlags& c, const std::string& out_file) {
 }
 
 int RunVerify(const CommonFlags& c) {
-  auto store = OpenReader(c);
-  if (!store.ok()) return Fail("verify", store.status());
-  auto r = (*store)->Verify();
-  if (!r.ok()) return Fail("verify", r.status());
-  if (r->bad_seq) {
-    std::cerr << "qledger verify: FAILED at event " << *r->bad_seq << ": " << r->problem << "\n";
-    std::cerr << "qledger verify: events 1.." << r->events << " verify; the chain is broken from event "
-              << *r->bad_seq << " on\n";
+  QLEDGER_ASSIGN_OR_FAIL("verify", auto store, OpenReader(c));
+  QLEDGER_ASSIGN_OR_FAIL("verify", storage::VerifyReport r, store->Verify());
+  if (r.bad_seq) {
+    std::cerr << "qledger verify: FAILED at event " << *r.bad_seq << ": " << r.problem << "\n";
+    std::cerr << "qledger verify: events 1.." << r.events << " verify; the chain is broken from event "
+              << *r.bad_seq << " on\n";
     return ExitCodeFor(domain::StatusCode::kDataLoss);
   }
-  if (!r->index_problem.empty()) {
-    std::cerr << "qledger verify: FAILED: the chain of " << r->events << " events verifies, but "
-              << r->index_problem << "; scores read through the indexes may be wrong "
+  if (!r.index_problem.empty()) {
+    std::cerr << "qledger verify: FAILED: the chain of " << r.events << " events verifies, but "
+              << r.index_problem << "; scores read through the indexes may be wrong "
               << "(rebuild the ledger from `qledger export`, see docs/verification.md)\n";
     return ExitCodeFor(domain::StatusCode::kDataLoss);
   }
-  std::cout << "ok: " << r->events << " events verify, head seq " << r->head.seq << " hash " << r->head.hash << "\n";
+  std::cout << "ok: " << r.events << " events verify, head seq " << r.head.seq << " hash " << r.head.hash << "\n";
   return 0;
 }
 
 int RunBackup(const CommonFlags& c, const std::string& dir, double wait_seconds) {
-  auto store = EventStore::OpenWriter(c.data, WaitFor(wait_seconds));
-  if (!store.ok()) return Fail("backup", store.status());
-  Status st = (*store)->Backup(dir);
+  QLEDGER_ASSIGN_OR_FAIL("backup", auto store, EventStore::OpenWriter(c.data, WaitFor(wait_seconds)));
+  Status st = store->Backup(dir);
   if (!st.ok()) return Fail("backup", st);
   std::cout << json::serialize(json::object{{"backup", dir},
-                                            {"head_seq", (*store)->head().seq},
-                                            {"head_hash", (*store)->head().hash}})
+                                            {"head_seq", store->head().seq},
+                                            {"head_hash", store->head().hash}})
             << "\n";
   return 0;
 }

@@ -173,9 +173,8 @@ Status FillHash(const EventStore& store, domain::Score* s) {
 Result<domain::Derivation> DeriveDepartment(const EventStore& store, const Quarter& q, const std::string& department,
                                             const domain::ReplayOptions& options) {
   QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, department));
-  auto d = domain::Derive(input, options);
-  if (!d.ok()) return d.status();
-  QLEDGER_RETURN_IF_ERROR(FillHash(store, &d->score));
+  QLEDGER_ASSIGN_OR_RETURN(domain::Derivation d, domain::Derive(input, options));
+  QLEDGER_RETURN_IF_ERROR(FillHash(store, &d.score));
   return d;
 }
 
@@ -184,13 +183,11 @@ Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Q
   // The quarter-wide events and the policies decide the point of replay and
   // the policy in force, and so the departments.
   QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, ""));
-  auto at = domain::ResolveReplayPoint(input, options);
-  if (!at.ok()) return at.status();
+  QLEDGER_ASSIGN_OR_RETURN(domain::ReplayPoint at, domain::ResolveReplayPoint(input, options));
   std::vector<domain::Score> out;
-  for (const auto& dept : at->policy.policy.departments) {
-    auto d = DeriveDepartment(store, q, dept.code, options);
-    if (!d.ok()) return d.status();
-    out.push_back(std::move(d->score));
+  for (const auto& dept : at.policy.policy.departments) {
+    QLEDGER_ASSIGN_OR_RETURN(domain::Derivation d, DeriveDepartment(store, q, dept.code, options));
+    out.push_back(std::move(d.score));
   }
   return out;
 }

@@ -357,9 +357,8 @@ Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent
     if (valid) {
       QLEDGER_ASSIGN_OR_RETURN(auto existing, ledger.Find(e.id, std::move(*normalized[i].stored)));
       if (existing.has_value()) {
-        auto key = ledger.ContentKeyOf(e.id);
-        if (!key.ok()) return key.status();
-        if (*key == ContentKey(e)) {
+        QLEDGER_ASSIGN_OR_RETURN(std::string key, ledger.ContentKeyOf(e.id));
+        if (key == ContentKey(e)) {
           ++plan.duplicates;
         } else {
           errors.push_back("id: \"" + e.id + "\" is already in the ledger (seq " +

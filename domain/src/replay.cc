@@ -50,11 +50,10 @@ Result<ReplayPoint> ResolveReplayPoint(const ReplayInput& in, const ReplayOption
 Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
   Derivation d;
   d.without = options.without;
-  auto at = ResolveReplayPoint(in, options);
-  if (!at.ok()) return at.status();
-  const int64_t point = at->seq;
-  const QuarterStatus status = at->status;
-  const AdoptedPolicy* adopted = &at->policy;
+  QLEDGER_ASSIGN_OR_RETURN(ReplayPoint at, ResolveReplayPoint(in, options));
+  const int64_t point = at.seq;
+  const QuarterStatus status = at.status;
+  const AdoptedPolicy* adopted = &at.policy;
   const Department* dept = adopted->policy.FindDepartment(in.department);
   if (!dept) {
     return NotFound("department \"" + in.department + "\" is not in policy version " +

@@ -47,9 +47,8 @@ Result<std::optional<KnownEvent>> RocksEventStore::Find(const std::string& id) c
 Result<std::string> RocksEventStore::ContentKeyOf(const std::string& id) const {
   QLEDGER_ASSIGN_OR_RETURN(auto k, Find(id));
   if (!k.has_value()) return domain::NotFound("no event \"" + id + "\"");
-  auto e = Get(k->seq);
-  if (!e.ok()) return e.status();
-  return domain::ContentKey(*e);
+  QLEDGER_ASSIGN_OR_RETURN(Event e, Get(k->seq));
+  return domain::ContentKey(e);
 }
 
 Result<QuarterStatus> RocksEventStore::StatusOf(const Quarter& q) const {
@@ -71,9 +70,8 @@ Result<std::vector<domain::AdoptedPolicy>> RocksEventStore::Policies() const {
   QLEDGER_RETURN_IF_ERROR(PrefixSeqs("p", &seqs));
   for (int64_t seq : seqs) {
     QLEDGER_ASSIGN_OR_RETURN(auto e, Get(seq));
-    auto a = domain::AdoptedPolicyOf(e);
-    if (!a.ok()) return a.status();
-    out.push_back(std::move(*a));
+    QLEDGER_ASSIGN_OR_RETURN(auto a, domain::AdoptedPolicyOf(e));
+    out.push_back(std::move(a));
   }
   return out;
 }
@@ -86,11 +84,10 @@ Result<domain::BatchPlan> RocksEventStore::PlanAppend(const std::vector<domain::
     return domain::Aborted("the ledger head is seq " + std::to_string(head_.seq) + ", not the expected " +
                            std::to_string(*options.expect_head) + ": someone appended first; nothing was appended");
   }
-  auto plan = domain::PlanBatch(*this, batch);
-  if (!plan.ok()) return plan.status();
-  out->duplicates = plan->duplicates;
-  out->errors = std::move(plan->errors);
-  out->appended = out->errors.empty() ? static_cast<int64_t>(plan->to_append.size()) : 0;
+  QLEDGER_ASSIGN_OR_RETURN(domain::BatchPlan plan, domain::PlanBatch(*this, batch));
+  out->duplicates = plan.duplicates;
+  out->errors = std::move(plan.errors);
+  out->appended = out->errors.empty() ? static_cast<int64_t>(plan.to_append.size()) : 0;
   return plan;
 }
 

@@ -389,11 +389,10 @@ Result<AppendOutcome> EventStore::AppendTo(const std::string& dir, const std::ve
                                            const AppendOptions& options, std::chrono::milliseconds busy_wait) {
   AppendOutcome out;
   Head seen;
-  Result<domain::BatchPlan> plan = domain::Internal("not planned");
+  domain::BatchPlan plan;
   {
     QLEDGER_ASSIGN_OR_RETURN(auto reader, OpenChecked(dir));
-    plan = reader->PlanAppend(batch, options, &out);
-    if (!plan.ok()) return plan.status();
+    QLEDGER_ASSIGN_OR_RETURN(plan, reader->PlanAppend(batch, options, &out));
     if (RocksEventStore::NothingToWrite(out, options)) return out;
     seen = reader->head();
   }
@@ -402,11 +401,10 @@ Result<AppendOutcome> EventStore::AppendTo(const std::string& dir, const std::ve
   // The plan holds while nothing was appended since it was made: the store
   // only grows, and its head says how far.
   if (writer->head().seq != seen.seq || writer->head().hash != seen.hash) {
-    plan = writer->PlanAppend(batch, options, &out);
-    if (!plan.ok()) return plan.status();
+    QLEDGER_ASSIGN_OR_RETURN(plan, writer->PlanAppend(batch, options, &out));
     if (RocksEventStore::NothingToWrite(out, options)) return out;
   }
-  return writer->WritePlan(std::move(*plan), options, std::move(out));
+  return writer->WritePlan(std::move(plan), options, std::move(out));
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::OpenReader(const std::string& dir) {

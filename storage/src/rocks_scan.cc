@@ -31,9 +31,8 @@ Result<Event> RocksEventStore::Decode(int64_t seq, std::string_view v) {
 Result<std::optional<Event>> RocksEventStore::FindById(const std::string& id) const {
   QLEDGER_ASSIGN_OR_RETURN(auto k, Find(id));
   if (!k.has_value()) return std::optional<Event>();
-  auto e = Get(k->seq);
-  if (!e.ok()) return e.status();
-  return std::optional<Event>(std::move(*e));
+  QLEDGER_ASSIGN_OR_RETURN(Event e, Get(k->seq));
+  return std::optional<Event>(std::move(e));
 }
 
 Status RocksEventStore::Scan(int64_t from, int64_t to, const std::function<bool(const Event&)>& fn) const {
@@ -191,12 +190,10 @@ Result<domain::ReplayInput> RocksEventStore::LoadReplay(const Quarter& q, const 
   QLEDGER_RETURN_IF_ERROR(PrefixSeqs(IndexPrefix(qs, department), &seqs));
   QLEDGER_RETURN_IF_ERROR(PrefixSeqs(IndexPrefix(qs, ""), &seqs));
   QLEDGER_RETURN_IF_ERROR(PrefixSeqs("p", &seqs));
-  auto events = GetMany(std::move(seqs));
-  if (!events.ok()) return events.status();
   domain::ReplayInput in;
+  QLEDGER_ASSIGN_OR_RETURN(in.events, GetMany(std::move(seqs)));
   in.quarter = q;
   in.department = department;
-  in.events = std::move(*events);
   in.head_seq = head_.seq;
   return in;
 }

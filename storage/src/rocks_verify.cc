@@ -39,11 +39,10 @@ Status RocksEventStore::CheckIntegrity(const std::optional<AckedHead>& acked) co
                             "; it is neither read nor written until restored (docs/recovery.md)");
   }
   if (acked->seq == 0) return Status::Ok();
-  auto hash = StoredHash(acked->seq);
-  if (!hash.ok()) return hash.status();
-  if (*hash != acked->hash) {
+  QLEDGER_ASSIGN_OR_RETURN(std::string hash, StoredHash(acked->seq));
+  if (hash != acked->hash) {
     return domain::DataLoss("the ledger at " + dir_ + " has forked: event " + std::to_string(acked->seq) +
-                            " was acknowledged with hash " + acked->hash + " but is stored with hash " + *hash +
+                            " was acknowledged with hash " + acked->hash + " but is stored with hash " + hash +
                             "; it is neither read nor written until restored (docs/recovery.md)");
   }
   return Status::Ok();
@@ -92,11 +91,10 @@ Status RocksEventStore::CheckTableFiles() const {
 
 Status RocksEventStore::CheckHeadRecord() const {
   if (head_.seq > 0) {
-    auto hash = StoredHash(head_.seq);
-    if (!hash.ok()) return hash.status();
-    if (*hash != head_.hash) {
+    QLEDGER_ASSIGN_OR_RETURN(std::string hash, StoredHash(head_.seq));
+    if (hash != head_.hash) {
       return domain::DataLoss("the ledger head record (seq " + std::to_string(head_.seq) + " hash " + head_.hash +
-                              ") does not match event " + std::to_string(head_.seq) + " (hash " + *hash + ")");
+                              ") does not match event " + std::to_string(head_.seq) + " (hash " + hash + ")");
     }
   }
   std::string ignored;
