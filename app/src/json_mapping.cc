@@ -47,8 +47,12 @@ json::array ComplaintsJson(const std::vector<ComplaintLine>& complaints) {
   return out;
 }
 
-json::object RefJson(const FactRef& f) {
-  return {{"department", f.department}, {"name", f.name}, {"id", f.id}, {"seq", f.seq}, {"occurred_at", f.occurred_at}};
+// The event a report line is about, then the line's own fields in order.
+json::object RefJson(const FactRef& f, const json::object& fields) {
+  json::object o{{"department", f.department}, {"name", f.name}, {"id", f.id}, {"seq", f.seq},
+                 {"occurred_at", f.occurred_at}};
+  for (const auto& kv : fields) o[kv.key()] = kv.value();
+  return o;
 }
 
 }  // namespace
@@ -175,40 +179,18 @@ json::object ToJson(const QuarterReport& r) {
     surveys.push_back(json::object{{"department", s.department}, {"name", s.name}, {"responses", s.responses},
                                    {"counted_as_100", s.counted_as_100}, {"score", OrNull(s.score)}});
   }
-  for (const auto& d : r.disputes) {
-    json::object o = RefJson(d);
-    o["response"] = d.response;
-    o["reason"] = d.reason;
-    disputes.push_back(std::move(o));
-  }
+  for (const auto& d : r.disputes) disputes.push_back(RefJson(d, {{"response", d.response}, {"reason", d.reason}}));
   for (const auto& d : r.rulings) {
-    json::object o = RefJson(d);
-    o["response"] = d.response;
-    o["outcome"] = d.outcome;
-    o["score"] = OrNull(d.score);
-    o["ruling"] = d.ruling;
-    rulings.push_back(std::move(o));
+    rulings.push_back(RefJson(d, {{"response", d.response}, {"outcome", d.outcome}, {"score", OrNull(d.score)},
+                                  {"ruling", d.ruling}}));
   }
   for (const auto& c : r.callback_findings) {
-    json::object o = RefJson(c);
-    o["points"] = c.points;
-    o["reason"] = c.reason;
-    o["work_order"] = OrNull(c.work_order);
-    callbacks.push_back(std::move(o));
+    callbacks.push_back(RefJson(c, {{"points", c.points}, {"reason", c.reason}, {"work_order", OrNull(c.work_order)}}));
   }
-  for (const auto& c : r.direct_deductions) {
-    json::object o = RefJson(c);
-    o["points"] = c.points;
-    o["reason"] = c.reason;
-    directs.push_back(std::move(o));
-  }
+  for (const auto& c : r.direct_deductions) directs.push_back(RefJson(c, {{"points", c.points}, {"reason", c.reason}}));
   for (const auto& a : r.adjustments) {
-    json::object o = RefJson(a);
-    o["component"] = a.component;
-    o["points"] = a.points;
-    o["reason"] = a.reason;
-    o["ruling"] = a.ruling;
-    adjustments.push_back(std::move(o));
+    adjustments.push_back(RefJson(a, {{"component", a.component}, {"points", a.points}, {"reason", a.reason},
+                                      {"ruling", a.ruling}}));
   }
   json::object o;
   o["quarter"] = r.quarter;
