@@ -185,8 +185,10 @@ Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Q
   QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, ""));
   QLEDGER_ASSIGN_OR_RETURN(domain::ReplayPoint at, domain::ResolveReplayPoint(input, options));
   std::vector<domain::Score> out;
+  domain::ReplayOptions score_only = options;
+  score_only.trace = false;
   for (const auto& dept : at.policy.policy.departments) {
-    QLEDGER_ASSIGN_OR_RETURN(domain::Derivation d, DeriveDepartment(store, q, dept.code, options));
+    QLEDGER_ASSIGN_OR_RETURN(domain::Derivation d, DeriveDepartment(store, q, dept.code, score_only));
     out.push_back(std::move(d.score));
   }
   return out;

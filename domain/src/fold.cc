@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "qledger/domain/regulation.h"
+
 namespace qledger::domain {
 namespace {
 
@@ -47,7 +49,10 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
     }
     case EventType::kSurveyResponded: {
       Decimal score = Dec(e, "score");
-      responses_[e.id] = Response{score, {}, 0};
+      if (auto old = responses_.find(e.id); old != responses_.end()) TallyResponse(old->second, -1);
+      Response& r = responses_[e.id];
+      r = Response{score, {}, 0};
+      TallyResponse(r, +1);
       kinds_[e.id] = {e.type, {}};
       if (change) *change = "survey response from " + Str(e, "respondent") + ": " + score.ToString();
       return;
@@ -73,7 +78,9 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
       }
       std::string outcome = Str(e, "outcome");
       Decimal score = outcome == "rescored" ? Dec(e, "score") : it->second.score;
+      TallyResponse(it->second, -1);
       it->second.rulings.push_back({e.id, outcome, score});
+      TallyResponse(it->second, +1);
       kinds_[e.id] = {e.type, target};
       if (change) {
         std::string what = outcome == "voided" ? "no longer counted"
@@ -84,7 +91,9 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
       return;
     }
     case EventType::kComplaintRecorded:
+      if (auto old = complaints_.find(e.id); old != complaints_.end()) TallyComplaint(old->second, -1);
       complaints_[e.id] = Complaint{};
+      TallyComplaint(complaints_[e.id], +1);
       kinds_[e.id] = {e.type, {}};
       if (change) *change = "complaint recorded (" + Str(e, "channel") + "): " + Str(e, "summary");
       return;
@@ -96,7 +105,9 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
         return;
       }
       bool valid = e.data.contains("valid") && e.data.at("valid").is_bool() && e.data.at("valid").get_bool();
+      TallyComplaint(it->second, -1);
       it->second.rulings.push_back({e.id, valid ? "valid" : "invalid", Decimal()});
+      TallyComplaint(it->second, +1);
       kinds_[e.id] = {e.type, target};
       if (change) *change = "complaint " + target + " ruled " + (valid ? "valid" : "invalid") + " (" + Str(e, "ruling") + ")";
       return;
@@ -137,6 +148,32 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
   }
 }
 
+std::optional<Decimal> DepartmentQuarter::Effective(const Response& r) {
+  if (r.rulings.empty()) return r.score;
+  const Ruling& ruling = r.rulings.back();
+  if (ruling.outcome == "voided") return std::nullopt;
+  return ruling.score;
+}
+
+void DepartmentQuarter::TallyResponse(const Response& r, int sign) const {
+  if (!survey_.ready) return;  // Compute counts them all when it first needs them
+  std::optional<Decimal> score = Effective(r);
+  if (!score) return;
+  survey_.counted += sign;
+  if (*score >= survey_.full_marks_from) {
+    survey_.full += sign;
+    survey_.sum += sign * Int128{10000};
+  } else {
+    survey_.sum += sign * static_cast<Int128>(score->hundredths());
+  }
+}
+
+bool DepartmentQuarter::Counts(const Complaint& c) {
+  std::optional<bool> ruled_valid;
+  if (!c.rulings.empty()) ruled_valid = c.rulings.back().outcome == "valid";
+  return ComplaintCounts(/*voided=*/false, ruled_valid);  // a voided one is erased
+}
+
 std::string DepartmentQuarter::Void(const std::string& target) {
   auto k = kinds_.find(target);
   if (k == kinds_.end()) return "";
@@ -160,16 +197,34 @@ std::string DepartmentQuarter::Void(const std::string& target) {
       }
       return "";
     }
-    case EventType::kSurveyResponded: responses_.erase(target); return "survey response " + target + " voided";
+    case EventType::kSurveyResponded:
+      if (auto it = responses_.find(target); it != responses_.end()) {
+        TallyResponse(it->second, -1);
+        responses_.erase(it);
+      }
+      return "survey response " + target + " voided";
     case EventType::kSurveyDisputed:
       if (auto it = responses_.find(anchor); it != responses_.end() && it->second.disputes > 0) --it->second.disputes;
       return "dispute " + target + " voided";
     case EventType::kSurveyRuled:
-      if (auto it = responses_.find(anchor); it != responses_.end()) erase_ruling(it->second.rulings);
+      if (auto it = responses_.find(anchor); it != responses_.end()) {
+        TallyResponse(it->second, -1);
+        erase_ruling(it->second.rulings);
+        TallyResponse(it->second, +1);
+      }
       return "ruling " + target + " on response " + anchor + " voided";
-    case EventType::kComplaintRecorded: complaints_.erase(target); return "complaint " + target + " voided";
+    case EventType::kComplaintRecorded:
+      if (auto it = complaints_.find(target); it != complaints_.end()) {
+        TallyComplaint(it->second, -1);
+        complaints_.erase(it);
+      }
+      return "complaint " + target + " voided";
     case EventType::kComplaintRuled:
-      if (auto it = complaints_.find(anchor); it != complaints_.end()) erase_ruling(it->second.rulings);
+      if (auto it = complaints_.find(anchor); it != complaints_.end()) {
+        TallyComplaint(it->second, -1);
+        erase_ruling(it->second.rulings);
+        TallyComplaint(it->second, +1);
+      }
       return "ruling " + target + " on complaint " + anchor + " voided";
     case EventType::kComplaintHandled: return "handling record " + target + " voided (register only)";
     case EventType::kDeductionDirect: direct_.erase(target); return "direct deduction " + target + " voided";

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include <boost/json.hpp>
 
@@ -61,6 +63,16 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
   }
 
   std::set<std::string> without(options.without.begin(), options.without.end());
+  // Events by id, built the first time a void's target is not one of ours.
+  std::unordered_map<std::string_view, const Event*> by_id;
+  auto find = [&](const std::string& id) -> const Event* {
+    if (by_id.empty()) {
+      by_id.reserve(in.events.size());
+      for (const auto& other : in.events) by_id.emplace(other.id, &other);
+    }
+    auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : it->second;
+  };
   DepartmentQuarter state;
   auto running = [&](Step* step) {
     Score s;
@@ -95,13 +107,9 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
     } else if (e.type == EventType::kEntryVoided) {
       if (!state.Owns(Str(e, "target")) && !without.count(Str(e, "target"))) {
         // A void of an event left out by --without, or of someone else's fact.
-        bool targets_us = false;
-        for (const auto& other : in.events) {
-          if (other.id == Str(e, "target")) {
-            targets_us = HasDepartment(other.type) && other.department == in.department && other.quarter() == in.quarter;
-            break;
-          }
-        }
+        const Event* other = find(Str(e, "target"));
+        bool targets_us = other && HasDepartment(other->type) && other->department == in.department &&
+                          other->quarter() == in.quarter;
         if (!targets_us) continue;
       }
       if (without.count(e.id)) {
@@ -117,11 +125,12 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
         step.left_out = true;
         step.change = "left out (what-if)";
       } else {
-        step.change = state.Apply(e);
+        state.Apply(e, options.trace ? &step.change : nullptr);
       }
     } else {
       continue;
     }
+    if (!options.trace) continue;
     running(&step);
     d.steps.push_back(std::move(step));
   }

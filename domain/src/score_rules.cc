@@ -4,7 +4,6 @@
 
 #include <vector>
 
-#include "qledger/domain/regulation.h"
 #include "qledger/domain/score.h"
 
 namespace qledger::domain {
@@ -88,24 +87,16 @@ void DepartmentQuarter::Compute(const Policy& policy, const Quarter& q, Score* o
   // Survey (第八条.2, 第十一条).
   auto& sv = out->survey;
   sv = {};
-  std::vector<Decimal> counted;
-  for (const auto& [id, r] : responses_) {
-    Decimal score = r.score;
-    if (!r.rulings.empty()) {
-      const Ruling& ruling = r.rulings.back();
-      if (ruling.outcome == "voided") continue;
-      score = ruling.score;
-    }
-    if (score >= policy.survey_full_marks_from) {
-      score = k100;
-      ++sv.counted_as_100;
-    }
-    counted.push_back(score);
+  if (!survey_.ready || survey_.full_marks_from != policy.survey_full_marks_from) {
+    survey_ = SurveyTally{true, policy.survey_full_marks_from, 0, 0, 0};
+    for (const auto& [id, r] : responses_) TallyResponse(r, +1);
   }
-  sv.responses = static_cast<int64_t>(counted.size());
-  sv.present = !counted.empty();
+  sv.responses = survey_.counted;
+  sv.counted_as_100 = survey_.full;
+  sv.present = survey_.counted > 0;
   if (sv.present) {
-    sv.score = Clamp(RoundedMean(counted) + adj_survey, k0, k100);
+    Decimal mean = Decimal::FromHundredths(DivRoundHalfUp(survey_.sum, survey_.counted));
+    sv.score = Clamp(mean + adj_survey, k0, k100);
   } else {
     out->warnings.push_back("no counted survey response in " + q.ToString() +
                             ": the survey weight is shared over the other components");
@@ -115,11 +106,7 @@ void DepartmentQuarter::Compute(const Policy& policy, const Quarter& q, Score* o
   // Complaints (第八条.3, 第十二条).
   auto& cp = out->complaint;
   cp = {};
-  for (const auto& [id, c] : complaints_) {
-    std::optional<bool> ruled_valid;
-    if (!c.rulings.empty()) ruled_valid = c.rulings.back().outcome == "valid";
-    if (ComplaintCounts(/*voided=*/false, ruled_valid)) ++cp.valid_complaints;  // a voided one is erased
-  }
+  cp.valid_complaints = valid_complaints_;
   for (const auto& [id, p] : direct_) cp.direct_deductions += p;
   cp.score = Clamp(k100 - policy.complaint_deduction * cp.valid_complaints - cp.direct_deductions + adj_complaint,
                    k0, k100);

@@ -917,3 +917,53 @@ TEST_F(ScoringTest, ScoreJsonWritesAnAbsentSurveyAndSelfcheckAsNull) {
 
 }  // namespace
 }  // namespace qledger::domain
+
+namespace qledger::domain {
+namespace {
+
+// The running values a derivation shows after each step are kept as tallies
+// (fold.h), updated as responses and complaints are added, ruled and voided.
+// After every step they must equal the score of a replay cut at that step,
+// and a score-only replay (trace = false) must end in the same score.
+TEST_F(ScoringTest, RunningTalliesEqualAFreshReplayAfterEveryStep) {
+  SelfQ3("90.00", "91.00", "92.00");
+  std::vector<Event> responses, complaints, rulings;
+  for (int i = 0; i < 12; ++i) {
+    const char* scores[] = {"80.00", "94.99", "95.00", "99.50", "70.25", "88.88"};
+    responses.push_back(Survey(scores[i % 6]));
+    if (i % 4 == 1) complaints.push_back(Complaint());
+  }
+  rulings.push_back(SurveyRuling(responses[0], "rescored", "96.00"));
+  rulings.push_back(SurveyRuling(responses[1], "voided"));
+  rulings.push_back(SurveyRuling(responses[2], "upheld"));
+  rulings.push_back(SurveyRuling(responses[0], "rescored", "60.00"));  // a later ruling wins
+  Void(rulings[3]);                                                  // ... until it is voided
+  Void(responses[4]);
+  Void(rulings[1]);  // the response counts again
+  ComplaintRuling(complaints[0], false);
+  Event valid_again = ComplaintRuling(complaints[0], true);
+  Void(valid_again);
+  Void(complaints[1]);
+  Survey("100.00");
+  Complaint();
+
+  auto full = DeriveWith(ReplayOptions{});
+  ASSERT_TRUE(full.ok()) << full.status().message();
+  ASSERT_GT(full->steps.size(), 30u);
+  for (const Step& step : full->steps) {
+    Score cut = ScoreOf(kQ3, step.seq);
+    EXPECT_EQ(step.survey, cut.survey.score) << "after seq " << step.seq;
+    EXPECT_EQ(step.complaint, cut.complaint.score) << "after seq " << step.seq;
+    EXPECT_EQ(step.total, cut.total) << "after seq " << step.seq;
+  }
+  ReplayOptions score_only;
+  score_only.trace = false;
+  auto quick = DeriveWith(score_only);
+  ASSERT_TRUE(quick.ok());
+  EXPECT_TRUE(quick->steps.empty());
+  EXPECT_EQ(ScoreToJson(quick->score), ScoreToJson(full->score));
+  EXPECT_EQ(full->score.survey.responses, 12);  // 13 recorded, one voided, one ruled voided then restored
+}
+
+}  // namespace
+}  // namespace qledger::domain

@@ -76,6 +76,28 @@ class DepartmentQuarter {
   // complaint for rulings and disputes; "" for facts, which hang on
   // themselves), so that a void finds it.
   std::unordered_map<std::string, std::pair<EventType, std::string>> kinds_;
+
+  // Running tallies, so that Compute does not walk every response and every
+  // complaint: a derivation computes after each of its steps, and a quarter
+  // may hold 100,000 responses. The survey's is for the full-marks line it
+  // was last computed with (Compute recounts it when the line differs); each
+  // change to a response takes its old contribution out and puts the new one
+  // in. Exact integers, so the order of the changes does not matter.
+  struct SurveyTally {
+    bool ready = false;
+    Decimal full_marks_from;
+    Int128 sum = 0;          // hundredths of the counted scores (100 for those at the line or above)
+    int64_t counted = 0;
+    int64_t full = 0;        // counted as 100
+  };
+  mutable SurveyTally survey_;
+  int64_t valid_complaints_ = 0;
+
+  // The score a response counts with, or nullopt when a ruling voided it.
+  static std::optional<Decimal> Effective(const Response& r);
+  void TallyResponse(const Response& r, int sign) const;
+  static bool Counts(const Complaint& c);
+  void TallyComplaint(const Complaint& c, int sign) { valid_complaints_ += Counts(c) ? sign : 0; }
 };
 
 }  // namespace qledger::domain

@@ -60,6 +60,9 @@ struct ReplayInput {
 struct ReplayOptions {
   std::optional<int64_t> as_of_seq;   // nullopt: the head
   std::vector<std::string> without;   // ids to leave out (what-if)
+  // false: the score only, without the steps and their sentences (a
+  // quarter's table needs no trace; the score is the same).
+  bool trace = true;
 };
 
 // Where a replay of `input.quarter` stands: the point of replay (the
