@@ -170,8 +170,28 @@ Status FillHash(const EventStore& store, domain::Score* s) {
 
 }  // namespace
 
+Status CheckAssessed(const EventStore& store, const Quarter& q, int64_t point) {
+  QLEDGER_ASSIGN_OR_RETURN(auto quarters, store.Quarters());
+  std::string known;
+  for (const auto& s : quarters) known += (known.empty() ? "" : ", ") + s;
+  known = known.empty() ? "the ledger has no quarter yet" : "quarters with events: " + known;
+  if (std::find(quarters.begin(), quarters.end(), q.ToString()) == quarters.end()) {
+    return domain::NotFound("quarter " + q.ToString() + " is not assessed: nothing was recorded for it (" + known + ")");
+  }
+  if (point < store.head().seq) {
+    QLEDGER_ASSIGN_OR_RETURN(int64_t first, store.FirstSeqOf(q));
+    if (first > point) {
+      return domain::NotFound("quarter " + q.ToString() + " is not assessed as of seq " + std::to_string(point) +
+                              ": nothing was recorded for it by then (its first event is seq " +
+                              std::to_string(first) + ")");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<domain::Derivation> DeriveDepartment(const EventStore& store, const Quarter& q, const std::string& department,
                                             const domain::ReplayOptions& options) {
+  QLEDGER_RETURN_IF_ERROR(CheckAssessed(store, q, options.as_of_seq.value_or(store.head().seq)));
   QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, department));
   QLEDGER_ASSIGN_OR_RETURN(domain::Derivation d, domain::Derive(input, options));
   QLEDGER_RETURN_IF_ERROR(FillHash(store, &d.score));
@@ -182,6 +202,7 @@ Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Q
                                                 const domain::ReplayOptions& options) {
   // The quarter-wide events and the policies decide the point of replay and
   // the policy in force, and so the departments.
+  QLEDGER_RETURN_IF_ERROR(CheckAssessed(store, q, options.as_of_seq.value_or(store.head().seq)));
   QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, ""));
   QLEDGER_ASSIGN_OR_RETURN(domain::ReplayPoint at, domain::ResolveReplayPoint(input, options));
   std::vector<domain::Score> out;

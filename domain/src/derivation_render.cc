@@ -73,13 +73,13 @@ json::object DerivationToJson(const Derivation& d) {
         {"actor", s.actor},
         {"change", s.change},
         {"left_out", s.left_out},
-        {"selfcheck", DecOrNull(s.selfcheck)},
-        {"survey", DecOrNull(s.survey)},
-        {"complaint", s.complaint.ToString()},
-        {"weighted", s.weighted.ToString()},
-        {"callback_deductions", s.callback_deductions.ToString()},
-        {"adjustments", s.adjustments.ToString()},
-        {"total", s.total.ToString()},
+        {"selfcheck", s.running ? DecOrNull(s.selfcheck) : nullptr},
+        {"survey", s.running ? DecOrNull(s.survey) : nullptr},
+        {"complaint", s.running ? json::value(s.complaint.ToString()) : nullptr},
+        {"weighted", s.running ? json::value(s.weighted.ToString()) : nullptr},
+        {"callback_deductions", s.running ? json::value(s.callback_deductions.ToString()) : nullptr},
+        {"adjustments", s.running ? json::value(s.adjustments.ToString()) : nullptr},
+        {"total", s.running ? json::value(s.total.ToString()) : nullptr},
     });
   }
   o["steps"] = std::move(steps);
@@ -104,6 +104,10 @@ std::string DerivationToText(const Derivation& d) {
     std::snprintf(head, sizeof head, "#%-6lld ", static_cast<long long>(st.seq));
     out += head + st.occurred_at + "  " + EventTypeName(st.type) + "  " + st.id + "  (" + st.actor + ")\n";
     out += "        " + st.change + "\n";
+    if (!st.running) {
+      out += "        (no running total before the department's first fact of the quarter)\n";
+      continue;
+    }
     out += "        selfcheck " + opt(st.selfcheck) + "  survey " + opt(st.survey) + "  complaint " +
            st.complaint.ToString() + "  weighted " + st.weighted.ToString() + "  callback deductions " +
            st.callback_deductions.ToString() + "  adjustments " + st.adjustments.ToString() + "  total " +

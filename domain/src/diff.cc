@@ -31,13 +31,15 @@ bool SameValues(const Step& a, const Step& b) {
 
 json::object StepJson(const Step& s, const Step* previous) {
   auto opt = [](const std::optional<Decimal>& d) { return d ? json::value(d->ToString()) : json::value(nullptr); };
+  // Before the department's first fact there is no running figure (null).
+  auto figure = [](const Step& st, const Decimal& v) { return st.running ? json::value(v.ToString()) : json::value(nullptr); };
   json::object o{{"seq", s.seq},       {"id", s.id},         {"type", EventTypeName(s.type)},
                  {"occurred_at", s.occurred_at}, {"actor", s.actor}, {"change", s.change},
-                 {"total_after", s.total.ToString()}};
-  o["total_before"] = previous ? json::value(previous->total.ToString()) : json::value(nullptr);
-  o["selfcheck_after"] = opt(s.selfcheck);
-  o["survey_after"] = opt(s.survey);
-  o["complaint_after"] = s.complaint.ToString();
+                 {"total_after", figure(s, s.total)}};
+  o["total_before"] = previous ? figure(*previous, previous->total) : json::value(nullptr);
+  o["selfcheck_after"] = s.running ? opt(s.selfcheck) : json::value(nullptr);
+  o["survey_after"] = s.running ? opt(s.survey) : json::value(nullptr);
+  o["complaint_after"] = figure(s, s.complaint);
   return o;
 }
 

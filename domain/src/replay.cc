@@ -74,7 +74,10 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
     return it == by_id.end() ? nullptr : it->second;
   };
   DepartmentQuarter state;
+  bool any_fact = false;  // one of ours has been applied
   auto running = [&](Step* step) {
+    step->running = any_fact;
+    if (!any_fact) return;
     Score s;
     state.Compute(adopted->policy, in.quarter, &s);
     // Without a report the component is 0 and weighs in as 0 (SPEC §2).
@@ -126,6 +129,7 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
         step.change = "left out (what-if)";
       } else {
         state.Apply(e, options.trace ? &step.change : nullptr);
+        any_fact = true;
       }
     } else {
       continue;

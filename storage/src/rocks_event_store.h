@@ -196,6 +196,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   Result<std::vector<std::string>> Quarters() const override;
 
+  Result<int64_t> FirstSeqOf(const Quarter& q) const override;
+
   Result<std::vector<Event>> YearEvents(const std::string& year) const override;
 
   Result<int64_t> SeqAtTime(const std::string& instant) const override;

@@ -214,6 +214,29 @@ Result<std::vector<std::string>> RocksEventStore::Quarters() const {
   return out;
 }
 
+Result<int64_t> RocksEventStore::FirstSeqOf(const Quarter& q) const {
+  // The index holds one run of keys per department ('x' quarter '/' dept
+  // '/' seq), each in seq order: the first key of each run, then a seek
+  // past the run.
+  const std::string prefix = "x" + q.ToString() + "/";
+  int64_t first = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);) {
+    std::string_view key(it->key().data(), it->key().size());
+    size_t slash = key.find('/', prefix.size());
+    if (slash == std::string_view::npos || key.size() != slash + 1 + 8) {
+      return domain::DataLoss("index key \"" + std::string(key.substr(0, slash)) + "…\" is malformed");
+    }
+    int64_t seq = static_cast<int64_t>(DecodeFixed64BE(key.substr(slash + 1)));
+    if (first == 0 || seq < first) first = seq;
+    std::string past(key.substr(0, slash + 1));
+    past.append(9, '\xff');  // after every 8-byte seq of this department
+    it->Seek(past);
+  }
+  QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the index of quarter " + q.ToString()));
+  return first;
+}
+
 Result<std::vector<Event>> RocksEventStore::YearEvents(const std::string& year) const {
   std::vector<int64_t> seqs;
   QLEDGER_RETURN_IF_ERROR(PrefixSeqs(YearPrefix(year), &seqs));

@@ -846,3 +846,60 @@ TEST_F(CliTest, AsOfBeyondTheHeadExitsThree) {
 
 }  // namespace
 }  // namespace qledger::cli
+
+namespace qledger::cli {
+namespace {
+
+// SPEC §1: a quarter in which nothing was recorded is not assessed — never a
+// table of zeros (28.57, 不合格, −5000.00 for every department).
+TEST_F(CliTest, AQuarterWithNothingRecordedIsNotAssessedAndTheQuartersThatExistAreNamed) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  const std::string known = "(quarters with events: 2025Q4, 2026Q1, 2026Q2, 2026Q3, 2026Q4)";
+  for (std::vector<std::string> args : {std::vector<std::string>{"scores", "--quarter", "2099Q1"},
+                                        {"report", "--quarter", "2099Q1", "--format", "json"},
+                                        {"replay", "--quarter", "2099Q1", "--department", "storage"},
+                                        {"diff", "--quarter", "2099Q1", "--department", "storage", "--from", "1"}}) {
+    std::string cmd = args[0];
+    args.erase(args.begin());
+    RunResult r = Q(cmd, args);
+    EXPECT_EQ(r.exit_code, kNotFound) << r.Describe();
+    EXPECT_EQ(r.out, "") << cmd;
+    EXPECT_TRUE(Contains(r.err, "quarter 2099Q1 is not assessed: nothing was recorded for it " + known)) << r.err;
+  }
+  // Nor as of a point before the quarter's first event (2026Q3: seq 216).
+  RunResult early = Q("scores", {"--quarter", "2026Q3", "--as-of", "215"});
+  EXPECT_EQ(early.exit_code, kNotFound) << early.Describe();
+  EXPECT_TRUE(Contains(early.err, "2026Q3 is not assessed as of seq 215: nothing was recorded for it by then (its "
+                                  "first event is seq 216)")) << early.err;
+  EXPECT_EQ(Q("scores", {"--quarter", "2026Q3", "--as-of", "216"}).exit_code, kOk);
+}
+
+TEST_F(CliTest, TheFirstQuartersReportHasNoPreviousQuarterAndADerivationNoTotalBeforeItsFirstFact) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  RunResult r = Q("report", {"--quarter", "2025Q4", "--format", "json"});
+  ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  json::value report = json::parse(r.out);
+  for (const auto& s : report.at("scores").as_array()) {
+    EXPECT_TRUE(s.at("previous_total").is_null()) << s;
+    EXPECT_TRUE(s.at("change").is_null()) << s;
+  }
+  RunResult md = Q("report", {"--quarter", "2025Q4", "--format", "md"});
+  EXPECT_FALSE(Contains(md.out, "28.57")) << "no score of an empty quarter is shown";
+
+  RunResult d = Q("replay", {"--quarter", "2026Q3", "--department", "storage", "--format", "json"});
+  ASSERT_EQ(d.exit_code, kOk) << d.Describe();
+  json::value derivation = json::parse(d.out);
+  const json::array& steps = derivation.at("steps").as_array();
+  ASSERT_GE(steps.size(), 2u);
+  EXPECT_EQ(steps[0].at("type"), "policy.adopted");
+  for (const char* figure : {"selfcheck", "survey", "complaint", "weighted", "callback_deductions", "adjustments", "total"}) {
+    EXPECT_TRUE(steps[0].at(figure).is_null()) << figure;
+  }
+  EXPECT_EQ(steps[1].at("type"), "selfcheck.reported");
+  EXPECT_TRUE(steps[1].at("total").is_string());
+  RunResult text = Q("replay", {"--quarter", "2026Q3", "--department", "storage"});
+  EXPECT_TRUE(Contains(text.out, "(no running total before the department's first fact of the quarter)")) << text.out;
+}
+
+}  // namespace
+}  // namespace qledger::cli

@@ -403,7 +403,8 @@ TEST_F(RouterTest, ReportOfAnApprovedQuarterIsAsPublishedInEveryFormat) {
   EXPECT_EQ(router_->Handle(Get("/v1/quarters/2026Q1/report?format=csv")).content_type, "text/csv; charset=utf-8");
   EXPECT_NE(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/report?format=pdf")), 400).find("pdf"),
             std::string::npos);
-  EXPECT_NE(ProblemDetail(router_->Handle(Get("/v1/quarters/2010Q1/report")), 404).find("no policy"), std::string::npos);
+  EXPECT_NE(ProblemDetail(router_->Handle(Get("/v1/quarters/2010Q1/report")), 404).find("2010Q1 is not assessed"),
+            std::string::npos);
 }
 
 TEST(RouterFollowTest, AnAppendShowsAfterCatchUpWithANewETag) {

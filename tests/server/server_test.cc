@@ -152,10 +152,11 @@ TEST_F(ServerTest, KeepAliveAnswersSeveralRequestsOnOneConnection) {
 }
 
 TEST_F(ServerTest, ScoresJsonIsByteIdenticalToTheCli) {
-  // A seq, the recorded time of event 200 (all demo events are recorded
-  // when the test appends them), and the head.
-  std::string at_200(json::parse(Fetch(port(), "GET", "/v1/events/200").body).at("recorded_at").as_string());
-  for (const std::string& as_of : {std::string("200"), at_200, std::string()}) {
+  // A seq inside 2026Q3 (its first event is seq 216), the recorded time of
+  // event 230 (all demo events are recorded when the test appends them),
+  // and the head.
+  std::string at_230(json::parse(Fetch(port(), "GET", "/v1/events/230").body).at("recorded_at").as_string());
+  for (const std::string& as_of : {std::string("230"), at_230, std::string()}) {
     std::vector<std::string> args = {"--data", dir_->Sub("ledger"), "scores", "--quarter", "2026Q3", "--format", "json"};
     if (!as_of.empty()) args.insert(args.end(), {"--as-of", as_of});
     auto cli = qledger::testing::RunQledger(args);

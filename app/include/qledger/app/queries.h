@@ -101,12 +101,19 @@ Result<std::vector<QuarterSummary>> ListQuarters(const storage::EventStore& stor
 
 // --- Scores, derivations, diffs ---------------------------------------------
 
+// A quarter in which nothing at all was recorded — by `point`, when it is
+// before the head — is not assessed (SPEC §1): kNotFound naming the quarters
+// that exist. Never a table of zeros.
+Status CheckAssessed(const storage::EventStore& store, const domain::Quarter& q, int64_t point);
+
 // Every department's score for a quarter (the departments of the policy in
-// force), in policy order, with as_of_hash filled in.
+// force), in policy order, with as_of_hash filled in. kNotFound for a
+// quarter that is not assessed (CheckAssessed).
 Result<std::vector<domain::Score>> ScoreQuarter(const storage::EventStore& store, const domain::Quarter& q,
                                                 const domain::ReplayOptions& options);
 
-// One department's derivation, with as_of_hash filled in.
+// One department's derivation, with as_of_hash filled in. kNotFound for a
+// quarter that is not assessed.
 Result<domain::Derivation> DeriveDepartment(const storage::EventStore& store, const domain::Quarter& q,
                                             const std::string& department, const domain::ReplayOptions& options);
 

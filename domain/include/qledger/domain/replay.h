@@ -31,6 +31,9 @@ struct Step {
   std::string actor;
   std::string change;
   bool left_out = false;  // excluded by --without (hypothetical)
+  // false before the department's first fact of the quarter: there is no
+  // running total yet, and the figures below are not shown.
+  bool running = false;
   std::optional<Decimal> selfcheck;
   std::optional<Decimal> survey;
   Decimal complaint;

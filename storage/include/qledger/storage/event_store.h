@@ -134,6 +134,10 @@ class EventStore {
   // Every quarter any event belongs to, ascending ("2026Q3").
   virtual Result<std::vector<std::string>> Quarters() const = 0;
 
+  // The lowest seq among the events of quarter q (through its index: a
+  // few seeks, not a scan), or 0 when it has none.
+  virtual Result<int64_t> FirstSeqOf(const domain::Quarter& q) const = 0;
+
   // budget.expense events of a year (not voided ones too: the caller folds voids).
   virtual Result<std::vector<domain::Event>> YearEvents(const std::string& year) const = 0;
 
