@@ -1,6 +1,6 @@
 // The spreadsheet side of `qledger import`: CSV as RFC 4180 (UTF-8 checked
-// line by line) and the cell formats people type (dates, months, quarters,
-// date-times in several spellings). Pure functions of their text, linear in
+// line by line); the cell formats people type (dates, months, quarters,
+// date-times in several spellings) are domain/spelling.h's. Pure functions of their text, linear in
 // it whatever it holds (they read bytes from outside: fuzz/csv_fuzz.cc).
 #ifndef QLEDGER_TOOLS_CSV_READER_H_
 #define QLEDGER_TOOLS_CSV_READER_H_
@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "qledger/domain/spelling.h"
 #include "qledger/domain/status.h"
 
 namespace qledger::tools::csv {
@@ -39,17 +40,11 @@ struct CsvRecord {
 // of place or never closed.
 domain::Result<std::vector<CsvRecord>> ReadCsv(std::string_view text);
 
-// Cell formats: the canonical form, or nullopt when the cell has none of the
-// accepted shapes (docs/import.md). Cells longer than 64 bytes have none.
-// "2026-07", "2026-7", "2026/7", "2026.07", "2026年7月" -> "2026-07".
-std::optional<std::string> NormalizeMonth(const std::string& s);
-// "2026Q3", "2026q3", "2026-Q3", "2026年第3季度", "2026年第三季度", "2026年3季" -> "2026Q3".
-std::optional<std::string> NormalizeQuarter(const std::string& s);
-// "2026-08-03", "2026/8/3", "2026.8.3", "2026年8月3日" -> "2026-08-03" (a real date).
-std::optional<std::string> NormalizeDate(const std::string& s);
-// "2026-08-14 09:30", "2026/8/14 9:30:05", "2026-08-14T09:30+08:00" ->
-// "2026-08-14T09:30", "2026-08-14T09:30:05", "2026-08-14T09:30+08:00".
-std::optional<std::string> NormalizeDateTime(const std::string& s);
+// The cell formats are the spellings people type anywhere (domain/spelling.h).
+using domain::NormalizeDate;
+using domain::NormalizeDateTime;
+using domain::NormalizeMonth;
+using domain::NormalizeQuarter;
 
 }  // namespace qledger::tools::csv
 

@@ -2,11 +2,15 @@
 // (CLI11), calls storage and domain, prints, and maps Status to exit codes.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -18,6 +22,56 @@
 #include "test_hooks.h"
 
 namespace qt = qledger::tools;
+
+namespace {
+
+// The first word of the command line that should have been a subcommand and
+// is not one ("" if there is none: the error is another).
+std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--data") {
+      ++i;  // its value
+      continue;
+    }
+    if (arg.starts_with("-")) continue;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == arg) return "";
+    }
+    return arg;
+  }
+  return "";
+}
+
+// The subcommand nearest to word by edit distance (Levenshtein).
+std::string NearestCommand(CLI::App& app, const std::string& word) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_distance = SIZE_MAX;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    size_t d = distance(word, sub->get_name());
+    if (d < best_distance) {
+      best = sub->get_name();
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"qledger — tamper-evident audit ledger for the quarterly service-quality assessment"};
@@ -161,6 +215,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (std::string word = UnknownCommand(app, argc, argv); !word.empty()) {
+      std::cerr << "qledger: \"" << word << "\" is not a command; did you mean \"" << NearestCommand(app, word)
+                << "\"? (qledger --help lists them)\n";
+      return qt::kUsageExitCode;
+    }
     int rc = app.exit(e);
     return rc == 0 ? 0 : qt::kUsageExitCode;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "qledger/domain/policy.h"
+#include "qledger/domain/spelling.h"
 
 namespace qledger::app {
 
@@ -40,9 +41,40 @@ Result<int64_t> ResolveQuarterPoint(const EventStore& store, const Quarter& q, c
 }
 
 Result<Quarter> ResolveQuarter(const std::string& text) {
-  auto q = Quarter::Parse(text);
-  if (!q) return domain::InvalidArgument("quarter: \"" + text + "\" is not a quarter (YYYYQn, e.g. 2026Q3)");
+  std::string_view typed = text;
+  while (!typed.empty() && typed.front() == ' ') typed.remove_prefix(1);
+  while (!typed.empty() && typed.back() == ' ') typed.remove_suffix(1);
+  auto spelled = domain::NormalizeQuarter(std::string(typed));
+  auto q = spelled ? Quarter::Parse(*spelled) : std::nullopt;
+  if (!q) {
+    return domain::InvalidArgument("quarter: \"" + text +
+                                   "\" is not a quarter (YYYYQn: 2026Q3, also 2026q3, 2026-Q3 or 2026年第3季度)");
+  }
   return *q;
+}
+
+Result<std::string> ResolveDepartment(const EventStore& store, const std::string& text, domain::StatusCode unknown) {
+  if (text.empty()) return std::string();
+  // Every department of every adopted policy (departments can be retired),
+  // in the order the policies list them.
+  QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
+  std::vector<domain::Department> known;
+  for (const auto& e : events) {
+    QLEDGER_ASSIGN_OR_RETURN(auto adopted, domain::AdoptedPolicyOf(e));
+    for (const auto& d : adopted.policy.departments) {
+      if (std::none_of(known.begin(), known.end(), [&](const domain::Department& k) { return k.code == d.code; })) {
+        known.push_back(d);
+      }
+    }
+  }
+  std::string lower = text;
+  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  for (const auto& d : known) {
+    if (d.code == lower || d.name == text) return d.code;
+  }
+  std::string list;
+  for (const auto& d : known) list += (list.empty() ? "" : ", ") + d.code + " " + d.name;
+  return Status(unknown, "department: \"" + text + "\" is not a department (code or name: " + list + ")");
 }
 
 Status CheckWithout(const EventStore& store, const std::vector<std::string>& without) {
@@ -75,19 +107,7 @@ Result<EventFilter> ResolveEventFilter(const EventStore& store, const std::strin
   if (!quarter.empty()) {
     QLEDGER_ASSIGN_OR_RETURN(f.quarter, ResolveQuarter(quarter));
   }
-  if (!department.empty()) {
-    // A department of any adopted policy (departments can be retired).
-    QLEDGER_ASSIGN_OR_RETURN(auto policies, AdoptedPolicyEvents(store));
-    bool known = false;
-    for (const auto& e : policies) {
-      QLEDGER_ASSIGN_OR_RETURN(auto adopted, domain::AdoptedPolicyOf(e));
-      if (adopted.policy.FindDepartment(department)) known = true;
-    }
-    if (!known) {
-      return domain::InvalidArgument("department: \"" + department + "\" is not a department of any adopted policy");
-    }
-    f.department = department;
-  }
+  QLEDGER_ASSIGN_OR_RETURN(f.department, ResolveDepartment(store, department, domain::StatusCode::kInvalidArgument));
   return f;
 }
 
@@ -237,8 +257,10 @@ Result<std::vector<domain::Score>> Scores(const EventStore& store, const ScoresQ
 
 Result<domain::Derivation> Replay(const EventStore& store, const ReplayQuery& query) {
   QLEDGER_ASSIGN_OR_RETURN(Quarter q, ResolveQuarter(query.quarter));
+  QLEDGER_ASSIGN_OR_RETURN(std::string department,
+                           ResolveDepartment(store, query.department, domain::StatusCode::kNotFound));
   QLEDGER_ASSIGN_OR_RETURN(auto options, ResolveReplayOptions(store, q, query.as_of, query.without));
-  return DeriveDepartment(store, q, query.department, options);
+  return DeriveDepartment(store, q, department, options);
 }
 
 Result<domain::ScoreDiff> Diff(const EventStore& store, const DiffQuery& query) {
@@ -252,8 +274,10 @@ Result<domain::ScoreDiff> Diff(const EventStore& store, const DiffQuery& query) 
                                    std::to_string(*from) + ")");
   }
   QLEDGER_RETURN_IF_ERROR(CheckWithout(store, query.without));
-  QLEDGER_ASSIGN_OR_RETURN(auto before, DeriveDepartment(store, q, query.department, {*from, query.without}));
-  QLEDGER_ASSIGN_OR_RETURN(auto after, DeriveDepartment(store, q, query.department, {*to, query.without}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string department,
+                           ResolveDepartment(store, query.department, domain::StatusCode::kNotFound));
+  QLEDGER_ASSIGN_OR_RETURN(auto before, DeriveDepartment(store, q, department, {*from, query.without}));
+  QLEDGER_ASSIGN_OR_RETURN(auto after, DeriveDepartment(store, q, department, {*to, query.without}));
   return domain::DiffDerivations(std::move(before), std::move(after));
 }
 

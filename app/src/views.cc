@@ -149,13 +149,15 @@ Result<ComplaintRegister> BuildComplaints(const EventStore& store, const Complai
       quarters.push_back(q);
     }
   }
+  QLEDGER_ASSIGN_OR_RETURN(std::string department,
+                           ResolveDepartment(store, query.department, domain::StatusCode::kInvalidArgument));
   ComplaintRegister r;
-  r.quarter = Given(query.quarter);
-  r.department = Given(query.department);
+  r.quarter = quarters.size() == 1 && !query.quarter.empty() ? Given(quarters[0].ToString()) : Given(query.quarter);
+  r.department = Given(department);
   r.as_of_seq = store.head().seq;
   r.as_of_hash = store.head().hash;
   for (const auto& q : quarters) {
-    auto c = ComplaintsOf(store, q, query.department, store.head().seq);
+    auto c = ComplaintsOf(store, q, department, store.head().seq);
     if (!c.ok()) {
       if (c.status().code() == domain::StatusCode::kNotFound && query.quarter.empty()) continue;  // no policy yet
       return c.status();
@@ -176,7 +178,8 @@ Result<RewardLedger> BuildLedger(const EventStore& store, const LedgerQuery& que
   } else if (!domain::IsYear(l.year)) {
     return domain::InvalidArgument("year: \"" + l.year + "\" is not a year (YYYY)");
   }
-  const std::string& department = query.department;
+  QLEDGER_ASSIGN_OR_RETURN(const std::string department,
+                           ResolveDepartment(store, query.department, domain::StatusCode::kNotFound));
   l.department = Given(department);
   l.as_of_seq = store.head().seq;
   l.as_of_hash = store.head().hash;

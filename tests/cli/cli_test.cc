@@ -903,3 +903,55 @@ TEST_F(CliTest, TheFirstQuartersReportHasNoPreviousQuarterAndADerivationNoTotalB
 
 }  // namespace
 }  // namespace qledger::cli
+
+namespace qledger::cli {
+namespace {
+
+// SPEC §1: people type quarters and departments in several ways; every input
+// accepts each, and answers as if the canonical one was typed.
+TEST_F(CliTest, QuartersAndDepartmentsAreTakenAsAClerkTypesThem) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  RunResult canonical = Q("scores", {"--quarter", "2026Q3"});
+  ASSERT_EQ(canonical.exit_code, kOk) << canonical.Describe();
+  for (const char* spelled : {"2026q3", "2026-Q3", "2026年第3季度", "2026年第三季度", " 2026Q3 "}) {
+    RunResult r = Q("scores", {"--quarter", spelled});
+    EXPECT_EQ(r.exit_code, kOk) << r.Describe();
+    EXPECT_EQ(r.out, canonical.out) << spelled;
+  }
+  RunResult by_code = Q("replay", {"--quarter", "2026Q3", "--department", "storage", "--format", "json"});
+  ASSERT_EQ(by_code.exit_code, kOk) << by_code.Describe();
+  for (const char* spelled : {"储运中心", "Storage", "STORAGE"}) {
+    RunResult r = Q("replay", {"--quarter", "2026年第3季度", "--department", spelled, "--format", "json"});
+    EXPECT_EQ(r.exit_code, kOk) << r.Describe();
+    EXPECT_EQ(r.out, by_code.out) << spelled;
+  }
+  RunResult ledger = Q("ledger", {"--year", "2026", "--department", "储运中心", "--format", "json"});
+  ASSERT_EQ(ledger.exit_code, kOk) << ledger.Describe();
+  EXPECT_EQ(json::parse(ledger.out).at("department"), "storage");
+  RunResult log = Q("log", {"--department", "储运中心", "--quarter", "2026q3", "--format", "json"});
+  ASSERT_EQ(log.exit_code, kOk) << log.Describe();
+  EXPECT_TRUE(Contains(log.out, "\"department\":\"storage\"")) << log.out;
+  EXPECT_FALSE(Contains(log.out, "\"department\":\"orders\"")) << log.out;
+
+  RunResult unknown = Q("replay", {"--quarter", "2026Q3", "--department", "储运"});
+  EXPECT_EQ(unknown.exit_code, kNotFound) << unknown.Describe();
+  EXPECT_TRUE(Contains(unknown.err, "department: \"储运\" is not a department (code or name: marketing 市场经营部, "
+                                    "logistics 物流业务部, wuhan 武汉业务部, orders 订单处理中心, storage 储运中心, "
+                                    "bidding 招标分公司, metrology 计量检测中心)")) << unknown.err;
+  for (const char* bad : {"2026Q5", "2026-07", "2026年第5季度", "Q3"}) {
+    EXPECT_EQ(Q("scores", {"--quarter", bad}).exit_code, kInvalidInput) << bad;
+  }
+}
+
+TEST_F(CliTest, AnUnknownCommandSuggestsTheNearestOne) {
+  for (auto [typed, meant] : std::vector<std::pair<std::string, std::string>>{
+           {"score", "scores"}, {"scroes", "scores"}, {"rplay", "replay"}, {"verfy", "verify"}, {"improt", "import"}}) {
+    RunResult r = RunProgram(binary_, {"--data", dir_, typed, "--quarter", "2026Q3"});
+    EXPECT_EQ(r.exit_code, 2) << r.Describe();
+    EXPECT_EQ(r.err, "qledger: \"" + typed + "\" is not a command; did you mean \"" + meant +
+                         "\"? (qledger --help lists them)\n");
+  }
+}
+
+}  // namespace
+}  // namespace qledger::cli

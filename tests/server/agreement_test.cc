@@ -126,11 +126,11 @@ std::vector<Case> Cases() {
                   "--without", "2026Q2-storage-survey-02"},
                  "/v1/quarters/2026Q2/scores?as_of=approved&without=2026Q2-bidding-ruling-01&without=2026Q2-storage-survey-02"});
   // Quarters: malformed, never recorded.
-  for (const char* quarter : {"2026Q5", "2026-07", "Q3", "2099Q1"}) {
+  for (const char* quarter : {"2026Q5", "2026-07", "Q3", "2099Q1", "2026q3", "2026-Q3", "2026年第3季度"}) {
     out.push_back({{"scores", "--quarter", quarter}, std::string("/v1/quarters/") + quarter + "/scores"});
   }
   // Departments: unknown, or by the Chinese name.
-  for (const char* dept : {"nosuch", "储运中心", "storage"}) {
+  for (const char* dept : {"nosuch", "储运中心", "storage", "STORAGE", "储运"}) {
     out.push_back({{"replay", "--quarter", "2026Q3", "--department", dept, "--format", "json"},
                    std::string("/v1/quarters/2026Q3/departments/") + dept});
   }

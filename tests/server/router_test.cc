@@ -132,9 +132,9 @@ TEST_F(RouterTest, EveryMethodButGetAndHeadIs405WithAllow) {
 
 TEST_F(RouterTest, MalformedQuarterIs400NamingTheValue) {
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q5/scores")), 400),
-            "quarter: \"2026Q5\" is not a quarter (YYYYQn, e.g. 2026Q3)");
+            "quarter: \"2026Q5\" is not a quarter (YYYYQn: 2026Q3, also 2026q3, 2026-Q3 or 2026年第3季度)");
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/July/departments/wuhan")), 400),
-            "quarter: \"July\" is not a quarter (YYYYQn, e.g. 2026Q3)");
+            "quarter: \"July\" is not a quarter (YYYYQn: 2026Q3, also 2026q3, 2026-Q3 or 2026年第3季度)");
 }
 
 TEST_F(RouterTest, BadAsOfIs400NamingTheValue) {
@@ -293,9 +293,10 @@ TEST_F(RouterTest, BadEventQueriesAre400NamingTheParameter) {
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?type=selfcheck")), 400),
             "type: \"selfcheck\" is not a known event type");
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?department=finance")), 400),
-            "department: \"finance\" is not a department of any adopted policy");
+            "department: \"finance\" is not a department (code or name: marketing 市场经营部, logistics 物流业务部, "
+            "wuhan 武汉业务部, orders 订单处理中心, storage 储运中心, bidding 招标分公司, metrology 计量检测中心)");
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/events?quarter=2026-07")), 400),
-            "quarter: \"2026-07\" is not a quarter (YYYYQn, e.g. 2026Q3)");
+            "quarter: \"2026-07\" is not a quarter (YYYYQn: 2026Q3, also 2026q3, 2026-Q3 or 2026年第3季度)");
 }
 
 TEST_F(RouterTest, OneEventBySeqIsItsCanonicalExportWithHash) {

@@ -75,7 +75,7 @@ TEST_F(ServerTest, UnknownPathIs404ProblemJson) {
 TEST_F(ServerTest, BadQuarterAndBadAsOfAre400) {
   Reply q = Fetch(port(), "GET", "/v1/quarters/2026Q0/scores");
   EXPECT_EQ(q.status, 400);
-  EXPECT_EQ(Detail(q), "quarter: \"2026Q0\" is not a quarter (YYYYQn, e.g. 2026Q3)");
+  EXPECT_EQ(Detail(q), "quarter: \"2026Q0\" is not a quarter (YYYYQn: 2026Q3, also 2026q3, 2026-Q3 or 2026年第3季度)");
   Reply a = Fetch(port(), "GET", "/v1/quarters/2026Q3/scores?as_of=2020-01-01");
   EXPECT_EQ(a.status, 400);
   EXPECT_EQ(Detail(a), "as-of: no event was recorded at or before 2020-01-01");

@@ -230,9 +230,9 @@ TEST_F(ViewsTest, ReportFormatsPrintTheHeadAndChineseNames) {
 }
 
 TEST_F(ViewsTest, ReportRejectsBadQuarterAndUnknownQuarter) {
-  RunResult bad = Run({"report", "--quarter", "2026-Q3"});
+  RunResult bad = Run({"report", "--quarter", "2026-Q5"});
   EXPECT_EQ(bad.exit_code, 3) << bad.Describe();
-  EXPECT_NE(bad.err.find("2026-Q3"), std::string::npos);
+  EXPECT_NE(bad.err.find("2026-Q5"), std::string::npos);
   RunResult early = Run({"report", "--quarter", "2010Q1"});
   EXPECT_EQ(early.exit_code, 4) << early.Describe();
   EXPECT_NE(early.err.find("quarter 2010Q1 is not assessed: nothing was recorded for it (quarters with events: "),

@@ -44,6 +44,14 @@ Result<int64_t> ResolveQuarterPoint(const storage::EventStore& store, const doma
 // Parses "2026Q3", failing with InvalidArgument naming the value.
 Result<domain::Quarter> ResolveQuarter(const std::string& text);
 
+// The code of the department a user named — its code in any case, or its
+// Chinese name ("储运中心") — among the departments of every adopted
+// policy; "" stays "" (no department). Unknown: a Status of code `unknown`
+// (kNotFound for the department a question is about, kInvalidArgument for a
+// filter) naming the parameter and listing the departments.
+Result<std::string> ResolveDepartment(const storage::EventStore& store, const std::string& text,
+                                      domain::StatusCode unknown);
+
 // Checks that every --without id names an event in the ledger.
 Status CheckWithout(const storage::EventStore& store, const std::vector<std::string>& without);
 
