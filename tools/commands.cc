@@ -116,10 +116,18 @@ int RunInit(const CommonFlags& c, const InitFlags& f) {
   } else {
     data = json::object{{"version", 1}, {"effective_from", f.effective_from}, {"policy", v}};
   }
+  // Today in the policy's zone (a bad zone is refused just below).
+  domain::TimeZone zone = domain::TimeZone::Default();
+  if (const json::value* p = data.if_contains("policy"); p && p->is_object()) {
+    if (const json::value* z = p->get_object().if_contains("time_zone"); z && z->is_string()) {
+      if (auto loaded = domain::TimeZone::Load(std::string(z->get_string())); loaded.ok()) zone = *loaded;
+    }
+  }
+  std::string today = domain::FormatLocal(*domain::ParseInstant(domain::NowUtc()), zone).substr(0, 10);
   json::object event{{"id", "policy-v" + std::to_string(data.contains("version") && data.at("version").is_int64()
                                                                  ? data.at("version").get_int64() : 1)},
                      {"type", "policy.adopted"},
-                     {"occurred_at", domain::NowUtc().substr(0, 10)},
+                     {"occurred_at", today},
                      {"actor", f.actor},
                      {"data", data}};
   // Validate before creating anything, so a bad policy leaves no ledger.
@@ -208,10 +216,11 @@ int RunQuarters(const CommonFlags& c) {
 
 int RunLog(const CommonFlags& c, const LogFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("log", auto store, OpenReader(c));
+  QLEDGER_ASSIGN_OR_FAIL("log", domain::TimeZone tz, app::LedgerTimeZone(*store));
   app::EventQuery q{f.type, f.department, f.quarter, f.after, f.limit, /*default_limit=*/0, /*max_limit=*/0,
                     /*scan_budget=*/0};
   auto page = app::ListEvents(*store, q, [&](const domain::Event& e) {
-    std::cout << (f.format == "json" ? app::EventLine(e) : app::EventToText(e)) << "\n";
+    std::cout << (f.format == "json" ? app::EventLine(e) : app::EventToText(e, tz)) << "\n";
   });
   if (!page.ok()) return Fail("log", page.status());
   return 0;

@@ -23,9 +23,13 @@ Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of) 
     }
     return seq;
   }
-  auto seq = store.SeqAtTime(as_of);
-  if (!seq.ok()) return domain::InvalidArgument("as-of: " + seq.status().message());
-  if (*seq == 0) return domain::InvalidArgument("as-of: no event was recorded at or before " + as_of);
+  // A date means the end of that day, a date-time without an offset is
+  // local: both in the ledger's time zone (SPEC §1).
+  QLEDGER_ASSIGN_OR_RETURN(domain::TimeZone tz, LedgerTimeZone(store));
+  auto instant = domain::ParsePointIn(as_of, tz);
+  if (!instant) return domain::InvalidArgument("as-of: \"" + as_of + "\" is neither a seq nor a date or date-time");
+  QLEDGER_ASSIGN_OR_RETURN(int64_t seq, store.SeqAtInstant(*instant));
+  if (seq == 0) return domain::InvalidArgument("as-of: no event was recorded at or before " + as_of);
   return seq;
 }
 
@@ -141,6 +145,13 @@ Result<std::vector<domain::AdoptedPolicy>> Adopted(const std::vector<domain::Eve
 }
 
 }  // namespace
+
+Result<domain::TimeZone> LedgerTimeZone(const EventStore& store) {
+  QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
+  if (events.empty()) return domain::TimeZone::Default();
+  QLEDGER_ASSIGN_OR_RETURN(auto latest, domain::AdoptedPolicyOf(events.back()));
+  return latest.policy.Zone();
+}
 
 Result<domain::AdoptedPolicy> PolicyInForce(const EventStore& store, const Quarter& q) {
   QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));

@@ -332,8 +332,10 @@ std::string QuartersToText(const std::vector<QuarterSummary>& quarters) {
   return RenderTable({"quarter", "status", "approved_at_seq"}, rows, {2});
 }
 
-std::string EventToText(const domain::Event& e) {
-  std::string out = "#" + S(e.seq) + "  " + e.recorded_at + "  " + domain::EventTypeName(e.type) + "  " + e.id;
+std::string EventToText(const domain::Event& e, const domain::TimeZone& tz) {
+  auto recorded = domain::ParseInstant(e.recorded_at);
+  std::string when = recorded ? domain::FormatLocal(*recorded, tz) : e.recorded_at;
+  std::string out = "#" + S(e.seq) + "  " + when + "  " + domain::EventTypeName(e.type) + "  " + e.id;
   if (!e.department.empty()) out += "  " + e.department;
   if (!e.period.empty()) out += "  " + e.period;
   out += "  (" + e.actor + ", " + e.occurred_at + ")  " + json::serialize(e.data);

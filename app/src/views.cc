@@ -49,7 +49,7 @@ Result<Facts> LoadFacts(const EventStore& store, const Quarter& q, const std::st
 }
 
 std::vector<ComplaintLine> ComplaintRegisterOf(const Facts& f, const std::string& quarter,
-                                               const domain::Department& department) {
+                                               const domain::Department& department, const domain::TimeZone& tz) {
   std::map<std::string, ComplaintLine> by_id;
   std::map<std::string, std::optional<bool>> ruled_valid;
   std::vector<std::string> order;
@@ -96,7 +96,7 @@ std::vector<ComplaintLine> ComplaintRegisterOf(const Facts& f, const std::string
     std::optional<bool> valid = ruled_valid[id];
     c.valid = valid.value_or(true);
     c.counts = domain::ComplaintCounts(c.voided, valid);
-    if (c.resolved_at) c.hours_to_resolve = domain::HoursBetween(c.received_at, *c.resolved_at);
+    if (c.resolved_at) c.hours_to_resolve = domain::HoursBetween(c.received_at, *c.resolved_at, tz);
     out.push_back(std::move(c));
   }
   return out;
@@ -105,11 +105,12 @@ std::vector<ComplaintLine> ComplaintRegisterOf(const Facts& f, const std::string
 Result<std::vector<ComplaintLine>> ComplaintsOf(const EventStore& store, const Quarter& q,
                                                 const std::string& department, int64_t point) {
   QLEDGER_ASSIGN_OR_RETURN(auto policy, PolicyInForce(store, q));
+  QLEDGER_ASSIGN_OR_RETURN(domain::TimeZone tz, LedgerTimeZone(store));
   std::vector<ComplaintLine> out;
   for (const auto& d : policy.policy.departments) {
     if (!department.empty() && d.code != department) continue;
     QLEDGER_ASSIGN_OR_RETURN(auto f, LoadFacts(store, q, d.code, point));
-    for (auto& c : ComplaintRegisterOf(f, q.ToString(), d)) out.push_back(std::move(c));
+    for (auto& c : ComplaintRegisterOf(f, q.ToString(), d, tz)) out.push_back(std::move(c));
   }
   return out;
 }

@@ -10,6 +10,7 @@
 
 #include "qledger/domain/hash_chain.h"
 #include "qledger/domain/helper_thread.h"
+#include "qledger/domain/time_zone.h"
 
 namespace json = boost::json;
 
@@ -60,6 +61,12 @@ class Overlay {
     auto it = accepted_index_.find(id);
     if (it != accepted_index_.end()) return ContentKey(accepted_[it->second]);
     return base_.ContentKeyOf(id);
+  }
+
+  Result<std::string> DataStringOf(const std::string& id, const std::string& key) const {
+    auto it = accepted_index_.find(id);
+    if (it != accepted_index_.end()) return DataString(accepted_[it->second], key);
+    return base_.DataStringOf(id, key);
   }
 
   Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& dept, const std::string& month) const {
@@ -210,8 +217,23 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
     case EventType::kSurveyRuled:
       return CheckReference(ledger, e, "response", EventType::kSurveyResponded, errors);
     case EventType::kComplaintRuled:
-    case EventType::kComplaintHandled:
       return CheckReference(ledger, e, "complaint", EventType::kComplaintRecorded, errors);
+    case EventType::kComplaintHandled: {
+      size_t before = errors->size();
+      QLEDGER_RETURN_IF_ERROR(CheckReference(ledger, e, "complaint", EventType::kComplaintRecorded, errors));
+      if (errors->size() != before) break;
+      // Handled (acknowledged or resolved) before it was received: both
+      // times read in the ledger's zone when they carry no offset (SPEC §1).
+      QLEDGER_ASSIGN_OR_RETURN(std::string received, ledger.DataStringOf(DataString(e, "complaint"), "received_at"));
+      TimeZone tz = ledger.policies().empty() ? TimeZone::Default() : ledger.policies().back().policy.Zone();
+      auto at = ParseInstantIn(DataString(e, "at"), tz);
+      auto from = ParseInstantIn(received, tz);
+      if (at && from && *at < *from) {
+        errors->push_back("data.at: " + DataString(e, "at") + " is before the complaint was received (" + received +
+                          "; times without an offset are " + tz.name() + ")");
+      }
+      break;
+    }
     case EventType::kEntryVoided: {
       std::string target = DataString(e, "target");
       QLEDGER_ASSIGN_OR_RETURN(auto found, ledger.Find(target));

@@ -27,6 +27,11 @@ Decimal Policy::SpotDeduction(Decimal d) const {
   return LargestSpotDeduction();
 }
 
+TimeZone Policy::Zone() const {
+  auto tz = TimeZone::Load(time_zone);
+  return tz.ok() ? *tz : TimeZone::Default();  // ParsePolicy admits only zones that load
+}
+
 Decimal Policy::LargestSpotDeduction() const {
   Decimal largest;
   for (const auto& tier : spotcheck_tiers) largest = std::max(largest, tier.deduction);
@@ -148,6 +153,10 @@ Result<Policy> ParsePolicy(const json::value& v) {
     }
   }
   if (auto d = r.DecIn("annual_quota", k0, Decimal::FromInt(1'000'000'000))) p.annual_quota = *d;
+  if (auto zone = r.Text("time_zone", false)) {
+    if (auto tz = TimeZone::Load(*zone); tz.ok()) p.time_zone = *zone;
+    else r.Fail("time_zone", "\"" + *zone + "\" is not a zone of the tz database (e.g. Asia/Shanghai)");
+  }
   r.RejectUnknown();
 
   if (!errors.empty()) {

@@ -29,11 +29,10 @@ std::string AnalysisMeetingDate(const Quarter& q) {
   return date;
 }
 
-std::optional<Decimal> HoursBetween(const std::string& from, const std::string& to) {
-  auto a = ParseInstant(from);
-  auto b = ParseInstant(to);
-  if (!a || !b) return std::nullopt;
-  return Decimal::FromHundredths(DivRoundHalfUp(static_cast<Int128>(*b - *a) * 100, 3600));
+std::optional<Decimal> HoursBetween(const std::string& from, const std::string& to, const TimeZone& tz) {
+  auto hundredths = HundredthsOfHoursBetween(from, to, tz);
+  if (!hundredths) return std::nullopt;
+  return Decimal::FromHundredths(*hundredths);
 }
 
 }  // namespace qledger::domain

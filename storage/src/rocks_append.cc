@@ -51,6 +51,13 @@ Result<std::string> RocksEventStore::ContentKeyOf(const std::string& id) const {
   return domain::ContentKey(e);
 }
 
+Result<std::string> RocksEventStore::DataStringOf(const std::string& id, const std::string& key) const {
+  QLEDGER_ASSIGN_OR_RETURN(auto k, Find(id));
+  if (!k.has_value()) return domain::NotFound("no event \"" + id + "\"");
+  QLEDGER_ASSIGN_OR_RETURN(Event e, Get(k->seq));
+  return domain::DataString(e, key);
+}
+
 Result<QuarterStatus> RocksEventStore::StatusOf(const Quarter& q) const {
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), StatusKey(q.ToString()), &v);

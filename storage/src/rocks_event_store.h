@@ -115,6 +115,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   Result<std::string> ContentKeyOf(const std::string& id) const override;
 
+  Result<std::string> DataStringOf(const std::string& id, const std::string& key) const override;
+
   Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& dept,
                                                    const std::string& month) const override;
 
@@ -200,7 +202,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   Result<std::vector<Event>> YearEvents(const std::string& year) const override;
 
-  Result<int64_t> SeqAtTime(const std::string& instant) const override;
+  Result<int64_t> SeqAtInstant(int64_t instant) const override;
 
   Result<VerifyReport> Verify() const override;
 

@@ -243,17 +243,14 @@ Result<std::vector<Event>> RocksEventStore::YearEvents(const std::string& year) 
   return GetMany(std::move(seqs));
 }
 
-Result<int64_t> RocksEventStore::SeqAtTime(const std::string& instant) const {
-  auto t = domain::ParseInstant(instant);
-  if (!t) return domain::InvalidArgument("\"" + instant + "\" is neither a seq nor a date or date-time");
-  // A bare date means the end of that day.
-  int64_t limit = instant.size() == 10 ? *t + 86399 : *t;
+Result<int64_t> RocksEventStore::SeqAtInstant(int64_t limit) const {
   int64_t lo = 0, hi = head_.seq;  // invariant: events <= lo are at or before limit
   while (lo < hi) {
     int64_t mid = lo + (hi - lo + 1) / 2;
     QLEDGER_ASSIGN_OR_RETURN(auto e, Get(mid));
-    auto rt = domain::ParseInstant(e.recorded_at);
-    if (rt && *rt <= limit) lo = mid;
+    auto rt = domain::ParseInstant(e.recorded_at);  // written by the writer: always UTC
+    if (!rt) return domain::DataLoss("event " + std::to_string(mid) + ": stored recorded_at \"" + e.recorded_at + "\" is not a date-time");
+    if (*rt <= limit) lo = mid;
     else hi = mid - 1;
   }
   return lo;

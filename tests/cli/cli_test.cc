@@ -955,3 +955,76 @@ TEST_F(CliTest, AnUnknownCommandSuggestsTheNearestOne) {
 
 }  // namespace
 }  // namespace qledger::cli
+
+namespace qledger::cli {
+namespace {
+
+// SPEC §1: the ledger's time zone (the policy's time_zone, default
+// Asia/Shanghai, UTC+8) reads every date-time written without an offset, and
+// a date given as a point in history is the end of that day there.
+TEST_F(CliTest, DatesAndZonelessTimesAreReadInTheLedgersTimeZone) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  binary_ = qledger::testing::kQledgerTestHooksBinary;
+  ::setenv("QLEDGER_TEST_NOW", "2099-01-01T12:00:00Z", 1);  // 20:00 in Shanghai
+  RunResult demo = Q("append", {SourcePath("config/demo/events.jsonl")});
+  ::setenv("QLEDGER_TEST_NOW", "2099-01-01T17:00:00Z", 1);  // 2099-01-02 01:00 in Shanghai
+  RunResult late = AppendLines({Callback("tz-callback", "storage", "2026Q3", "0.50")});
+  ::unsetenv("QLEDGER_TEST_NOW");
+  binary_ = QLEDGER_BINARY;
+  ASSERT_EQ(demo.exit_code, kOk) << demo.Describe();
+  ASSERT_EQ(late.exit_code, kOk) << late.Describe();
+  RunResult before = Q("scores", {"--quarter", "2026Q3", "--as-of", "310"});
+  RunResult after = Q("scores", {"--quarter", "2026Q3", "--as-of", "311"});
+  ASSERT_NE(before.out, after.out);
+  // 2099-01-01 ends at 15:59:59Z in Shanghai: the 17:00Z event is the next day.
+  EXPECT_EQ(Q("scores", {"--quarter", "2026Q3", "--as-of", "2099-01-01"}).out, before.out);
+  EXPECT_EQ(Q("scores", {"--quarter", "2026Q3", "--as-of", "2099-01-02"}).out, after.out);
+  EXPECT_EQ(Q("scores", {"--quarter", "2026Q3", "--as-of", "2099-01-02T00:59"}).out, before.out);
+  EXPECT_EQ(Q("scores", {"--quarter", "2026Q3", "--as-of", "2099-01-02T01:00"}).out, after.out);
+  EXPECT_EQ(Q("scores", {"--quarter", "2026Q3", "--as-of", "2099-01-01T17:00:00Z"}).out, after.out);
+
+  // A complaint received at 09:30 as a clerk types it (no offset) and
+  // resolved at 11:30+08:00 took 2 hours, not −6.
+  RunResult c = AppendLines({
+      R"({"id": "tz-c1", "type": "complaint.recorded", "department": "orders", "period": "2026Q4", "occurred_at": "2026-12-03", "actor": "工作组", "data": {"received_at": "2026-12-03T09:30", "channel": "投诉电话", "summary": "s"}})",
+      R"({"id": "tz-c1-done", "type": "complaint.handled", "department": "orders", "period": "2026Q4", "occurred_at": "2026-12-03", "actor": "工作组", "data": {"complaint": "tz-c1", "stage": "resolved", "at": "2026-12-03T11:30+08:00"}})"});
+  ASSERT_EQ(c.exit_code, kOk) << c.Describe();
+  json::value reg = json::parse(Q("complaints", {"--quarter", "2026Q4", "--format", "json"}).out);
+  bool found = false;
+  for (const auto& x : reg.at("complaints").as_array()) {
+    if (x.at("id") != "tz-c1") continue;
+    found = true;
+    EXPECT_EQ(x.at("hours_to_resolve"), "2.00");
+  }
+  EXPECT_TRUE(found);
+
+  // Handled before it was received: refused, naming the field; nothing appended.
+  int64_t head = VerifiedHead().seq;
+  RunResult early = AppendLines({
+      R"({"id": "tz-c2", "type": "complaint.recorded", "department": "orders", "period": "2026Q4", "occurred_at": "2026-12-03", "actor": "工作组", "data": {"received_at": "2026-12-03T09:30", "channel": "投诉电话", "summary": "s"}})",
+      R"({"id": "tz-c2-ack", "type": "complaint.handled", "department": "orders", "period": "2026Q4", "occurred_at": "2026-12-03", "actor": "工作组", "data": {"complaint": "tz-c2", "stage": "acknowledged", "at": "2026-12-03T09:00+08:00"}})"});
+  EXPECT_EQ(early.exit_code, kInvalidInput) << early.Describe();
+  EXPECT_TRUE(Contains(early.err, "event \"tz-c2-ack\": data.at: 2026-12-03T09:00+08:00 is before the complaint was "
+                                  "received (2026-12-03T09:30; times without an offset are Asia/Shanghai)"))
+      << early.err;
+  EXPECT_EQ(VerifiedHead().seq, head);
+}
+
+TEST_F(CliTest, APolicyNamesItsTimeZoneFromTheTzDatabaseOrIsRefused) {
+  json::value policy = json::parse(qledger::testing::ReadFile(SourcePath("config/policy.json")));
+  policy.as_object()["time_zone"] = "Mars/Olympus_Mons";
+  std::string file = tmp_.Sub("mars.json");
+  WriteFile(file, json::serialize(policy));
+  RunResult bad = Q("init", {"--policy", file});
+  EXPECT_EQ(bad.exit_code, kInvalidInput) << bad.Describe();
+  EXPECT_TRUE(Contains(bad.err, "policy.time_zone: \"Mars/Olympus_Mons\" is not a zone of the tz database")) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/CURRENT")) << "a bad policy leaves no ledger";
+
+  policy.as_object()["time_zone"] = "UTC";
+  WriteFile(file, json::serialize(policy));
+  RunResult utc = Q("init", {"--policy", file});
+  ASSERT_EQ(utc.exit_code, kOk) << utc.Describe();
+}
+
+}  // namespace
+}  // namespace qledger::cli

@@ -33,6 +33,7 @@ class MemoryLedger final : public LedgerView {
 
   std::map<std::string, KnownEvent> events;        // id -> what the rules know
   std::map<std::string, std::string> content;      // id -> ContentKey
+  std::map<std::string, std::string> data;         // "id/key" -> data[key]
   std::map<std::string, std::string> monthly;      // type/dept/month -> id
   std::map<std::string, QuarterStatus> statuses;   // "2026Q2" -> status
   bool fail_find = false;
@@ -45,6 +46,10 @@ class MemoryLedger final : public LedgerView {
     return std::optional<KnownEvent>(it->second);
   }
   Result<std::string> ContentKeyOf(const std::string& id) const override { return content.at(id); }
+  Result<std::string> DataStringOf(const std::string& id, const std::string& key) const override {
+    auto it = data.find(id + "/" + key);
+    return it == data.end() ? std::string() : it->second;
+  }
   Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& dept,
                                                    const std::string& month) const override {
     auto it = monthly.find(std::to_string(static_cast<int>(type)) + "/" + dept + "/" + month);

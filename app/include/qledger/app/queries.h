@@ -76,6 +76,10 @@ Result<domain::Decimal> StoredDecimal(const domain::Event& e, const char* key);
 // Every policy.adopted event of the ledger, in seq order.
 Result<std::vector<domain::Event>> AdoptedPolicyEvents(const storage::EventStore& store);
 
+// The ledger's time zone: the latest adopted policy's (SPEC §1), the
+// default (Asia/Shanghai) before any policy.
+Result<domain::TimeZone> LedgerTimeZone(const storage::EventStore& store);
+
 // The policy in force for quarter q at the head. kNotFound if none.
 Result<domain::AdoptedPolicy> PolicyInForce(const storage::EventStore& store, const domain::Quarter& q);
 

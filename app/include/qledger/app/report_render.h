@@ -24,8 +24,8 @@ std::string ComplaintsToCsv(const ComplaintRegister& complaints);
 std::string ScoresToText(const std::vector<domain::Score>& scores, bool hypothetical);
 std::string ScoresToCsv(const std::vector<domain::Score>& scores);
 std::string QuartersToText(const std::vector<QuarterSummary>& quarters);
-// One line of `qledger log`, without the newline.
-std::string EventToText(const domain::Event& e);
+// One line of `qledger log`, without the newline; recorded_at shown in tz.
+std::string EventToText(const domain::Event& e, const domain::TimeZone& tz);
 
 }  // namespace qledger::app
 

@@ -39,6 +39,9 @@ class LedgerView {
   virtual Result<std::optional<KnownEvent>> Find(const std::string& id) const = 0;
   // ContentKey() of the stored event with this id. REQUIRES: it exists.
   virtual Result<std::string> ContentKeyOf(const std::string& id) const = 0;
+  // data[key] of the stored event with this id when it is a string, else
+  // "". REQUIRES: it exists.
+  virtual Result<std::string> DataStringOf(const std::string& id, const std::string& key) const = 0;
   // Id of the not-voided self-check (or spot check) of dept in month.
   virtual Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& department,
                                                            const std::string& month) const = 0;

@@ -14,6 +14,7 @@
 #include "qledger/domain/event.h"
 #include "qledger/domain/period.h"
 #include "qledger/domain/status.h"
+#include "qledger/domain/time_zone.h"
 
 namespace qledger::domain {
 
@@ -42,11 +43,16 @@ struct Policy {
   Decimal penalty_per_point;  // yuan per point below the line
   Decimal penalty_floor;      // totals below count as this for the penalty
   Decimal annual_quota;       // yuan a year for rewards and expenses
+  // The company's time zone (SPEC §1), a zone of the tz database; optional
+  // in the policy object, Asia/Shanghai when absent.
+  std::string time_zone = "Asia/Shanghai";
 
   const Department* FindDepartment(std::string_view code) const;
   // Deduction for a spot-check difference d >= 0 (0 for d == 0).
   Decimal SpotDeduction(Decimal d) const;
   Decimal LargestSpotDeduction() const;
+  // time_zone, loaded (ParsePolicy checked that it loads).
+  TimeZone Zone() const;
 };
 
 // Parses and validates a policy object strictly: every field required,

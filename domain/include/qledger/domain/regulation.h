@@ -10,6 +10,7 @@
 
 #include "qledger/domain/decimal.h"
 #include "qledger/domain/period.h"
+#include "qledger/domain/time_zone.h"
 
 namespace qledger::domain {
 
@@ -40,9 +41,9 @@ QuotaUse ComputeQuotaUse(Decimal annual_quota, Decimal rewards_final, Decimal re
 // it ("2026-10-10" for 2026Q3), as YYYY-MM-DD.
 std::string AnalysisMeetingDate(const Quarter& q);
 
-// Hours from `from` to `to` (ISO 8601 date-times with offsets), rounded half
-// up to 0.01 h; nullopt if either does not parse.
-std::optional<Decimal> HoursBetween(const std::string& from, const std::string& to);
+// Hours from `from` to `to` (date-times; one without an offset is read in
+// tz, SPEC §1), rounded half up to 0.01 h; nullopt if either does not parse.
+std::optional<Decimal> HoursBetween(const std::string& from, const std::string& to, const TimeZone& tz);
 
 }  // namespace qledger::domain
 

@@ -141,9 +141,10 @@ class EventStore {
   // budget.expense events of a year (not voided ones too: the caller folds voids).
   virtual Result<std::vector<domain::Event>> YearEvents(const std::string& year) const = 0;
 
-  // The last seq recorded at or before an instant ("2026-08-03",
-  // "2026-08-03T10:00:00Z"); 0 if none. InvalidArgument if malformed.
-  virtual Result<int64_t> SeqAtTime(const std::string& instant) const = 0;
+  // The last seq recorded at or before an instant (seconds since 1970,
+  // UTC); 0 if none. (What a date or a zoneless time typed by a user means
+  // is the application's question: app::ResolvePoint.)
+  virtual Result<int64_t> SeqAtInstant(int64_t instant) const = 0;
 
   // Re-reads every stored event and re-computes the chain.
   virtual Result<VerifyReport> Verify() const = 0;
