@@ -1,6 +1,7 @@
 #include "csv_import.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -14,6 +15,7 @@
 #include "csv_templates.h"
 #include "exit_codes.h"
 #include "test_hooks.h"
+#include "qledger/domain/hash_chain.h"
 #include "qledger/storage/event_store.h"
 
 namespace qledger::tools {
@@ -90,7 +92,10 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
       return KnownDepartments(policies);
     }();
     if (!departments.ok()) return Fail(departments.status());
-    auto rows = ConvertRows(*t, *header, *records, *departments);
+    // Each event records the file it came from: its name and SHA-256.
+    csv::SourceFile source{f.file == "-" ? "stdin" : std::filesystem::path(f.file).filename().string(),
+                           domain::Sha256Hex(*text), ""};
+    auto rows = ConvertRows(*t, *header, *records, *departments, source);
     if (!rows.ok()) return Fail(rows.status());
     converted = std::move(*rows);
     converted_rows = records->size();

@@ -154,7 +154,7 @@ json::object BuildEvent(const Template& t, const std::vector<domain::Department>
 }
 
 Result<Converted> ConvertRows(const Template& t, const Header& header, const std::vector<CsvRecord>& records,
-                              const std::vector<domain::Department>& departments) {
+                              const std::vector<domain::Department>& departments, const SourceFile& source) {
   Converted out;
   for (const auto& record : records) {
     Row row;
@@ -217,6 +217,11 @@ Result<Converted> ConvertRows(const Template& t, const Header& header, const std
         id += "-" + digest.substr(0, 8);
       }
       event["id"] = id;
+    }
+    if (!source.file.empty()) {
+      json::object from{{"file", source.file}, {"sha256", source.sha256}, {"row", row.line}};
+      if (!source.sheet.empty()) from["sheet"] = source.sheet;
+      event["source"] = std::move(from);
     }
     out.batch.push_back(domain::InputEvent{"CSV line " + std::to_string(row.line), std::move(event), ""});
     out.rows.push_back(std::move(row));

@@ -70,10 +70,20 @@ struct Converted {
   std::vector<LineError> errors;
 };
 
+// The file the rows come from, recorded on each event as its `source`
+// (SPEC §4): the file's name and SHA-256, the sheet (none for CSV), and the
+// row's line. No part of the content that tells a duplicate.
+struct SourceFile {
+  std::string file;
+  std::string sha256;
+  std::string sheet;  // "" for a CSV file
+};
+
 // The rows of records under header, mapped; the derived id of a row without
-// 编号 hashes its normalised content (docs/import.md).
+// 编号 hashes its normalised content (docs/import.md), never its source.
 domain::Result<Converted> ConvertRows(const Template& t, const Header& header, const std::vector<CsvRecord>& records,
-                              const std::vector<domain::Department>& departments);
+                                     const std::vector<domain::Department>& departments,
+                                     const SourceFile& source = {});
 
 // The ledger's errors ("CSV line 4: event \"id\": period: ...") told in the
 // spreadsheet's columns.

@@ -3,7 +3,7 @@
 Usage: verify_export.py [--print-canonical] [EXPORT.jsonl | -]   (stdin if no file)
 
 The export is JSON Lines, one event per line, each holding
-seq, id, type, [department], [period], occurred_at, actor, recorded_at, data, hash.
+seq, id, type, [department], [period], occurred_at, actor, recorded_at, data, [source], hash.
 For every line, in order:
   * seq must be 1, 2, 3, ... without gaps;
   * hash must equal SHA-256(previous hash as 32 raw bytes || canonical JSON of the
@@ -24,8 +24,8 @@ import json
 import sys
 
 SHORT = {'"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f'}
-FIELDS = {"seq", "id", "type", "department", "period", "occurred_at", "actor", "recorded_at", "data", "hash"}
-REQUIRED = FIELDS - {"department", "period"}
+FIELDS = {"seq", "id", "type", "department", "period", "occurred_at", "actor", "recorded_at", "data", "source", "hash"}
+REQUIRED = FIELDS - {"department", "period", "source"}
 
 
 class Bad(Exception):

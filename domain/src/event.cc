@@ -75,6 +75,7 @@ json::object ToExportJson(const Event& e, bool with_hash) {
   o["actor"] = e.actor;
   o["recorded_at"] = e.recorded_at;
   o["data"] = e.data;
+  if (!e.source.empty()) o["source"] = e.source;
   if (with_hash) o["hash"] = e.hash;
   return o;
 }

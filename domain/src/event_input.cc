@@ -339,6 +339,30 @@ bool NormalizeInputEvent(const json::value& in, Event* out, std::vector<std::str
   r.Raw("seq", false);
   r.Raw("recorded_at", false);
   r.Raw("hash", false);
+  // Where an imported event came from (SPEC §4): optional.
+  if (const auto* source = r.Raw("source", false)) {
+    if (!source->is_object()) {
+      r.Fail("source", "must be an object {file, sha256, sheet, row}");
+    } else {
+      ObjectReader sr(source->get_object(), "source", errors);
+      json::object s;
+      if (auto file = sr.Text("file")) s["file"] = *file;
+      if (auto sha = sr.Text("sha256")) {
+        bool hex = sha->size() == 64 && std::all_of(sha->begin(), sha->end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        });
+        if (hex) s["sha256"] = *sha;
+        else sr.Fail("sha256", "must be 64 lowercase hex digits (the file's SHA-256)");
+      }
+      if (auto sheet = sr.Text("sheet", false)) s["sheet"] = *sheet;
+      if (auto row = sr.IntAtMost("row", 100'000'000)) {
+        if (*row >= 1) s["row"] = *row;
+        else sr.Fail("row", "must be 1 or more");
+      }
+      sr.RejectUnknown();
+      out->source = std::move(s);
+    }
+  }
 
   if (type) {
     out->type = *type;

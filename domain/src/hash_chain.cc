@@ -20,9 +20,10 @@ namespace {
 
 // Canonical JSON of the envelope without building a json::object (which
 // would deep-copy data): the members in byte order of their keys — actor,
-// data, department, id, occurred_at, period, recorded_at, seq, type — the
-// same bytes as CanonicalJson of the object ToExportJson / ContentKey used to
-// build. with_ledger_fields adds recorded_at and seq (the hash input).
+// data, department, id, occurred_at, period, recorded_at, seq, source, type
+// — the same bytes as CanonicalJson of the object ToExportJson / ContentKey
+// used to build. with_ledger_fields adds recorded_at, seq and source (the
+// hash input); without them it is the content that tells a duplicate.
 std::string EnvelopeJson(const Event& e, bool with_ledger_fields) {
   std::string out;
   out.reserve(512);  // a typical stored event is 250–500 bytes: one allocation
@@ -55,6 +56,10 @@ std::string EnvelopeJson(const Event& e, bool with_ledger_fields) {
     AppendCanonicalString(e.recorded_at, &out);
     member("seq");
     out.append(std::to_string(e.seq));
+    if (!e.source.empty()) {
+      member("source");
+      AppendCanonicalObject(e.source, &out);
+    }
   }
   member("type");
   AppendCanonicalString(EventTypeName(e.type), &out);

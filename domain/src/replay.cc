@@ -15,6 +15,19 @@ namespace {
 
 std::string Str(const Event& e, const char* key) { return DataString(e, key); }
 
+// "from 自查2026Q3.csv row 7" (with the sheet of a workbook: "… sheet 自查 row 7").
+std::string SourceText(const boost::json::object& source) {
+  auto text = [&](const char* key) {
+    auto it = source.find(key);
+    return it != source.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+  };
+  auto row = source.find("row");
+  std::string out = "from " + text("file");
+  if (!text("sheet").empty()) out += " sheet " + text("sheet");
+  if (row != source.end() && row->value().is_int64()) out += " row " + std::to_string(row->value().get_int64());
+  return out;
+}
+
 }  // namespace
 
 QuarterStatus StatusAt(const std::vector<Event>& events, const Quarter& q, int64_t point,
@@ -129,6 +142,7 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
         step.change = "left out (what-if)";
       } else {
         state.Apply(e, options.trace ? &step.change : nullptr);
+        if (options.trace && !e.source.empty()) step.change += " (" + SourceText(e.source) + ")";
         any_fact = true;
       }
     } else {

@@ -46,12 +46,25 @@ Status DataMissing(const Event& e) {
 
 }  // namespace
 
+// source, when there: an object (its fields were checked when the event
+// was appended).
+Status SourceFromExportJson(const json::object& o, Event* e) {
+  auto source = o.find("source");
+  if (source == o.end()) return Status::Ok();
+  if (!source->value().is_object()) {
+    return InvalidArgument("exported event " + std::to_string(e->seq) + ": source is not an object");
+  }
+  e->source = json::object(source->value().get_object(), json::storage_ptr());
+  return Status::Ok();
+}
+
 Result<Event> EventFromExportJson(const json::object& o) {
   Event e;
   QLEDGER_RETURN_IF_ERROR(EnvelopeFromExportJson(o, &e));
   auto data = o.find("data");
   if (data == o.end() || !data->value().is_object()) return DataMissing(e);
   e.data = data->value().get_object();
+  QLEDGER_RETURN_IF_ERROR(SourceFromExportJson(o, &e));
   return e;
 }
 
@@ -276,6 +289,7 @@ Result<Event> ParseExportedEvent(std::string_view text) {
   auto data = o.find("data");
   if (data == o.end() || !data->value().is_object()) return DataMissing(e);
   e.data = json::object(data->value().get_object(), json::storage_ptr());
+  QLEDGER_RETURN_IF_ERROR(SourceFromExportJson(o, &e));
   return e;
 }
 

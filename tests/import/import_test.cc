@@ -427,3 +427,69 @@ TEST_F(ImportTest, HeaderWithoutRowsIsRejected) {
 
 }  // namespace
 }  // namespace qledger::testing
+
+namespace qledger::testing {
+namespace {
+
+// SPEC §4: each imported event records where it came from — the file's name
+// and SHA-256, and the row — exported and hashed; and `source` takes no part
+// in judging a duplicate, so an updated file appends only its new rows and
+// the first recording's source stands.
+TEST_F(ImportTest, EachImportedEventRecordsTheFileAndRowItCameFrom) {
+  std::string first = std::string(kSelfcheckHeader) + "储运中心,2026-07,96.5,王芳,2026-08-03\n";
+  std::string file = dir_.Sub("自查2026Q3.csv");
+  WriteFile(file, first);
+  RunResult r = ImportFile("selfcheck", file);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  RunResult sum = RunProgram("/usr/bin/sha256sum", {file});
+  ASSERT_EQ(sum.exit_code, 0) << sum.Describe();
+  std::string first_sha = sum.out.substr(0, 64);
+  auto events = EventsAfter(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].at("source"), (json::object{{"file", "自查2026Q3.csv"}, {"sha256", first_sha}, {"row", 2}}));
+
+  // The same file, updated: one more row. Only it is appended; the first
+  // row keeps the source of its first recording.
+  WriteFile(file, first + "储运中心,2026-08,95,王芳,2026-09-03\n");
+  RunResult again = ImportFile("selfcheck", file);
+  ASSERT_EQ(again.exit_code, 0) << again.Describe();
+  EXPECT_EQ(Outcome(again).at("appended").as_int64(), 1);
+  EXPECT_EQ(Outcome(again).at("duplicates").as_int64(), 1);
+  events = EventsAfter(1);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].at("source").at("sha256"), json::value(first_sha));
+  EXPECT_NE(events[1].at("source").at("sha256"), json::value(first_sha));
+  EXPECT_EQ(events[1].at("source").at("row"), 3);
+
+  // The source is hashed: the independent verifier accepts the export.
+  RunResult verified = RunProgram("/usr/bin/python3", {SourcePath("tools/verify_export.py")}, Export());
+  EXPECT_EQ(verified.exit_code, 0) << verified.Describe();
+  // And the derivation says where the fact came from.
+  RunResult d = RunQledger({"replay", "--data", ledger_, "--quarter", "2026Q3", "--department", "storage"});
+  EXPECT_NE(d.out.find("from 自查2026Q3.csv row 2"), std::string::npos) << d.out;
+}
+
+TEST_F(ImportTest, AnAppendedSourceMustNameTheFileItsHashAndTheRow) {
+  std::string before = Export();
+  auto append = [&](const std::string& source) {
+    std::string line = R"({"id": "s1", "type": "selfcheck.reported", "department": "storage", "period": "2026-07", )"
+                       R"("occurred_at": "2026-08-03", "actor": "王芳", "data": {"score": "96.50"}, "source": )" +
+                       source + "}";
+    return RunQledger({"append", "--data", ledger_, "-"}, line + "\n");
+  };
+  RunResult bad_hash = append(R"({"file": "a.csv", "sha256": "abc", "row": 2})");
+  EXPECT_EQ(bad_hash.exit_code, 3) << bad_hash.Describe();
+  EXPECT_NE(bad_hash.err.find("source.sha256: must be 64 lowercase hex digits"), std::string::npos) << bad_hash.err;
+  RunResult unknown = append(R"({"file": "a.csv", "sha256": ")" + std::string(64, 'a') + R"(", "row": 2, "cell": "C7"})");
+  EXPECT_NE(unknown.err.find("source.cell"), std::string::npos) << unknown.err;
+  RunResult row0 = append(R"({"file": "a.csv", "sha256": ")" + std::string(64, 'a') + R"(", "row": 0})");
+  EXPECT_NE(row0.err.find("source.row: must be 1 or more"), std::string::npos) << row0.err;
+  RunResult not_object = append(R"("a.csv")");
+  EXPECT_NE(not_object.err.find("source: must be an object"), std::string::npos) << not_object.err;
+  EXPECT_EQ(Export(), before);
+  RunResult ok = append(R"({"file": "a.xlsx", "sha256": ")" + std::string(64, 'a') + R"(", "sheet": "自查", "row": 7})");
+  EXPECT_EQ(ok.exit_code, 0) << ok.Describe();
+}
+
+}  // namespace
+}  // namespace qledger::testing

@@ -51,6 +51,10 @@ struct Event {
   std::string actor;
   std::string recorded_at;   // UTC, set by the ledger; "" until stored
   boost::json::object data;  // normalised: decimals as two-decimal strings
+  // Where an imported event came from (SPEC §4): {file, sha256, sheet?,
+  // row}; empty when it was not imported. Exported and hashed like the
+  // rest, but no part of the content that tells a duplicate (ContentKey).
+  boost::json::object source;
   std::string hash;          // 64 lowercase hex; "" until stored
 
   // The quarter the event's period falls in (a month's or the quarter
@@ -63,7 +67,7 @@ struct Event {
 std::string DataString(const Event& e, std::string_view key);
 
 // The exported object: seq, id, type, department?, period?, occurred_at,
-// actor, recorded_at, data and, when with_hash, hash.
+// actor, recorded_at, data, source? and, when with_hash, hash.
 boost::json::object ToExportJson(const Event& e, bool with_hash);
 
 }  // namespace qledger::domain
