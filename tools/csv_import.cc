@@ -21,7 +21,6 @@
 namespace qledger::tools {
 
 using csv::AddLedgerErrors;
-using csv::CheckUtf8;
 using csv::Converted;
 using csv::ConvertRows;
 using csv::FindTemplate;
@@ -57,10 +56,18 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
   }
   auto text = ReadAll(f.file);
   if (!text.ok()) return Fail(text.status());
-  std::string_view body = *text;
-  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
   auto in_file = [&](const Status& s) { return Status(s.code(), f.file + ": " + s.message()); };
-  if (Status s = CheckUtf8(body); !s.ok()) return Fail(in_file(s));
+  auto encoding = csv::ParseEncoding(f.encoding);
+  if (!encoding) {
+    std::cerr << "qledger import: --encoding must be auto, utf-8 or gb18030, not \"" << f.encoding << "\"\n";
+    return kUsageExitCode;
+  }
+  auto decoded = csv::Decode(*text, *encoding);
+  if (!decoded.ok()) return Fail(in_file(decoded.status()));
+  // Which encoding was read, where a person sees it (standard output is
+  // the outcome's JSON).
+  std::cerr << "qledger import: " << f.file << ": read as " << decoded->used << "\n";
+  std::string_view body = decoded->utf8;
   auto records = ReadCsv(body);
   if (!records.ok()) return Fail(in_file(records.status()));
   if (records->empty()) return Fail(domain::InvalidArgument(f.file + ": no header row"));

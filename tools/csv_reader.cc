@@ -1,5 +1,10 @@
 #include "csv_reader.h"
 
+#include <iconv.h>
+
+#include <algorithm>
+#include <cerrno>
+
 #include <algorithm>
 #include <initializer_list>
 
@@ -90,6 +95,69 @@ Status CheckUtf8(std::string_view text) {
 // lone CR); a field in double quotes may hold commas, line breaks and doubled
 // quotes. Line breaks inside a quoted field are kept as LF, so that a file
 // saved with CRLF and with LF reads the same. Blank records are skipped.
+
+std::optional<Encoding> ParseEncoding(std::string_view name) {
+  std::string n = AsciiLower(name);
+  if (n == "auto") return Encoding::kAuto;
+  if (n == "utf-8" || n == "utf8") return Encoding::kUtf8;
+  if (n == "gb18030" || n == "gbk" || n == "gb2312" || n == "cp936") return Encoding::kGb18030;
+  return std::nullopt;
+}
+
+namespace {
+
+// GB18030 to UTF-8 with glibc's iconv; InvalidArgument naming the line of
+// the first byte sequence that is not GB18030.
+Result<std::string> FromGb18030(std::string_view bytes) {
+  iconv_t cd = ::iconv_open("UTF-8", "GB18030");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return domain::Internal("iconv cannot convert from GB18030 on this system");
+  std::string out(bytes.size() * 2 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size();
+  char* to = out.data();
+  size_t to_left = out.size();
+  while (in_left > 0) {
+    if (::iconv(cd, &in, &in_left, &to, &to_left) != static_cast<size_t>(-1)) break;
+    if (errno == E2BIG) {
+      size_t used = static_cast<size_t>(to - out.data());
+      out.resize(out.size() * 2);
+      to = out.data() + used;
+      to_left = out.size() - used;
+      continue;
+    }
+    size_t at = static_cast<size_t>(in - bytes.data());
+    ::iconv_close(cd);
+    int line = 1 + static_cast<int>(std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    return domain::InvalidArgument(At(line, "", "not valid GB18030"));
+  }
+  ::iconv_close(cd);
+  out.resize(static_cast<size_t>(to - out.data()));
+  return out;
+}
+
+}  // namespace
+
+Result<Decoded> Decode(std::string_view bytes, Encoding encoding) {
+  if (bytes.starts_with("\xEF\xBB\xBF") && encoding != Encoding::kGb18030) {
+    bytes.remove_prefix(3);
+    QLEDGER_RETURN_IF_ERROR(CheckUtf8(bytes));
+    return Decoded{std::string(bytes), "UTF-8 (BOM)"};
+  }
+  Status utf8_status = encoding == Encoding::kGb18030 ? Status::Ok() : CheckUtf8(bytes);
+  if (encoding == Encoding::kUtf8) {
+    QLEDGER_RETURN_IF_ERROR(utf8_status);
+    return Decoded{std::string(bytes), "UTF-8"};
+  }
+  if (encoding == Encoding::kAuto && utf8_status.ok()) return Decoded{std::string(bytes), "UTF-8"};
+  auto gb = FromGb18030(bytes);
+  if (!gb.ok() && encoding == Encoding::kAuto) {
+    // Neither: name the first line that is not UTF-8, which is what a
+    // spreadsheet saved on this side of the world should have been.
+    return domain::InvalidArgument(utf8_status.message() + "; nor is the file GB18030");
+  }
+  QLEDGER_RETURN_IF_ERROR(gb.status());
+  return Decoded{std::move(*gb), "GB18030"};
+}
 
 Result<std::vector<CsvRecord>> ReadCsv(std::string_view text) {
   std::vector<CsvRecord> records;

@@ -24,6 +24,24 @@ std::string Trim(std::string_view s);
 
 std::string AsciiLower(std::string_view s);
 
+// The encodings a spreadsheet's CSV comes in: UTF-8 (with or without a BOM)
+// and GB18030 (what Excel on Chinese Windows saves as "CSV"; GBK is a subset).
+enum class Encoding { kAuto, kUtf8, kGb18030 };
+
+// "auto", "utf-8"/"utf8", "gb18030"/"gbk"/"gb2312" (any case); nullopt else.
+std::optional<Encoding> ParseEncoding(std::string_view name);
+
+struct Decoded {
+  std::string utf8;   // the text as UTF-8, without a BOM
+  std::string used;   // "UTF-8 (BOM)", "UTF-8" or "GB18030"
+};
+
+// The bytes of a file as UTF-8 text. kAuto: a UTF-8 BOM, else strict UTF-8,
+// else GB18030. Forced UTF-8 that is not is refused naming the first bad
+// line (CheckUtf8); GB18030 that does not convert is refused naming the line
+// (iconv, glibc).
+domain::Result<Decoded> Decode(std::string_view bytes, Encoding encoding);
+
 // OK if every physical line of text is valid UTF-8; else InvalidArgument
 // naming the first bad line (spreadsheets saved as plain "CSV" on a Chinese
 // Windows are GBK).

@@ -372,11 +372,39 @@ TEST_F(ImportTest, RowWithMoreFieldsThanTheHeaderIsRejected) {
   ExpectRejected(r, "CSV line 2: 6 fields, but the header (line 1) has 5 columns", before);
 }
 
-TEST_F(ImportTest, FileThatIsNotUtf8IsRejectedNamingTheLine) {
+// The header and a row in GB18030, as Excel's plain "CSV" writes them on a
+// Chinese Windows: 部门,月份,自查得分,填报人,填报日期 / 储运中心,2026-07,96,王芳,2026-08-03.
+constexpr const char* kGbkSelfcheck =
+    "\xB2\xBF\xC3\xC5,\xD4\xC2\xB7\xDD,\xD7\xD4\xB2\xE9\xB5\xC3\xB7\xD6,\xCC\xEE\xB1\xA8\xC8\xCB,"
+    "\xCC\xEE\xB1\xA8\xC8\xD5\xC6\xDA\n\xB4\xA2\xD4\xCB\xD6\xD0\xD0\xC4,2026-07,96,\xCD\xF5\xB7\xBC,2026-08-03\n";
+
+TEST_F(ImportTest, AGb18030FileIsDetectedReadAndSaysSo) {
+  RunResult r = Import("selfcheck", kGbkSelfcheck);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.err.find(": read as GB18030"), std::string::npos) << r.err;
+  auto events = EventsAfter(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].at("department"), "storage");
+  EXPECT_EQ(events[0].at("actor"), "王芳");
+  RunResult utf8 = Import("selfcheck", std::string(kBom) + kSelfcheckHeader + "储运中心,2026-08,96,王芳,2026-09-03\n");
+  EXPECT_NE(utf8.err.find(": read as UTF-8 (BOM)"), std::string::npos) << utf8.err;
+}
+
+TEST_F(ImportTest, AFileInNeitherEncodingOrNotInTheOneForcedIsRejectedNamingTheLine) {
   std::string before = Export();
-  // "储运" in GBK, as Excel's plain "CSV" writes it on a Chinese Windows.
-  RunResult r = Import("selfcheck", std::string(kSelfcheckHeader) + "\xB4\xA2\xD4\xCB,2026-07,96,a,2026-08-03\n");
-  ExpectRejected(r, "CSV line 2: not valid UTF-8", before);
+  RunResult forced = Import("selfcheck", kGbkSelfcheck, {"--encoding", "utf-8"});
+  ExpectRejected(forced, "CSV line 1: not valid UTF-8", before);
+  // 0x81 0x20 is no character of GB18030, and not UTF-8.
+  RunResult neither = Import("selfcheck", std::string(kSelfcheckHeader) + "\x81\x20,2026-07,96,a,2026-08-03\n");
+  ExpectRejected(neither, "CSV line 2: not valid UTF-8 (save the spreadsheet as \"CSV UTF-8\"); nor is the file GB18030",
+                 before);
+  RunResult forced_gb = Import("selfcheck", std::string(kSelfcheckHeader) + "\x81\x20,2026-07,96,a,2026-08-03\n",
+                               {"--encoding", "gb18030"});
+  EXPECT_EQ(forced_gb.exit_code, 3) << forced_gb.Describe();
+  EXPECT_NE(forced_gb.err.find(": not valid GB18030"), std::string::npos) << forced_gb.err;
+  RunResult bad = Import("selfcheck", kSelfcheckHeader, {"--encoding", "latin1"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.Describe();
+  EXPECT_NE(bad.err.find("--encoding must be auto, utf-8 or gb18030"), std::string::npos) << bad.err;
 }
 
 // --- hostile files: each is rejected in linear time, naming the cell -------
