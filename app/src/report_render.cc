@@ -322,7 +322,15 @@ std::string ScoresToText(const std::vector<domain::Score>& scores, bool hypothet
   return out;
 }
 
-std::string ScoresToCsv(const std::vector<domain::Score>& scores) { return RenderCsv(ScoreHeader(), ScoreRows(scores)); }
+std::string ScoresToCsv(const std::vector<domain::Score>& scores) {
+  std::vector<Row> rows = ScoreRows(scores);
+  for (auto& row : rows) {
+    for (auto& cell : row) {
+      if (cell == "—") cell.clear();  // a missing number is an empty cell
+    }
+  }
+  return RenderCsv(ScoreHeader(), rows);
+}
 
 std::string QuartersToText(const std::vector<QuarterSummary>& quarters) {
   std::vector<Row> rows;

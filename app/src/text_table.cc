@@ -62,7 +62,9 @@ std::string RenderCsv(const Row& header, const std::vector<Row>& rows) {
     for (size_t i = 0; i < r.size(); ++i) out += (i ? "," : "") + field(r[i]);
     return out + "\r\n";
   };
-  std::string out = line(header);
+  // A UTF-8 BOM first (SPEC §6): without it Excel reads the file in the
+  // machine's code page and shows the Chinese garbled.
+  std::string out = "\xEF\xBB\xBF" + line(header);
   for (const auto& r : rows) out += line(r);
   return out;
 }

@@ -171,7 +171,7 @@ TEST_F(ViewsTest, ComplaintRegisterShowsValidityHandlingAndTimeToResolve) {
   EXPECT_GE(all["summary"].as_object()["invalid"].as_int64(), 1);
   RunResult csv = Run({"complaints", "--format", "csv"});
   EXPECT_EQ(csv.exit_code, 0);
-  EXPECT_EQ(csv.out.rfind("quarter,department,name,id,received_at", 0), 0u) << csv.out.substr(0, 200);
+  EXPECT_EQ(csv.out.rfind("\xEF\xBB\xBFquarter,department,name,id,received_at", 0), 0u) << csv.out.substr(0, 200);
 }
 
 TEST_F(ViewsTest, ReportOfAnApprovedQuarterCarriesTheApprovalHead) {
@@ -223,7 +223,7 @@ TEST_F(ViewsTest, ReportFormatsPrintTheHeadAndChineseNames) {
   RunResult md = Run({"report", "--quarter", "2026Q2", "--format", "md"});
   EXPECT_NE(md.out.find("| 1 | 招标分公司 (bidding) |"), std::string::npos) << md.out.substr(0, 2000);
   RunResult csv = Run({"report", "--quarter", "2026Q2", "--format", "csv"});
-  EXPECT_EQ(csv.out.rfind("quarter,status,rank,department", 0), 0u);
+  EXPECT_EQ(csv.out.rfind("\xEF\xBB\xBFquarter,status,rank,department", 0), 0u);
   json::object j = Json({"report", "--quarter", "2026Q2", "--format", "json"}).as_object();
   EXPECT_NE(html.out.find(std::string(j["as_of_hash"].as_string())), std::string::npos);
   EXPECT_NE(md.out.find(std::string(j["as_of_hash"].as_string())), std::string::npos);

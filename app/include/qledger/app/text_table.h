@@ -12,7 +12,7 @@ using Row = std::vector<std::string>;
 
 // Columns whose index is in right_aligned are right-aligned (numbers).
 std::string RenderTable(const Row& header, const std::vector<Row>& rows, const std::vector<size_t>& right_aligned);
-// RFC 4180 CSV, UTF-8, CRLF line ends.
+// RFC 4180 CSV, UTF-8 with a BOM (for Excel), CRLF line ends.
 std::string RenderCsv(const Row& header, const std::vector<Row>& rows);
 size_t DisplayWidth(const std::string& utf8);
 
