@@ -312,7 +312,7 @@ TEST_F(CliTest, ScoresTableAndCsvKeepTheChineseNamesIntact) {
   EXPECT_TRUE(Contains(table.out, "2026Q3")) << table.out;
   // For Excel: a UTF-8 BOM first (SPEC §6), and a missing number is an empty
   // cell, never "—". In 2026Q4 no department has a survey yet.
-  EXPECT_TRUE(csv.out.starts_with("\xEF\xBB\xBFdepartment,name,status,")) << csv.out;
+  EXPECT_TRUE(csv.out.starts_with("\xEF\xBB\xBF" "department,name,status,")) << csv.out;
   for (const char* q : {"2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"}) {
     RunResult other = Q("scores", {"--quarter", q, "--format", "csv"});
     ASSERT_EQ(other.exit_code, kOk) << other.Describe();
