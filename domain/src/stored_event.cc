@@ -77,9 +77,10 @@ namespace {
 //
 // It takes only the plain shape of a stored event — one object, each
 // envelope member at most once, seq a positive integer, the string members
-// strings, a known type, data an object, any other member a scalar. Anything
-// else (including every error) makes it give up, and the caller parses the
-// text the general way, which produces the same Event or the same error.
+// strings, a known type, data (and source, if any) an object, any other
+// member a scalar. Anything else (including every error) makes it give up,
+// and the caller parses the text the general way, which produces the same
+// Event or the same error.
 class ExportedEventHandler {
  public:
   static constexpr std::size_t max_object_size = json::object::max_size();
@@ -105,8 +106,8 @@ class ExportedEventHandler {
   bool on_document_end(json::error_code&) { return true; }
   bool on_object_begin(json::error_code& ec) {
     if (depth_ == 1) {
-      if (member_ != Member::kData) return GiveUp(ec);
-      stack_.reset(json::storage_ptr());  // data in the Event's own (default) storage
+      if (member_ != Member::kData && member_ != Member::kSource) return GiveUp(ec);
+      stack_.reset(json::storage_ptr());  // data and source in the Event's own (default) storage
     }
     ++depth_;
     return true;
@@ -114,7 +115,7 @@ class ExportedEventHandler {
   bool on_object_end(std::size_t n, json::error_code&) {
     --depth_;
     if (depth_ >= 1) stack_.push_object(n);
-    if (depth_ == 1) e_->data = std::move(stack_.release().get_object());
+    if (depth_ == 1) (member_ == Member::kData ? e_->data : e_->source) = std::move(stack_.release().get_object());
     return true;
   }
   bool on_array_begin(json::error_code& ec) {
@@ -191,7 +192,8 @@ class ExportedEventHandler {
   bool on_comment(json::string_view, json::error_code&) { return true; }
 
  private:
-  enum class Member { kOther, kSeq, kId, kType, kDepartment, kPeriod, kOccurredAt, kActor, kRecordedAt, kHash, kData };
+  enum class Member { kOther, kSeq, kId, kType, kDepartment, kPeriod, kOccurredAt, kActor, kRecordedAt, kHash, kData,
+                      kSource };
   static unsigned Bit(Member m) { return 1u << static_cast<unsigned>(m); }
   static Member MemberOf(std::string_view key) {
     static constexpr std::pair<std::string_view, Member> kMembers[] = {
@@ -199,7 +201,8 @@ class ExportedEventHandler {
         {"type", Member::kType},     {"department", Member::kDepartment},
         {"period", Member::kPeriod}, {"occurred_at", Member::kOccurredAt},
         {"actor", Member::kActor},   {"recorded_at", Member::kRecordedAt},
-        {"hash", Member::kHash},     {"data", Member::kData}};
+        {"hash", Member::kHash},     {"data", Member::kData},
+        {"source", Member::kSource}};
     for (const auto& [name, m] : kMembers) {
       if (key == name) return m;
     }

@@ -247,3 +247,43 @@ TEST(CanonicalJsonTest, ParseExportedEventRejectsWhatIsNotAnEvent) {
 
 }  // namespace
 }  // namespace qledger::domain
+
+namespace qledger::domain {
+namespace {
+
+// An imported event's source is hashed (in byte order of its key: after
+// seq, before type), read back by the stored-event parser on its fast path,
+// and no part of the content that tells a duplicate.
+TEST(CanonicalJsonTest, SourceIsHashedAndReadBackButIsNotPartOfTheContentKey) {
+  Event e;
+  e.seq = 3;
+  e.id = "s1";
+  e.type = EventType::kSelfcheckReported;
+  e.department = "storage";
+  e.period = "2026-07";
+  e.occurred_at = "2026-08-03";
+  e.actor = "a";
+  e.recorded_at = "2026-08-03T00:00:00Z";
+  e.data = json::object{{"score", "96.50"}};
+  Event plain = e;
+  e.source = json::object{{"file", "自查.csv"}, {"sha256", std::string(64, 'b')}, {"row", 7}};
+  EXPECT_EQ(HashInput(e),
+            R"({"actor":"a","data":{"score":"96.50"},"department":"storage","id":"s1","occurred_at":"2026-08-03",)"
+            R"("period":"2026-07","recorded_at":"2026-08-03T00:00:00Z","seq":3,)"
+            R"("source":{"file":"自查.csv","row":7,"sha256":")" + std::string(64, 'b') + R"("},"type":"selfcheck.reported"})");
+  EXPECT_EQ(HashInput(e), CanonicalJson(ToExportJson(e, false)));
+  EXPECT_EQ(ContentKey(e), ContentKey(plain));
+  EXPECT_NE(HashInput(e), HashInput(plain));
+
+  e.hash = std::string(64, 'c');
+  auto back = ParseExportedEvent(CanonicalJson(ToExportJson(e, true)));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->source, e.source);
+  EXPECT_EQ(HashInput(*back), HashInput(e));
+  auto not_object = ParseExportedEvent(R"({"seq":3,"id":"s1","type":"selfcheck.reported","data":{},"source":"x"})");
+  EXPECT_FALSE(not_object.ok());
+  EXPECT_NE(not_object.status().message().find("source is not an object"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace qledger::domain
