@@ -43,13 +43,13 @@ http::message_generator ToBeast(Response&& r, unsigned version, bool keep_alive,
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, Router& router, Metrics& metrics, const Limits& limits,
-                         ConnectionRegistry& registry)
-    : stream_(std::move(socket)), router_(router), metrics_(metrics), limits_(limits), registry_(registry) {
+                         std::shared_ptr<ConnectionRegistry> registry)
+    : stream_(std::move(socket)), router_(router), metrics_(metrics), limits_(limits), registry_(std::move(registry)) {
   ++metrics_.connections;
 }
 
 HttpSession::~HttpSession() {
-  if (id_) registry_.Remove(*id_);
+  if (id_) registry_->Remove(*id_);
   --metrics_.connections;
 }
 
@@ -72,7 +72,7 @@ void HttpSession::admit() {
       });
     }
   };
-  auto admission = registry_.Admit(peer.address().to_string(), close);
+  auto admission = registry_->Admit(peer.address().to_string(), close);
   metrics_.connections_displaced += admission.displaced;
   if (!admission.id) {
     ++metrics_.connections_refused;
@@ -91,7 +91,7 @@ void HttpSession::do_read() {
   parser_->body_limit(limits_.body_limit);
   // Pipelined bytes are already here: that request is being read.
   if (buffer_.size() > 0) return read_request();
-  registry_.MarkBusy(*id_, false);
+  registry_->MarkBusy(*id_, false);
   stream_.expires_after(limits_.idle_timeout);
   stream_.async_read_some(buffer_.prepare(limits_.header_limit),
                           beast::bind_front_handler(&HttpSession::on_first_bytes, shared_from_this()));
@@ -127,7 +127,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     queue_write(ToBeast(Problem(status, detail), 11, false, false));
     return;
   }
-  registry_.MarkBusy(*id_, true);
+  registry_->MarkBusy(*id_, true);
   auto& req = parser_->get();
   Request r;
   r.method = std::string(req.method_string());

@@ -30,7 +30,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   // Counts itself in metrics.connections for its lifetime.
   HttpSession(boost::asio::ip::tcp::socket&& socket, Router& router, Metrics& metrics, const Limits& limits,
-              ConnectionRegistry& registry);
+              std::shared_ptr<ConnectionRegistry> registry);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -58,7 +58,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   Router& router_;
   Metrics& metrics_;
   const Limits& limits_;
-  ConnectionRegistry& registry_;
+  const std::shared_ptr<ConnectionRegistry> registry_;  // shared: a session may outlive the listener
   std::optional<uint64_t> id_;  // in registry_, once admitted
 };
 

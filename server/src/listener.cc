@@ -17,7 +17,7 @@ Listener::Listener(net::io_context& ioc, Router& router, Metrics& metrics, const
       router_(router),
       metrics_(metrics),
       limits_(limits),
-      registry_(limits.max_connections, limits.max_connections_per_peer) {}
+      registry_(std::make_shared<ConnectionRegistry>(limits.max_connections, limits.max_connections_per_peer)) {}
 
 domain::Status Listener::Open(const net::ip::tcp::endpoint& endpoint) {
   boost::beast::error_code ec;

@@ -48,7 +48,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Router& router_;
   Metrics& metrics_;
   const Limits& limits_;
-  ConnectionRegistry registry_;
+  // Shared with every session: a session can outlive the listener (the
+  // io_context destroys the handlers that hold it last, at shutdown), and
+  // it leaves the registry when it goes.
+  std::shared_ptr<ConnectionRegistry> registry_;
 };
 
 }  // namespace qledger::server
