@@ -203,7 +203,10 @@ int main(int argc, char** argv) {
   qt::ServeFlags serve;
   auto* c_serve = app.add_subcommand("serve", "serve the read-only HTTP API (GET/HEAD) over the ledger");
   add_data(c_serve);
-  c_serve->add_option("--listen", serve.listen, "ADDR:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
+  c_serve->add_option("--listen", serve.listen,
+                      "ADDR:PORT to listen on: 127.0.0.1:8080 (default), localhost:8080, :8080 (every interface), "
+                      "[::1]:8080; port 0: any free port (default: $QLEDGER_LISTEN)")
+      ->envname("QLEDGER_LISTEN");
   c_serve->add_option("--threads", serve.threads, "I/O threads (default 2)")->check(CLI::Range(1, 64));
   c_serve->add_option("--max-connections", serve.max_connections, "open connections at most (default 1024)")->check(CLI::Range(1, 100000));
   c_serve->add_option("--max-connections-per-peer", serve.max_connections_per_peer,

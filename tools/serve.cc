@@ -14,7 +14,7 @@ int RunServe(const std::string& data, const ServeFlags& f) {
   size_t colon = f.listen.rfind(':');
   unsigned port = 0;
   const char* end = f.listen.data() + f.listen.size();
-  if (colon == std::string::npos || colon == 0 ||
+  if (colon == std::string::npos ||
       std::from_chars(f.listen.data() + colon + 1, end, port).ptr != end || colon + 1 == f.listen.size() ||
       port > 65535) {
     std::cerr << "qledger serve: --listen \"" << f.listen << "\" is not ADDR:PORT (e.g. 127.0.0.1:8080)\n";
@@ -24,6 +24,8 @@ int RunServe(const std::string& data, const ServeFlags& f) {
   if (o.address.size() > 2 && o.address.front() == '[' && o.address.back() == ']') {
     o.address = o.address.substr(1, o.address.size() - 2);  // [::1]:8080
   }
+  if (o.address.empty()) o.address = "0.0.0.0";             // :8080, every interface
+  if (o.address == "localhost") o.address = "127.0.0.1";  // localhost:8080
   o.port = static_cast<uint16_t>(port);
   o.threads = f.threads;
   o.max_connections = f.max_connections;

@@ -1,6 +1,8 @@
 #include "http_session.h"
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 
 #include <boost/asio/dispatch.hpp>
 
@@ -17,11 +19,26 @@ namespace qledger::server {
 
 namespace {
 
+// RFC 9110 §5.6.7 IMF-fixdate: "Tue, 01 Dec 2026 23:35:27 GMT" (English
+// names whatever the locale).
+std::string HttpDate(std::time_t now) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday], tm.tm_mday,
+                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return out;
+}
+
 // The Beast message for a router Response. HEAD and 304 carry no body; HEAD
 // keeps the Content-Length the GET would have.
 http::message_generator ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
   auto fill = [&](auto& res) {
     res.set(http::field::server, "qledger/0.1.0");
+    res.set(http::field::date, HttpDate(std::time(nullptr)));
     if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
     if (!r.etag.empty()) res.set(http::field::etag, r.etag);
     for (const auto& [name, value] : r.headers) res.set(name, value);

@@ -210,7 +210,7 @@ Response Router::Handle(const Request& req) {
           const std::string key = target->CacheKey();
           if (auto cached = cache_.Get(key, h.seq)) return *cached;
           Response fresh = route->handler(store, *target);
-          fresh.etag = ETagFor(h.seq, h.hash);
+          if (fresh.status == 200) fresh.etag = ETagFor(h.seq, h.hash);  // an error is no representation
           fresh.headers.emplace_back("Cache-Control", "no-cache");
           cache_.Put(key, h.seq, std::make_shared<const Response>(fresh));
           return fresh;
@@ -224,6 +224,15 @@ Response Router::Handle(const Request& req) {
     r.route = route_name;
     return r;
   }();
+  // A problem names the request it answers (RFC 9457 `instance`).
+  if (res.content_type == "application/problem+json") {
+    boost::json::error_code ec;
+    boost::json::value v = boost::json::parse(res.body, ec);
+    if (!ec && v.is_object()) {
+      v.as_object()["instance"] = req.target;
+      res.body = boost::json::serialize(v) + "\n";
+    }
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.Observe(res.route, res.status, seconds);
   return res;

@@ -390,6 +390,41 @@ TEST(ServeLifecycleTest, MissingLedgerFailsWithNotFoundExitCode) {
   EXPECT_NE(r.err.find("qledger serve: no ledger at " + dir.Sub("none")), std::string::npos) << r.Describe();
 }
 
+// --listen takes the forms an operator types.
+TEST(ServeLifecycleTest, ListenTakesLocalhostAndEveryInterface) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  for (const char* listen : {"localhost:0", ":0", "0.0.0.0:0"}) {
+    TempDir run;  // its own serve.out and serve.err
+    Server server(run, dir.Sub("ledger"), {}, true, 0, listen);
+    ASSERT_NE(server.port(), 0) << listen << ": " << server.Stderr();
+    EXPECT_EQ(Fetch(server.port(), "GET", "/healthz").status, 200) << listen;
+  }
+}
+
+// RFC 9110 and RFC 9457 manners: a Date on every response; a problem names
+// the request it answers (instance) and carries no ETag.
+TEST(ServeLifecycleTest, EveryResponseHasADateAndAProblemNamesItsRequestWithoutAnETag) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  Server server(dir, dir.Sub("ledger"));
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  for (const char* target : {"/healthz", "/v1/head", "/v1/quarters/2099Q1/scores", "/nowhere"}) {
+    Reply r = Fetch(server.port(), "GET", target);
+    std::string date = r.headers["date"];
+    // "Tue, 01 Dec 2026 23:35:27 GMT"
+    EXPECT_EQ(date.size(), 29u) << target << ": " << date;
+    EXPECT_TRUE(date.ends_with(" GMT")) << date;
+  }
+  Reply missing = Fetch(server.port(), "GET", "/v1/quarters/2099Q1/scores?as_of=1");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(json::parse(missing.body).at("instance"), "/v1/quarters/2099Q1/scores?as_of=1");
+  EXPECT_EQ(missing.headers.count("etag"), 0u) << missing.headers["etag"];
+  Reply ok = Fetch(server.port(), "GET", "/v1/quarters/2026Q3/scores");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_FALSE(ok.headers["etag"].empty());
+}
+
 TEST(ServeLifecycleTest, MalformedListenIsAUsageError) {
   TempDir dir;
   qledger::testing::MakeDemoLedger(dir.Sub("ledger"));

@@ -140,19 +140,25 @@ Reply Fetch(int port, const std::string& method, const std::string& target, cons
 class Server {
  public:
   Server(const TempDir& dir, const std::string& ledger, std::vector<std::string> extra = {}, bool want_healthy = true,
-         rlim_t open_files = 0)
-      : out_(dir.Sub("serve.out")) {
-    std::vector<std::string> args = {"--data", ledger, "serve", "--listen", "127.0.0.1:0"};
+         rlim_t open_files = 0, const std::string& listen = "127.0.0.1:0")
+      : out_(dir.Sub("serve.out")), err_(dir.Sub("serve.err")) {
+    std::vector<std::string> args = {"--data", ledger, "serve", "--listen", listen};
     args.insert(args.end(), extra.begin(), extra.end());
-    process_ = std::make_unique<QledgerProcess>(args, out_, dir.Sub("serve.err"), open_files);
+    process_ = std::make_unique<QledgerProcess>(args, out_, err_, open_files);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    const std::string marker = "listening on http://127.0.0.1:";
+    // "listening on http://ADDR:PORT/": the port after the last ':' of the
+    // address (which may be IPv6 in brackets).
+    const std::string marker = "listening on http://";
     while (std::chrono::steady_clock::now() < deadline && port_ == 0 && !Exited()) {
       std::error_code ec;
       if (std::filesystem::exists(out_, ec)) {
         std::string text = qledger::testing::ReadFile(out_);
         if (auto at = text.find(marker); at != std::string::npos && text.find('\n', at) != std::string::npos) {
-          port_ = std::stoi(text.substr(at + marker.size()));
+          size_t slash = text.find('/', at + marker.size());
+          size_t colon = text.rfind(':', slash);
+          if (slash != std::string::npos && colon != std::string::npos && colon > at) {
+            port_ = std::stoi(text.substr(colon + 1, slash - colon - 1));
+          }
         }
       }
       if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -177,6 +183,11 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   int port() const { return port_; }
+  // What it wrote to standard error so far.
+  std::string Stderr() const {
+    std::error_code ec;
+    return std::filesystem::exists(err_, ec) ? qledger::testing::ReadFile(err_) : std::string();
+  }
   // True once the process has ended (it is not reaped here).
   bool Exited() {
     siginfo_t info{};
@@ -186,6 +197,7 @@ class Server {
 
  private:
   std::string out_;
+  std::string err_;
   std::unique_ptr<QledgerProcess> process_;
   int port_ = 0;
 };
