@@ -184,6 +184,7 @@ int RunLedger(const CommonFlags& c, const ViewFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("ledger", auto store, OpenReader(c));
   QLEDGER_ASSIGN_OR_FAIL("ledger", auto l, app::BuildLedger(*store, {f.year, f.department}));
   if (f.format == "json") std::cout << app::JsonBody(app::ToJson(l));
+  else if (f.format == "csv") std::cout << app::LedgerToCsv(l);
   else std::cout << app::LedgerToText(l);
   return 0;
 }

@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   add_data(c_ledger);
   c_ledger->add_option("--year", ledger.year, "year, e.g. 2026 (default: the latest)");
   c_ledger->add_option("--department", ledger.department, "only this department");
-  c_ledger->add_option("--format", ledger.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  c_ledger->add_option("--format", ledger.format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
   qt::ViewFlags complaints;
   complaints.format = "text";
   auto* c_complaints = app.add_subcommand("complaints", "the complaint register (附件4)");

@@ -280,6 +280,17 @@ std::string LedgerToText(const RewardLedger& l) {
   return out;
 }
 
+std::string LedgerToCsv(const RewardLedger& l) {
+  std::vector<Row> rows;
+  for (const auto& e : l.entries) {
+    rows.push_back({e.quarter, e.department, e.name, domain::QuarterStatusName(e.status), e.final ? "final" : "provisional",
+                    S(e.total), e.grade, S(e.amount), S(e.as_of_seq), e.as_of_hash});
+  }
+  return RenderCsv({"quarter", "department", "name", "status", "state", "total", "grade", "amount", "as_of_seq",
+                    "as_of_hash"},
+                   rows);
+}
+
 std::string ComplaintsToText(const ComplaintRegister& c) {
   std::vector<Row> rows;
   for (const auto& x : c.complaints) {

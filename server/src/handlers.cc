@@ -31,6 +31,27 @@ Response Json(const json::value& v) {
 
 Response Served(Result<Response> r) { return r.ok() ? std::move(*r) : ProblemFor(r.status()); }
 
+// ?format=: "" or json, or one of `others`; kInvalidArgument naming it.
+Result<std::string> FormatOf(const Target& t, std::initializer_list<std::string_view> others) {
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, t.One("format"));
+  if (format.empty() || format == "json") return std::string("json");
+  std::string all = "json";
+  for (std::string_view o : others) {
+    if (format == o) return format;
+    all += ", " + std::string(o);
+  }
+  return domain::InvalidArgument("format: \"" + format + "\" is not one of " + all);
+}
+
+// A CSV answer, offered as a file of that name (what a spreadsheet opens).
+Response Csv(std::string body, const std::string& file) {
+  Response r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = std::move(body);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file + "\"");
+  return r;
+}
+
 Result<Response> HeadOf(const EventStore& store, const Target& t) {
   QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({}));
   return Json(app::ToJson(store.head()));
@@ -49,9 +70,11 @@ Result<Response> QuartersOf(const EventStore& store, const Target& t) {
 }
 
 Result<Response> ScoresOf(const EventStore& store, const Target& t) {
-  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without"}));
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without", "format"}));
   QLEDGER_ASSIGN_OR_RETURN(std::string as_of, t.One("as_of"));
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"csv"}));
   QLEDGER_ASSIGN_OR_RETURN(auto scores, app::Scores(store, {t.segments()[2], as_of, t.All("without")}));
+  if (format == "csv") return Csv(app::ScoresToCsv(scores), "scores-" + scores.front().quarter + ".csv");
   return Json(app::ToJson(scores));
 }
 
@@ -96,43 +119,43 @@ Result<Response> EventOf(const EventStore& store, const Target& t) {
 }
 
 Result<Response> LedgerOf(const EventStore& store, const Target& t) {
-  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"year", "department"}));
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"year", "department", "format"}));
   app::LedgerQuery q;
   QLEDGER_ASSIGN_OR_RETURN(q.year, t.One("year"));
   QLEDGER_ASSIGN_OR_RETURN(q.department, t.One("department"));
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"csv"}));
   QLEDGER_ASSIGN_OR_RETURN(auto ledger, app::BuildLedger(store, q));
+  if (format == "csv") return Csv(app::LedgerToCsv(ledger), "ledger-" + ledger.year + ".csv");
   return Json(app::ToJson(ledger));
 }
 
 Result<Response> ComplaintsOf(const EventStore& store, const Target& t) {
-  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"quarter", "department"}));
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"quarter", "department", "format"}));
   app::ComplaintsQuery q;
   QLEDGER_ASSIGN_OR_RETURN(q.quarter, t.One("quarter"));
   QLEDGER_ASSIGN_OR_RETURN(q.department, t.One("department"));
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"csv"}));
   QLEDGER_ASSIGN_OR_RETURN(auto complaints, app::BuildComplaints(store, q));
+  if (format == "csv") {
+    return Csv(app::ComplaintsToCsv(complaints), "complaints" + (complaints.quarter ? "-" + *complaints.quarter : "") + ".csv");
+  }
   return Json(app::ToJson(complaints));
 }
 
 Result<Response> ReportOf(const EventStore& store, const Target& t) {
   QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "format"}));
   QLEDGER_ASSIGN_OR_RETURN(std::string as_of, t.One("as_of"));
-  QLEDGER_ASSIGN_OR_RETURN(std::string format, t.One("format"));
-  if (format.empty()) format = "json";
-  if (format != "json" && format != "html" && format != "md" && format != "csv") {
-    return domain::InvalidArgument("format: \"" + format + "\" is not one of json, html, md, csv");
-  }
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"html", "md", "csv"}));
   QLEDGER_ASSIGN_OR_RETURN(auto report, app::BuildReport(store, {t.segments()[2], as_of}));
+  if (format == "csv") return Csv(app::ReportToCsv(report), "report-" + report.quarter + ".csv");
   if (format == "json") return Json(app::ToJson(report));
   Response res;
   if (format == "html") {
     res.content_type = "text/html; charset=utf-8";
     res.body = app::ReportToHtml(report);
-  } else if (format == "md") {
+  } else {
     res.content_type = "text/markdown; charset=utf-8";
     res.body = app::ReportToMarkdown(report);
-  } else {
-    res.content_type = "text/csv; charset=utf-8";
-    res.body = app::ReportToCsv(report);
   }
   return res;
 }

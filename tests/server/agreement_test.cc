@@ -190,6 +190,14 @@ std::vector<Case> Cases() {
   for (const char* quarter : {"2099Q1", "2026Q5"}) {
     out.push_back({{"report", "--format", "json", "--quarter", quarter}, std::string("/v1/quarters/") + quarter + "/report"});
   }
+  // The other formats: the same bytes by ?format= as by --format.
+  for (const char* format : {"csv", "md", "html"}) {
+    out.push_back({{"report", "--format", format, "--quarter", "2026Q2"},
+                   std::string("/v1/quarters/2026Q2/report?format=") + format});
+  }
+  out.push_back({{"scores", "--quarter", "2026Q3", "--format", "csv"}, "/v1/quarters/2026Q3/scores?format=csv"});
+  out.push_back({{"ledger", "--year", "2026", "--format", "csv"}, "/v1/ledger?year=2026&format=csv"});
+  out.push_back({{"complaints", "--quarter", "2026Q3", "--format", "csv"}, "/v1/complaints?quarter=2026Q3&format=csv"});
   return out;
 }
 

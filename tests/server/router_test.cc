@@ -155,7 +155,7 @@ TEST_F(RouterTest, UnknownWithoutIdIs404AndUnknownParameterIs400) {
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?without=no-such-event")), 404),
             "without: no event \"no-such-event\" in the ledger");
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?asof=3")), 400),
-            "query parameter \"asof\" is not known here (known: as_of, without)");
+            "query parameter \"asof\" is not known here (known: as_of, without, format)");
 }
 
 TEST_F(RouterTest, LedgerResponsesCarryTheHeadETagAndIfNoneMatchGives304) {
@@ -433,6 +433,33 @@ TEST(RouterFollowTest, AnAppendShowsAfterCatchUpWithANewETag) {
   EXPECT_NE(after.etag, before.etag);
   EXPECT_EQ(after.etag.substr(0, 5), "\"311-");
   EXPECT_EQ(router.Handle(Request{"GET", "/v1/quarters/2026Q4/departments/wuhan", before.etag}).status, 200);
+}
+
+}  // namespace
+}  // namespace qledger::server
+
+namespace qledger::server {
+namespace {
+
+// Table-shaped answers come as CSV too, offered as a file a spreadsheet opens.
+TEST_F(RouterTest, ScoresLedgerAndComplaintsComeAsCsvFilesByFormat) {
+  for (auto [target, file] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/quarters/2026Q1/scores?format=csv", "scores-2026Q1.csv"},
+           {"/v1/ledger?format=csv", "ledger-"},
+           {"/v1/complaints?format=csv", "complaints.csv"},
+           {"/v1/quarters/2026Q1/report?format=csv", "report-2026Q1.csv"}}) {
+    Response r = router_->Handle(Get(target));
+    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+    EXPECT_EQ(r.content_type, "text/csv; charset=utf-8") << target;
+    EXPECT_TRUE(r.body.starts_with("\xEF\xBB\xBF")) << target;
+    std::string disposition;
+    for (const auto& [name, value] : r.headers) {
+      if (name == "Content-Disposition") disposition = value;
+    }
+    EXPECT_TRUE(disposition.starts_with("attachment; filename=\"" + file)) << target << ": " << disposition;
+  }
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/ledger?format=xml")), 400),
+            "format: \"xml\" is not one of json, csv");
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ std::string ReportToMarkdown(const QuarterReport& report);
 std::string ReportToHtml(const QuarterReport& report);
 std::string ReportToCsv(const QuarterReport& report);
 std::string LedgerToText(const RewardLedger& ledger);
+// The ledger's entries, one row per department and quarter.
+std::string LedgerToCsv(const RewardLedger& ledger);
 std::string ComplaintsToText(const ComplaintRegister& complaints);
 std::string ComplaintsToCsv(const ComplaintRegister& complaints);
 // REQUIRES: !scores.empty() (ScoreQuarter never answers an empty list).
