@@ -1,6 +1,9 @@
 #include "commands.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -51,6 +54,27 @@ Result<std::string> ReadInput(const std::string& file) {
 }
 
 }  // namespace
+
+Progress::Progress(const char* cmd, bool wanted)
+    : cmd_(cmd), on_(wanted || ::isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {}
+
+void Progress::Note(const std::string& what) const {
+  if (!on_) return;
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  char at[32];
+  std::snprintf(at, sizeof at, "%.1f s", s);
+  std::cerr << "qledger " << cmd_ << ": " << what << " (" << at << ")\n";
+}
+
+std::function<void(std::string_view)> Progress::Observer(size_t events,
+                                                         std::function<void(std::string_view)> then) const {
+  if (!on_) return then;
+  return [this, events, then = std::move(then)](std::string_view stage) {
+    if (stage == "writing") Note("checked; writing " + std::to_string(events) + " events and syncing");
+    if (stage == "written") Note("written and synced");
+    if (then) then(stage);
+  };
+}
 
 std::chrono::milliseconds WaitFor(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, seconds) * 1000));
@@ -146,11 +170,13 @@ int RunAppend(const CommonFlags& c, const AppendFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("append", std::string text, ReadInput(f.file));
   auto batch = domain::ParseInputText(text);
   if (batch.empty()) return Fail("append", domain::InvalidArgument(f.file + ": no events in the input"));
+  Progress progress("append", f.progress);
+  progress.Note("read " + std::to_string(batch.size()) + " events from " + f.file + "; checking them");
   storage::AppendOptions options;
   options.expect_head = f.expect_head;
   options.dry_run = f.dry_run;
   options.now = TestNow();
-  options.observe = TestWriteObserver();
+  options.observe = progress.Observer(batch.size(), TestWriteObserver());
   return ReportAppend("append", EventStore::AppendTo(c.data, batch, options, WaitFor(f.wait_seconds)), batch.size(),
                       options);
 }

@@ -29,6 +29,7 @@ struct AppendFlags {
   std::optional<int64_t> expect_head;
   bool dry_run = false;
   double wait_seconds = 10;
+  bool progress = false;  // --progress; also on when standard error is a terminal
 };
 
 struct ScoresFlags {
@@ -73,6 +74,22 @@ int ReportAppend(const char* cmd, const domain::Result<storage::AppendOutcome>& 
 
 // How long a writer waits for another to finish (--wait SECONDS).
 std::chrono::milliseconds WaitFor(double seconds);
+
+// Progress of a long append on standard error ("qledger CMD: writing 100000
+// events…", "… written and synced in 1.8 s"), when `wanted` or standard
+// error is a terminal; nothing otherwise. Note() prints a stage; Observer()
+// chains onto `then` (the test hooks' observer) for AppendOptions::observe.
+class Progress {
+ public:
+  Progress(const char* cmd, bool wanted);
+  void Note(const std::string& what) const;
+  std::function<void(std::string_view)> Observer(size_t events, std::function<void(std::string_view)> then) const;
+
+ private:
+  const char* cmd_;
+  bool on_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 int RunInit(const CommonFlags& c, const InitFlags& f);
 int RunAppend(const CommonFlags& c, const AppendFlags& f);

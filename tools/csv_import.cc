@@ -85,10 +85,12 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
   records->erase(records->begin());
   if (records->empty()) return Fail(domain::InvalidArgument(f.file + ": no rows below the header"));
 
+  Progress progress("import", f.progress);
+  progress.Note("read " + std::to_string(records->size()) + " rows of " + f.file + "; mapping and checking them");
   storage::AppendOptions options;
   options.expect_head = f.expect_head;
   options.now = TestNow();
-  options.observe = TestWriteObserver();
+  options.observe = progress.Observer(records->size(), TestWriteObserver());
   Result<storage::AppendOutcome> outcome = domain::Internal("not appended");
   size_t converted_rows = 0;
   Converted converted;

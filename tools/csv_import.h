@@ -24,6 +24,7 @@ struct ImportFlags {
   std::optional<int64_t> expect_head;
   bool dry_run = false;
   double wait_seconds = 10;
+  bool progress = false;  // --progress; also on when standard error is a terminal
 };
 
 // Imports f.file into the ledger c.data. Prints the append outcome

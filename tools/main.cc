@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
   c_append->add_option("--expect-head", append.expect_head, "refuse unless the ledger head is this seq");
   c_append->add_flag("--dry-run", append.dry_run, "validate everything, report every error, append nothing");
   c_append->add_option("--wait", append.wait_seconds, "seconds to wait for another writer (default 10)");
+  c_append->add_flag("--progress", append.progress, "show progress on standard error (default when it is a terminal)");
 
   // import
   qt::ImportFlags import_flags;
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
   c_import->add_option("--expect-head", import_flags.expect_head, "refuse unless the ledger head is this seq");
   c_import->add_flag("--dry-run", import_flags.dry_run, "validate everything, report every error, append nothing");
   c_import->add_option("--wait", import_flags.wait_seconds, "seconds to wait for another writer (default 10)");
+  c_import->add_flag("--progress", import_flags.progress, "show progress on standard error (default when it is a terminal)");
 
   // scores
   qt::ScoresFlags scores;

@@ -1036,3 +1036,23 @@ TEST_F(CliTest, APolicyNamesItsTimeZoneFromTheTzDatabaseOrIsRefused) {
 
 }  // namespace
 }  // namespace qledger::cli
+
+namespace qledger::cli {
+namespace {
+
+// Long work shows where it is, on standard error (with --progress, or when it
+// is a terminal); standard output stays the outcome's JSON alone.
+TEST_F(CliTest, AppendWithProgressSaysWhereItIsOnStandardError) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  RunResult r = Q("append", {SourcePath("config/demo/events.jsonl"), "--progress"});
+  ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "qledger append: read 309 events from ")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "qledger append: checked; writing 309 events and syncing (")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "qledger append: written and synced (")) << r.err;
+  EXPECT_TRUE(json::parse(r.out).is_object()) << r.out;
+  RunResult quiet = AppendLines({Callback("p-callback", "storage", "2026Q3", "0.50")});
+  EXPECT_EQ(quiet.err, "") << "no terminal, no --progress: nothing on standard error";
+}
+
+}  // namespace
+}  // namespace qledger::cli
