@@ -218,6 +218,9 @@ int main(int argc, char** argv) {
   c_serve->add_option("--idle-timeout", serve.idle_timeout_seconds,
                       "seconds a connection may wait for its next request (default 5)")
       ->check(CLI::Range(1, 3600));
+  c_serve->add_option("--cors-origin", serve.cors_origins,
+                      "let pages of this origin (https://host[:port]) read the API from a browser; repeatable "
+                      "(default: CORS off)");
 
   try {
     app.parse(argc, argv);

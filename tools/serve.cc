@@ -31,6 +31,7 @@ int RunServe(const std::string& data, const ServeFlags& f) {
   o.max_connections = f.max_connections;
   o.max_connections_per_peer = f.max_connections_per_peer;
   o.idle_timeout = std::chrono::seconds(f.idle_timeout_seconds);
+  o.cors_origins = f.cors_origins;
   domain::Status s = server::Serve(o, std::cout);
   if (!s.ok()) {
     std::cerr << "qledger serve: " << s.message() << "\n";

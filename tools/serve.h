@@ -3,6 +3,7 @@
 #define QLEDGER_TOOLS_SERVE_H_
 
 #include <string>
+#include <vector>
 
 namespace qledger::tools {
 
@@ -12,6 +13,7 @@ struct ServeFlags {
   int max_connections = 1024;
   int max_connections_per_peer = 256;
   int idle_timeout_seconds = 5;
+  std::vector<std::string> cors_origins;  // --cors-origin, repeatable; CORS off when none
 };
 
 // Serves until SIGINT or SIGTERM (exit 0). Exit 2 for a malformed --listen,

@@ -44,10 +44,11 @@ http::message_generator ToBeast(Response&& r, unsigned version, bool keep_alive,
     for (const auto& [name, value] : r.headers) res.set(name, value);
     res.keep_alive(keep_alive);
   };
-  if (head || r.status == 304) {
+  // 204 and 304 have no body and no Content-Length (RFC 9110 §8.6).
+  if (head || r.status == 304 || r.status == 204) {
     http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
     fill(res);
-    if (r.status != 304) res.content_length(r.body.size());
+    if (r.status != 304 && r.status != 204) res.content_length(r.body.size());
     return res;
   }
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
@@ -150,6 +151,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   r.method = std::string(req.method_string());
   r.target = std::string(req.target());
   if (auto it = req.find(http::field::if_none_match); it != req.end()) r.if_none_match = std::string(it->value());
+  if (auto it = req.find(http::field::origin); it != req.end()) r.origin = std::string(it->value());
   bool head = req.method() == http::verb::head;
   // After a "Connection: close" request, read no more: the session ends
   // once the response is written.

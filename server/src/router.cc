@@ -1,5 +1,7 @@
 #include "qledger/server/router.h"
 
+#include <algorithm>
+
 #include <chrono>
 #include <memory>
 
@@ -110,6 +112,10 @@ bool Router::IfNoneMatchMatches(const std::string& header, const std::string& et
   return false;
 }
 
+bool Router::AllowsOrigin(const std::string& origin) const {
+  return !origin.empty() && std::find(cors_origins_.begin(), cors_origins_.end(), origin) != cors_origins_.end();
+}
+
 Response Router::Handle(const Request& req) {
   auto start = std::chrono::steady_clock::now();
   Response res = [&]() -> Response {
@@ -124,10 +130,26 @@ Response Router::Handle(const Request& req) {
       }
     }
     std::string route_name = route ? route->pattern : "unmatched";
+    // OPTIONS says what may be asked (RFC 9110 §9.3.7), and is the CORS
+    // preflight: a browser asks before it sends If-None-Match from a page of
+    // another origin. The CORS headers are added below for allowed origins.
+    if (req.method == "OPTIONS") {
+      Response r;
+      r.status = 204;
+      r.content_type.clear();
+      r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
+      if (AllowsOrigin(req.origin)) {
+        r.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD");
+        r.headers.emplace_back("Access-Control-Allow-Headers", "If-None-Match");
+        r.headers.emplace_back("Access-Control-Max-Age", "600");
+      }
+      r.route = route_name;
+      return r;
+    }
     // Read-only by construction: every resource is GET and HEAD only.
     if (req.method != "GET" && req.method != "HEAD") {
       Response r = Problem(405, "method " + req.method + " is not allowed: this API is read-only (GET, HEAD)");
-      r.headers.emplace_back("Allow", "GET, HEAD");
+      r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
       r.route = route_name;
       return r;
     }
@@ -224,6 +246,15 @@ Response Router::Handle(const Request& req) {
     r.route = route_name;
     return r;
   }();
+  // CORS: the allowed origin may read the answer (and its ETag); Vary, so
+  // that a shared cache keeps the answers per origin.
+  if (!cors_origins_.empty()) {
+    res.headers.emplace_back("Vary", "Origin");
+    if (AllowsOrigin(req.origin)) {
+      res.headers.emplace_back("Access-Control-Allow-Origin", req.origin);
+      res.headers.emplace_back("Access-Control-Expose-Headers", "ETag");
+    }
+  }
   // A problem names the request it answers (RFC 9457 `instance`).
   if (res.content_type == "application/problem+json") {
     boost::json::error_code ec;

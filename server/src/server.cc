@@ -113,6 +113,7 @@ domain::Status Serve(const ServerOptions& options, std::ostream& out) {
 
   Metrics metrics;
   Router router(*follower, metrics, options.cache_entries);
+  router.AllowOrigins(options.cors_origins);
   Limits limits;
   limits.header_limit = options.header_limit;
   limits.body_limit = options.body_limit;

@@ -20,7 +20,7 @@ namespace json = boost::json;
 using qledger::testing::kDemoHeadSeq;
 using qledger::testing::TempDir;
 
-Request Get(const std::string& target) { return Request{"GET", target, ""}; }
+Request Get(const std::string& target) { return Request{"GET", target, "", ""}; }
 
 json::value Body(const Response& r) { return json::parse(r.body); }
 
@@ -119,15 +119,50 @@ TEST_F(RouterTest, UnknownPathIs404ProblemNamingThePath) {
             "no resource at /v1/quarters//scores (see /v1/… in docs/api.md)");
 }
 
-TEST_F(RouterTest, EveryMethodButGetAndHeadIs405WithAllow) {
-  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
-    Response r = router_->Handle(Request{method, "/v1/head", ""});
+TEST_F(RouterTest, EveryMethodButGetHeadAndOptionsIs405WithAllow) {
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
+    Response r = router_->Handle(Request{method, "/v1/head", "", ""});
     EXPECT_EQ(ProblemDetail(r, 405),
               std::string("method ") + method + " is not allowed: this API is read-only (GET, HEAD)");
     ASSERT_EQ(r.headers.size(), 1u);
-    EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD"}));
+    EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD, OPTIONS"}));
   }
-  EXPECT_EQ(router_->Handle(Request{"HEAD", "/v1/head", ""}).status, 200);
+  EXPECT_EQ(router_->Handle(Request{"HEAD", "/v1/head", "", ""}).status, 200);
+}
+
+// OPTIONS says what may be asked; CORS is off until origins are allowed,
+// and then only those get the Access-Control headers and a preflight.
+TEST_F(RouterTest, OptionsAnswersAndCorsIsOnlyForTheOriginsAllowed) {
+  auto header = [](const Response& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return std::string();
+  };
+  Response options = router_->Handle(Request{"OPTIONS", "/v1/head", "", "https://dash.example.com"});
+  EXPECT_EQ(options.status, 204);
+  EXPECT_EQ(options.body, "");
+  EXPECT_EQ(header(options, "Allow"), "GET, HEAD, OPTIONS");
+  EXPECT_EQ(header(options, "Access-Control-Allow-Methods"), "") << "CORS is off by default";
+  EXPECT_EQ(header(router_->Handle(Request{"GET", "/v1/head", "", "https://dash.example.com"}),
+                   "Access-Control-Allow-Origin"), "");
+
+  router_->AllowOrigins({"https://dash.example.com"});
+  Response preflight = router_->Handle(Request{"OPTIONS", "/v1/quarters/2026Q1/scores", "", "https://dash.example.com"});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(header(preflight, "Access-Control-Allow-Origin"), "https://dash.example.com");
+  EXPECT_EQ(header(preflight, "Access-Control-Allow-Methods"), "GET, HEAD");
+  EXPECT_EQ(header(preflight, "Access-Control-Allow-Headers"), "If-None-Match");
+  Response get = router_->Handle(Request{"GET", "/v1/quarters/2026Q1/scores", "", "https://dash.example.com"});
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(header(get, "Access-Control-Allow-Origin"), "https://dash.example.com");
+  EXPECT_EQ(header(get, "Access-Control-Expose-Headers"), "ETag");
+  EXPECT_EQ(header(get, "Vary"), "Origin");
+  Response other = router_->Handle(Request{"GET", "/v1/quarters/2026Q1/scores", "", "https://evil.example.com"});
+  EXPECT_EQ(header(other, "Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(header(other, "Vary"), "Origin");
+  EXPECT_EQ(header(router_->Handle(Request{"OPTIONS", "/v1/head", "", "https://evil.example.com"}),
+                   "Access-Control-Allow-Methods"), "");
 }
 
 TEST_F(RouterTest, MalformedQuarterIs400NamingTheValue) {
@@ -168,13 +203,13 @@ TEST_F(RouterTest, LedgerResponsesCarryTheHeadETagAndIfNoneMatchGives304) {
 
   Response scores = router_->Handle(Get("/v1/quarters/2026Q3/scores"));
   EXPECT_EQ(scores.etag, etag);
-  Response again = router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "W/\"1-x\", " + etag});
+  Response again = router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "W/\"1-x\", " + etag, ""});
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
   EXPECT_EQ(again.etag, etag);
-  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "\"309-0000\""}).status, 200);
+  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "\"309-0000\"", ""}).status, 200);
   // A problem is never 304, even with "*".
-  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q9/scores", "*"}).status, 400);
+  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q9/scores", "*", ""}).status, 400);
 }
 
 TEST_F(RouterTest, RepeatedRequestsAreServedFromTheCache) {
@@ -344,7 +379,7 @@ TEST_F(RouterTest, DashboardIsOneSelfContainedPage) {
   // Nothing is fetched from outside: no absolute URLs to other hosts.
   EXPECT_EQ(r.body.find("http://"), std::string::npos);
   EXPECT_EQ(r.body.find("https://"), std::string::npos);
-  EXPECT_EQ(router_->Handle(Request{"POST", "/", ""}).status, 405);
+  EXPECT_EQ(router_->Handle(Request{"POST", "/", "", ""}).status, 405);
 }
 
 TEST_F(RouterTest, HeadReportsTheChainVerifiedByTheServer) {
@@ -360,7 +395,7 @@ TEST_F(RouterTest, HeadReportsTheChainVerifiedByTheServer) {
   EXPECT_EQ(a.at("verified_seq").as_int64(), kDemoHeadSeq);
   EXPECT_TRUE(a.at("verified").as_bool());
   EXPECT_TRUE(a.at("problem").is_null());
-  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/head", after.etag}).status, 304);
+  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/head", after.etag, ""}).status, 304);
 }
 
 TEST_F(RouterTest, LedgerHasFinalAndProvisionalAmountsAndTheQuota) {
@@ -432,7 +467,7 @@ TEST(RouterFollowTest, AnAppendShowsAfterCatchUpWithANewETag) {
   EXPECT_EQ(Body(after).at("score").at("total").as_string(), "92.21");
   EXPECT_NE(after.etag, before.etag);
   EXPECT_EQ(after.etag.substr(0, 5), "\"311-");
-  EXPECT_EQ(router.Handle(Request{"GET", "/v1/quarters/2026Q4/departments/wuhan", before.etag}).status, 200);
+  EXPECT_EQ(router.Handle(Request{"GET", "/v1/quarters/2026Q4/departments/wuhan", before.etag, ""}).status, 200);
 }
 
 }  // namespace

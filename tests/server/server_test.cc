@@ -61,7 +61,7 @@ TEST_F(ServerTest, PostPutAndDeleteAre405WithAllow) {
   for (const char* method : {"POST", "PUT", "DELETE"}) {
     Reply r = Fetch(port(), method, "/v1/quarters/2026Q3/scores", "Content-Length: 0\r\n");
     EXPECT_EQ(r.status, 405) << method;
-    EXPECT_EQ(r.headers["allow"], "GET, HEAD");
+    EXPECT_EQ(r.headers["allow"], "GET, HEAD, OPTIONS");
     EXPECT_EQ(json::parse(r.body).at("status").as_int64(), 405);
   }
 }
@@ -423,6 +423,25 @@ TEST(ServeLifecycleTest, EveryResponseHasADateAndAProblemNamesItsRequestWithoutA
   Reply ok = Fetch(server.port(), "GET", "/v1/quarters/2026Q3/scores");
   EXPECT_EQ(ok.status, 200);
   EXPECT_FALSE(ok.headers["etag"].empty());
+}
+
+// --cors-origin reaches the router: a browser preflight from that origin is
+// answered (204, no body, no Content-Length), one from another is not.
+TEST(ServeLifecycleTest, CorsOriginLetsThatOriginsPagesPreflightAndRead) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  Server server(dir, dir.Sub("ledger"), {"--cors-origin", "https://dash.example.com"});
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  Reply pre = Fetch(server.port(), "OPTIONS", "/v1/head",
+                    "Origin: https://dash.example.com\r\nAccess-Control-Request-Method: GET\r\n");
+  EXPECT_EQ(pre.status, 204);
+  EXPECT_EQ(pre.headers["access-control-allow-origin"], "https://dash.example.com");
+  EXPECT_EQ(pre.headers["access-control-allow-methods"], "GET, HEAD");
+  EXPECT_EQ(pre.headers.count("content-length"), 0u);
+  Reply get = Fetch(server.port(), "GET", "/v1/head", "Origin: https://dash.example.com\r\n");
+  EXPECT_EQ(get.headers["access-control-allow-origin"], "https://dash.example.com");
+  Reply other = Fetch(server.port(), "GET", "/v1/head", "Origin: https://other.example.com\r\n");
+  EXPECT_EQ(other.headers.count("access-control-allow-origin"), 0u);
 }
 
 TEST(ServeLifecycleTest, MalformedListenIsAUsageError) {

@@ -14,6 +14,7 @@ struct Request {
   std::string method = "GET";   // as sent: "GET", "HEAD", "POST", …
   std::string target = "/";     // origin-form: path and query, still encoded
   std::string if_none_match;    // the If-None-Match header, "" if absent
+  std::string origin;           // the Origin header (CORS), "" if absent
 };
 
 struct Response {

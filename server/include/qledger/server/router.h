@@ -26,6 +26,12 @@ class Router {
 
   Response Handle(const Request& req);
 
+  // CORS (off by default): the origins ("https://dash.example.com") whose
+  // pages may read the API from a browser. A request from one of them gets
+  // Access-Control-Allow-Origin; an OPTIONS preflight from one of them gets
+  // the methods (GET, HEAD) and headers (If-None-Match) it may use.
+  void AllowOrigins(std::vector<std::string> origins) { cors_origins_ = std::move(origins); }
+
   // The route table: every path pattern the server answers
   // ("/v1/quarters/{q}/scores"), in the order they are matched.
   static std::vector<std::string> Paths();
@@ -39,6 +45,7 @@ class Router {
   static bool IfNoneMatchMatches(const std::string& header, const std::string& etag);
 
   size_t cache_size() const { return cache_.size(); }
+  bool AllowsOrigin(const std::string& origin) const;
   size_t cache_bytes() const { return cache_.bytes(); }
   uint64_t cache_hits() const { return cache_.hits(); }
 
@@ -46,6 +53,7 @@ class Router {
   const Follower& follower_;
   Metrics& metrics_;
   ResponseCache cache_;
+  std::vector<std::string> cors_origins_;
 };
 
 }  // namespace qledger::server

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "qledger/domain/status.h"
 
@@ -28,6 +29,7 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{30};   // writing a response
   std::chrono::milliseconds catch_up_interval{200};
   size_t cache_entries = 4096;
+  std::vector<std::string> cors_origins;    // CORS off when empty (Router::AllowOrigins)
 };
 
 // Serves until SIGINT or SIGTERM, then returns OK. Raises its limit of open
