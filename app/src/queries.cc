@@ -220,13 +220,23 @@ Status CheckAssessed(const EventStore& store, const Quarter& q, int64_t point) {
   return Status::Ok();
 }
 
-Result<domain::Derivation> DeriveDepartment(const EventStore& store, const Quarter& q, const std::string& department,
-                                            const domain::ReplayOptions& options) {
-  QLEDGER_RETURN_IF_ERROR(CheckAssessed(store, q, options.as_of_seq.value_or(store.head().seq)));
+namespace {
+
+// DeriveDepartment once the quarter is known to be assessed.
+Result<domain::Derivation> DeriveAssessed(const EventStore& store, const Quarter& q, const std::string& department,
+                                          const domain::ReplayOptions& options) {
   QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, department));
   QLEDGER_ASSIGN_OR_RETURN(domain::Derivation d, domain::Derive(input, options));
   QLEDGER_RETURN_IF_ERROR(FillHash(store, &d.score));
   return d;
+}
+
+}  // namespace
+
+Result<domain::Derivation> DeriveDepartment(const EventStore& store, const Quarter& q, const std::string& department,
+                                            const domain::ReplayOptions& options) {
+  QLEDGER_RETURN_IF_ERROR(CheckAssessed(store, q, options.as_of_seq.value_or(store.head().seq)));
+  return DeriveAssessed(store, q, department, options);
 }
 
 Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Quarter& q,
@@ -240,7 +250,7 @@ Result<std::vector<domain::Score>> ScoreQuarter(const EventStore& store, const Q
   domain::ReplayOptions score_only = options;
   score_only.trace = false;
   for (const auto& dept : at.policy.policy.departments) {
-    QLEDGER_ASSIGN_OR_RETURN(domain::Derivation d, DeriveDepartment(store, q, dept.code, score_only));
+    QLEDGER_ASSIGN_OR_RETURN(domain::Derivation d, DeriveAssessed(store, q, dept.code, score_only));
     out.push_back(std::move(d.score));
   }
   return out;
