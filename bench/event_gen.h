@@ -70,13 +70,13 @@ class EventGenerator {
                             {"data", boost::json::object{{"version", 1},
                                                          {"effective_from", first_.ToString()},
                                                          {"policy", policy_}}}};
-      return {std::move(where), std::move(e), ""};
+      return {std::move(where), std::move(e), "", ""};
     }
     if (in_quarter_ == per_quarter_) NextQuarter();
     int64_t i = in_quarter_++;
     int d = static_cast<int>(i % 7);
     int64_t round = i / 7;
-    return {std::move(where), Make(d, round), ""};
+    return {std::move(where), Make(d, round), "", ""};
   }
 
  private:

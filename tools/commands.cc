@@ -70,7 +70,9 @@ std::function<void(std::string_view)> Progress::Observer(size_t events,
                                                          std::function<void(std::string_view)> then) const {
   if (!on_) return then;
   return [this, events, then = std::move(then)](std::string_view stage) {
-    if (stage == "writing") Note("checked; writing " + std::to_string(events) + " events and syncing");
+    if (stage == "writing") {
+      Note(events ? "checked; writing " + std::to_string(events) + " events and syncing" : "checked; writing and syncing");
+    }
     if (stage == "written") Note("written and synced");
     if (then) then(stage);
   };
@@ -162,7 +164,7 @@ int RunInit(const CommonFlags& c, const InitFlags& f) {
     return ExitCodeFor(domain::StatusCode::kInvalidArgument);
   }
   QLEDGER_ASSIGN_OR_FAIL("init", auto store, EventStore::Create(c.data));
-  std::vector<domain::InputEvent> batch{domain::InputEvent{file, event, ""}};
+  std::vector<domain::InputEvent> batch{domain::InputEvent{file, event, "", ""}};
   return ReportAppend("init", store->Append(batch, {}), batch.size(), {});
 }
 

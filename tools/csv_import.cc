@@ -20,13 +20,9 @@
 
 namespace qledger::tools {
 
-using csv::AddLedgerErrors;
-using csv::Converted;
-using csv::ConvertRows;
 using csv::FindTemplate;
 using csv::KnownDepartments;
 using csv::LineError;
-using csv::ReadCsv;
 using csv::ReadHeader;
 using csv::Template;
 using domain::Result;
@@ -38,7 +34,16 @@ Result<std::string> ReadAll(const std::string& file) {
   if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   std::ifstream in(file, std::ios::binary);
   if (!in) return domain::NotFound("cannot read " + file);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  // At its size at once (reading by characters grows it by doubling).
+  std::string text;
+  in.seekg(0, std::ios::end);
+  auto size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) text.resize(static_cast<size_t>(size));
+  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) return domain::NotFound("cannot read " + file);
+  // Anything written since it was sized.
+  text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return text;
 }
 
 int Fail(const Status& s) {
@@ -62,16 +67,24 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
     std::cerr << "qledger import: --encoding must be auto, utf-8 or gb18030, not \"" << f.encoding << "\"\n";
     return kUsageExitCode;
   }
-  auto decoded = csv::Decode(*text, *encoding);
-  if (!decoded.ok()) return Fail(in_file(decoded.status()));
+  // Each event records the file it came from: its name and SHA-256 (of
+  // the bytes as they are in the file).
+  csv::SourceFile source{f.file == "-" ? "stdin" : std::filesystem::path(f.file).filename().string(),
+                         domain::Sha256Hex(*text), ""};
+  auto used = csv::DecodeInPlace(&*text, *encoding);
+  if (!used.ok()) return Fail(in_file(used.status()));
   // Which encoding was read, where a person sees it (standard output is
   // the outcome's JSON).
-  std::cerr << "qledger import: " << f.file << ": read as " << decoded->used << "\n";
-  std::string_view body = decoded->utf8;
-  auto records = ReadCsv(body);
-  if (!records.ok()) return Fail(in_file(records.status()));
-  if (records->empty()) return Fail(domain::InvalidArgument(f.file + ": no header row"));
-  auto header = ReadHeader(*t, records->front());
+  std::cerr << "qledger import: " << f.file << ": read as " << *used << "\n";
+  std::string_view body = *text;
+  // The rows are read, mapped and appended one at a time (a large sheet is
+  // never held as rows or events: EventStore::StreamTo).
+  csv::CsvCursor cursor(body);
+  csv::CsvRecord record;
+  auto first = cursor.Next(&record);
+  if (!first.ok()) return Fail(in_file(first.status()));
+  if (!*first) return Fail(domain::InvalidArgument(f.file + ": no header row"));
+  auto header = ReadHeader(*t, record);
   if (!header.ok()) {
     // One line per problem, each naming the file.
     std::string msg = header.status().message();
@@ -82,53 +95,75 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
     }
     return ExitCodeFor(domain::StatusCode::kInvalidArgument);
   }
-  records->erase(records->begin());
-  if (records->empty()) return Fail(domain::InvalidArgument(f.file + ": no rows below the header"));
+  {
+    csv::CsvCursor probe = cursor;
+    csv::CsvRecord row;
+    auto any = probe.Next(&row);
+    if (any.ok() && !*any) return Fail(domain::InvalidArgument(f.file + ": no rows below the header"));
+  }
+  auto departments = [&]() -> Result<std::vector<domain::Department>> {
+    QLEDGER_ASSIGN_OR_RETURN(auto store, storage::EventStore::OpenReader(c.data));
+    QLEDGER_ASSIGN_OR_RETURN(auto policies, store->PolicyEvents());
+    return KnownDepartments(policies);
+  }();
+  if (!departments.ok()) return Fail(departments.status());
+  csv::RowConverter converter(*t, *header, *departments, source);
 
   Progress progress("import", f.progress);
-  progress.Note("read " + std::to_string(records->size()) + " rows of " + f.file + "; mapping and checking them");
+  progress.Note("reading, checking and staging the rows of " + f.file);
   storage::AppendOptions options;
   options.expect_head = f.expect_head;
   options.now = TestNow();
-  options.observe = progress.Observer(records->size(), TestWriteObserver());
-  Result<storage::AppendOutcome> outcome = domain::Internal("not appended");
-  size_t converted_rows = 0;
-  Converted converted;
-  {
-    auto departments = [&]() -> Result<std::vector<domain::Department>> {
-      QLEDGER_ASSIGN_OR_RETURN(auto store, storage::EventStore::OpenReader(c.data));
-      QLEDGER_ASSIGN_OR_RETURN(auto policies, store->PolicyEvents());
-      return KnownDepartments(policies);
-    }();
-    if (!departments.ok()) return Fail(departments.status());
-    // Each event records the file it came from: its name and SHA-256.
-    csv::SourceFile source{f.file == "-" ? "stdin" : std::filesystem::path(f.file).filename().string(),
-                           domain::Sha256Hex(*text), ""};
-    auto rows = ConvertRows(*t, *header, *records, *departments, source);
-    if (!rows.ok()) return Fail(rows.status());
-    converted = std::move(*rows);
-    converted_rows = records->size();
+  options.dry_run = f.dry_run;
+  std::vector<LineError> errors;
+  std::vector<bool> derived;  // by CSV line: the row's id was derived
+  size_t rows = 0;
+  Status csv_status = Status::Ok();
+  storage::InputStream next = [&](domain::InputEvent* in) -> Result<bool> {
+    for (;;) {
+      auto more = cursor.Next(&record);
+      if (!more.ok()) {
+        // Told as the file's error, not the ledger's.
+        csv_status = more.status();
+        return more.status();
+      }
+      if (!*more) return false;
+      ++rows;
+      bool derived_id = false;
+      size_t before = errors.size();
+      auto event = converter.Convert(record, &derived_id, &errors);
+      if (static_cast<size_t>(record.line) >= derived.size()) derived.resize(static_cast<size_t>(record.line) + 1);
+      derived[static_cast<size_t>(record.line)] = derived_id;
+      if (event) {
+        *in = std::move(*event);
+        return true;
+      }
+      // A row whose cells make no event goes on as an input that is not
+      // one, so that nothing is written; its errors are already told.
+      if (errors.size() > before) {
+        *in = domain::InputEvent{"CSV line " + std::to_string(record.line), nullptr, "(row rejected)", ""};
+        return true;
+      }
+    }
+  };
+  options.observe = progress.Observer(0, TestWriteObserver());
+  auto outcome = storage::EventStore::StreamTo(c.data, next, options, WaitFor(f.wait_seconds));
+  if (!csv_status.ok()) return Fail(in_file(csv_status));
+  if (!outcome.ok()) return Fail(outcome.status());
+  for (const auto& e : outcome->errors) {
+    if (!e.event) continue;  // a row rejected above
+    int line = csv::LineOf(e.where);
+    bool derived_id = line > 0 && static_cast<size_t>(line) < derived.size() && derived[static_cast<size_t>(line)];
+    converter.AddLedgerError(e, line, derived_id, &errors);
   }
-  // The ledger's rules (a second self-check for a month, an approved
-  // quarter, an id reused) are checked with the rows' own, so that their
-  // errors too can be told in columns: with a row already in error, only
-  // planned (a dry run), never written.
-  options.dry_run = f.dry_run || !converted.errors.empty();
-  if (!converted.batch.empty()) {
-    outcome = storage::EventStore::AppendTo(c.data, converted.batch, options, WaitFor(f.wait_seconds));
-    if (!outcome.ok()) return Fail(outcome.status());
-    AddLedgerErrors(outcome->errors, &converted);
-  }
-  if (!converted.errors.empty()) {
-    std::stable_sort(converted.errors.begin(), converted.errors.end(),
-                     [](const LineError& a, const LineError& b) { return a.line < b.line; });
-    for (const auto& e : converted.errors) std::cerr << "qledger import: " << e.message << "\n";
-    std::cerr << "qledger import: rejected: " << converted.errors.size() << " error"
-              << (converted.errors.size() == 1 ? "" : "s") << " in " << converted_rows << " row"
-              << (converted_rows == 1 ? "" : "s") << " of " << f.file << "; nothing was appended\n";
+  if (!errors.empty()) {
+    std::stable_sort(errors.begin(), errors.end(), [](const LineError& a, const LineError& b) { return a.line < b.line; });
+    for (const auto& e : errors) std::cerr << "qledger import: " << e.message << "\n";
+    std::cerr << "qledger import: rejected: " << errors.size() << " error" << (errors.size() == 1 ? "" : "s") << " in "
+              << rows << " row" << (rows == 1 ? "" : "s") << " of " << f.file << "; nothing was appended\n";
     return ExitCodeFor(domain::StatusCode::kInvalidArgument);
   }
-  return ReportAppend("import", *outcome, converted.batch.size(), options);
+  return ReportAppend("import", *outcome, rows, options);
 }
 
 }  // namespace qledger::tools

@@ -137,18 +137,19 @@ Result<std::string> FromGb18030(std::string_view bytes) {
 
 }  // namespace
 
-Result<Decoded> Decode(std::string_view bytes, Encoding encoding) {
+Result<std::string> DecodeInPlace(std::string* text, Encoding encoding) {
+  std::string_view bytes = *text;
   if (bytes.starts_with("\xEF\xBB\xBF") && encoding != Encoding::kGb18030) {
-    bytes.remove_prefix(3);
-    QLEDGER_RETURN_IF_ERROR(CheckUtf8(bytes));
-    return Decoded{std::string(bytes), "UTF-8 (BOM)"};
+    QLEDGER_RETURN_IF_ERROR(CheckUtf8(bytes.substr(3)));
+    text->erase(0, 3);
+    return std::string("UTF-8 (BOM)");
   }
   Status utf8_status = encoding == Encoding::kGb18030 ? Status::Ok() : CheckUtf8(bytes);
   if (encoding == Encoding::kUtf8) {
     QLEDGER_RETURN_IF_ERROR(utf8_status);
-    return Decoded{std::string(bytes), "UTF-8"};
+    return std::string("UTF-8");
   }
-  if (encoding == Encoding::kAuto && utf8_status.ok()) return Decoded{std::string(bytes), "UTF-8"};
+  if (encoding == Encoding::kAuto && utf8_status.ok()) return std::string("UTF-8");
   auto gb = FromGb18030(bytes);
   if (!gb.ok() && encoding == Encoding::kAuto) {
     // Neither: name the first line that is not UTF-8, which is what a
@@ -156,30 +157,43 @@ Result<Decoded> Decode(std::string_view bytes, Encoding encoding) {
     return domain::InvalidArgument(utf8_status.message() + "; nor is the file GB18030");
   }
   QLEDGER_RETURN_IF_ERROR(gb.status());
-  return Decoded{std::move(*gb), "GB18030"};
+  *text = std::move(*gb);
+  return std::string("GB18030");
 }
 
-Result<std::vector<CsvRecord>> ReadCsv(std::string_view text) {
-  std::vector<CsvRecord> records;
-  int line = 1;
-  CsvRecord record{line, {}};
+Result<Decoded> Decode(std::string_view bytes, Encoding encoding) {
+  Decoded d{std::string(bytes), ""};
+  QLEDGER_ASSIGN_OR_RETURN(d.used, DecodeInPlace(&d.utf8, encoding));
+  return d;
+}
+
+Result<bool> CsvCursor::Next(CsvRecord* out) {
+  CsvRecord record{line_, {}};
   std::string field;
   bool in_quotes = false;    // inside a quoted field
   bool after_quote = false;  // the current field was quoted and has been closed
   int quote_line = 0;        // where the open quoted field began
+  bool any = false;          // anything of a record read
 
   auto end_field = [&] {
     record.fields.push_back(std::move(field));
     field.clear();
     after_quote = false;
   };
-  auto end_record = [&] {
+  // True when the record just ended is not blank (blank ones are skipped).
+  auto end_record = [&]() -> bool {
     end_field();
     bool blank = std::all_of(record.fields.begin(), record.fields.end(),
                              [](const std::string& f) { return Trim(f).empty(); });
-    if (!blank) records.push_back(std::move(record));
-    record = CsvRecord{line, {}};
+    if (!blank) {
+      *out = std::move(record);
+      return true;
+    }
+    record = CsvRecord{line_, {}};
+    any = false;
+    return false;
   };
+  const std::string_view text = text_;
   // Length of the line break at text[i] (CRLF, LF or CR), or 0.
   auto line_break = [&](size_t i) -> size_t {
     if (text[i] == '\n') return 1;
@@ -187,8 +201,10 @@ Result<std::vector<CsvRecord>> ReadCsv(std::string_view text) {
     return 0;
   };
 
-  for (size_t i = 0; i < text.size();) {
+  size_t& i = pos_;
+  while (i < text.size()) {
     char c = text[i];
+    any = true;
     if (in_quotes) {
       if (c == '"') {
         if (i + 1 < text.size() && text[i + 1] == '"') {
@@ -201,7 +217,7 @@ Result<std::vector<CsvRecord>> ReadCsv(std::string_view text) {
         }
       } else if (size_t n = line_break(i)) {
         field += '\n';
-        ++line;
+        ++line_;
         i += n;
       } else {
         field += c;
@@ -213,24 +229,24 @@ Result<std::vector<CsvRecord>> ReadCsv(std::string_view text) {
       end_field();
       ++i;
     } else if (size_t n = line_break(i)) {
-      ++line;
+      ++line_;
       i += n;
-      end_record();
+      if (end_record()) return true;
     } else if (after_quote) {
       // Spaces between the closing quote and the comma are harmless.
       if (c != ' ' && c != '\t') {
         return domain::InvalidArgument(
-            At(line, "", "a quoted field must end at a comma or at the end of the line, not at '" + std::string(1, c) + "'"));
+            At(line_, "", "a quoted field must end at a comma or at the end of the line, not at '" + std::string(1, c) + "'"));
       }
       ++i;
     } else if (c == '"') {
       if (!Trim(field).empty()) {
         return domain::InvalidArgument(
-            At(line, "", "a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")"));
+            At(line_, "", "a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")"));
       }
       field.clear();
       in_quotes = true;
-      quote_line = line;
+      quote_line = line_;
       ++i;
     } else {
       field += c;
@@ -240,8 +256,19 @@ Result<std::vector<CsvRecord>> ReadCsv(std::string_view text) {
   if (in_quotes) {
     return domain::InvalidArgument(At(quote_line, "", "the quoted field that begins here is never closed"));
   }
-  if (!record.fields.empty() || !field.empty() || after_quote) end_record();
-  return records;
+  if (any && end_record()) return true;
+  return false;
+}
+
+Result<std::vector<CsvRecord>> ReadCsv(std::string_view text) {
+  std::vector<CsvRecord> records;
+  CsvCursor cursor(text);
+  CsvRecord record;
+  for (;;) {
+    QLEDGER_ASSIGN_OR_RETURN(bool more, cursor.Next(&record));
+    if (!more) return records;
+    records.push_back(std::move(record));
+  }
 }
 
 }  // namespace qledger::tools::csv

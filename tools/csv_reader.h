@@ -41,6 +41,9 @@ struct Decoded {
 // line (CheckUtf8); GB18030 that does not convert is refused naming the line
 // (iconv, glibc).
 domain::Result<Decoded> Decode(std::string_view bytes, Encoding encoding);
+// The same on *text itself (a large file is not copied when it is UTF-8
+// already); returns the encoding used. *text is unchanged on an error.
+domain::Result<std::string> DecodeInPlace(std::string* text, Encoding encoding);
 
 // OK if every physical line of text is valid UTF-8; else InvalidArgument
 // naming the first bad line (spreadsheets saved as plain "CSV" on a Chinese
@@ -57,6 +60,19 @@ struct CsvRecord {
 // Blank records are skipped. InvalidArgument naming the line of a quote out
 // of place or never closed.
 domain::Result<std::vector<CsvRecord>> ReadCsv(std::string_view text);
+
+// The same records one at a time, for a file too large to hold as records.
+class CsvCursor {
+ public:
+  explicit CsvCursor(std::string_view text) : text_(text) {}
+  // The next record into *out (true), or false at the end of the text.
+  domain::Result<bool> Next(CsvRecord* out);
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  int line_ = 1;
+};
 
 // The cell formats are the spellings people type anywhere (domain/spelling.h).
 using domain::NormalizeDate;

@@ -153,83 +153,112 @@ json::object BuildEvent(const Template& t, const std::vector<domain::Department>
   return event;
 }
 
+RowConverter::RowConverter(const Template& t, const Header& header, const std::vector<domain::Department>& departments,
+                           const SourceFile& source)
+    : t_(t), header_(header), departments_(departments), source_(source) {
+  for (const auto& [key, spelled] : header.spelled) {
+    std::string field = key == "department" || key == "occurred_at" || key == "actor" || key == "id" ? key
+                        : key == "month" || key == "quarter"                                      ? "period"
+                                                                                                   : "data." + key;
+    field_columns_[field] = spelled;
+  }
+  // A spot check's actor defaults to its inspector: errors on it belong there.
+  if (t.kind == "spotcheck" && !header.spelled.count("actor")) field_columns_["actor"] = header.spelled.at("inspector");
+}
+
+std::optional<domain::InputEvent> RowConverter::Convert(const CsvRecord& record, bool* derived_id,
+                                                        std::vector<LineError>* errors) const {
+  Row row;
+  row.line = record.line;
+  row.field_columns = field_columns_;
+  bool trailing_only = record.fields.size() >= header_.keys.size() &&
+                       std::all_of(record.fields.begin() + static_cast<std::ptrdiff_t>(header_.keys.size()),
+                                   record.fields.end(), [](const std::string& f) { return Trim(f).empty(); });
+  if (!trailing_only) {
+    errors->push_back({row.line, At(row.line, "", std::to_string(record.fields.size()) +
+                                                      " fields, but the header (line " +
+                                                      std::to_string(header_.line) + ") has " +
+                                                      std::to_string(header_.keys.size()) + " columns")});
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < header_.keys.size(); ++i) {
+    std::string cell = Trim(record.fields[i]);
+    if (header_.keys[i].empty()) {
+      if (!cell.empty()) {
+        row.errors.push_back({row.line, At(row.line, "", "field " + std::to_string(i + 1) +
+                                                             " has a value but no column name in the header")});
+      }
+      continue;
+    }
+    row.cells[header_.keys[i]] = cell;
+  }
+
+  json::object event = BuildEvent(t_, departments_, &row);
+  std::string own_id = row.Cell("id");
+  row.derived_id = own_id.empty();
+  *derived_id = row.derived_id;
+  // Normalise once with a stand-in id: the derived id hashes the
+  // normalised content (so "96.5" and "96.50" give the same id).
+  event["id"] = own_id.empty() ? "import-pending" : own_id;
+  domain::Event normalized;
+  std::vector<std::string> problems;
+  domain::NormalizeInputEvent(event, &normalized, &problems);
+  for (const auto& p : problems) row.FailWithDomainMessage(p);
+  if (!row.errors.empty()) {
+    errors->insert(errors->end(), row.errors.begin(), row.errors.end());
+    return std::nullopt;
+  }
+  std::string fallback_id;
+  if (row.derived_id) {
+    std::string id = "import-" + std::string(t_.kind) + "-" + normalized.department + "-" + normalized.period;
+    if (!t_.monthly) {
+      json::object content{{"type", t_.type},
+                           {"department", normalized.department},
+                           {"period", normalized.period},
+                           {"occurred_at", normalized.occurred_at},
+                           {"actor", normalized.actor},
+                           {"data", normalized.data}};
+      std::string digest = domain::Sha256Hex(domain::CanonicalJson(content));
+      // 8 hex digits tell rows apart in all but about one file in a few
+      // thousand of 10,000 rows; two rows that share them take 16.
+      fallback_id = id + "-" + digest.substr(0, 16);
+      id += "-" + digest.substr(0, 8);
+    }
+    event["id"] = id;
+  }
+  if (!source_.file.empty()) {
+    json::object from{{"file", source_.file}, {"sha256", source_.sha256}, {"row", row.line}};
+    if (!source_.sheet.empty()) from["sheet"] = source_.sheet;
+    event["source"] = std::move(from);
+  }
+  return domain::InputEvent{"CSV line " + std::to_string(row.line), std::move(event), "", std::move(fallback_id)};
+}
+
+void RowConverter::AddLedgerError(const domain::BatchError& e, int line, bool derived_id,
+                                  std::vector<LineError>* errors) const {
+  Row row;
+  row.line = line;
+  row.field_columns = field_columns_;
+  row.derived_id = derived_id;
+  row.FailOnField(e.field, e.message);
+  errors->insert(errors->end(), row.errors.begin(), row.errors.end());
+}
+
 Result<Converted> ConvertRows(const Template& t, const Header& header, const std::vector<CsvRecord>& records,
                               const std::vector<domain::Department>& departments, const SourceFile& source) {
   Converted out;
+  RowConverter converter(t, header, departments, source);
   for (const auto& record : records) {
-    Row row;
-    row.line = record.line;
-    for (const auto& [key, spelled] : header.spelled) {
-      std::string field = key == "department" || key == "occurred_at" || key == "actor" || key == "id" ? key
-                          : key == "month" || key == "quarter"                                      ? "period"
-                                                                                                     : "data." + key;
-      row.field_columns[field] = spelled;
-    }
-    // A spot check's actor defaults to its inspector: errors on it belong there.
-    if (t.kind == "spotcheck" && !header.spelled.count("actor")) row.field_columns["actor"] = header.spelled.at("inspector");
-
-    bool trailing_only = record.fields.size() >= header.keys.size() &&
-                         std::all_of(record.fields.begin() + static_cast<std::ptrdiff_t>(header.keys.size()),
-                                     record.fields.end(), [](const std::string& f) { return Trim(f).empty(); });
-    if (!trailing_only) {
-      out.errors.push_back({row.line, At(row.line, "", std::to_string(record.fields.size()) +
-                                                           " fields, but the header (line " +
-                                                           std::to_string(header.line) + ") has " +
-                                                           std::to_string(header.keys.size()) + " columns")});
-      continue;
-    }
-    for (size_t i = 0; i < header.keys.size(); ++i) {
-      std::string cell = Trim(record.fields[i]);
-      if (header.keys[i].empty()) {
-        if (!cell.empty()) {
-          out.errors.push_back({row.line, At(row.line, "", "field " + std::to_string(i + 1) +
-                                                               " has a value but no column name in the header")});
-        }
-        continue;
-      }
-      row.cells[header.keys[i]] = cell;
-    }
-
-    json::object event = BuildEvent(t, departments, &row);
-    std::string own_id = row.Cell("id");
-    row.derived_id = own_id.empty();
-    // Normalise once with a stand-in id: the derived id hashes the
-    // normalised content (so "96.5" and "96.50" give the same id).
-    event["id"] = own_id.empty() ? "import-pending" : own_id;
-    domain::Event normalized;
-    std::vector<std::string> problems;
-    domain::NormalizeInputEvent(event, &normalized, &problems);
-    for (const auto& p : problems) row.FailWithDomainMessage(p);
-    if (!row.errors.empty()) {
-      out.errors.insert(out.errors.end(), row.errors.begin(), row.errors.end());
-      continue;
-    }
-    if (row.derived_id) {
-      std::string id = "import-" + std::string(t.kind) + "-" + normalized.department + "-" + normalized.period;
-      if (!t.monthly) {
-        json::object content{{"type", t.type},
-                             {"department", normalized.department},
-                             {"period", normalized.period},
-                             {"occurred_at", normalized.occurred_at},
-                             {"actor", normalized.actor},
-                             {"data", normalized.data}};
-        std::string digest = domain::Sha256Hex(domain::CanonicalJson(content));
-        id += "-" + digest.substr(0, 8);
-      }
-      event["id"] = id;
-    }
-    if (!source.file.empty()) {
-      json::object from{{"file", source.file}, {"sha256", source.sha256}, {"row", row.line}};
-      if (!source.sheet.empty()) from["sheet"] = source.sheet;
-      event["source"] = std::move(from);
-    }
-    out.batch.push_back(domain::InputEvent{"CSV line " + std::to_string(row.line), std::move(event), ""});
-    out.rows.push_back(std::move(row));
+    bool derived = false;
+    auto in = converter.Convert(record, &derived, &out.errors);
+    if (!in) continue;
+    out.batch.push_back(std::move(*in));
+    out.derived.push_back(derived);
   }
   return out;
 }
 
-void AddLedgerErrors(const std::vector<domain::BatchError>& errors, Converted* c) {
+void AddLedgerErrors(const RowConverter& converter, const std::vector<domain::BatchError>& errors, Converted* c) {
   // Each error names its row ("CSV line N"): one lookup each.
   std::unordered_map<std::string_view, size_t> by_where;
   by_where.reserve(c->batch.size());
@@ -240,11 +269,19 @@ void AddLedgerErrors(const std::vector<domain::BatchError>& errors, Converted* c
       c->errors.push_back({0, e.ToString()});
       continue;
     }
-    Row& row = c->rows[found->second];
-    row.errors.clear();
-    row.FailOnField(e.field, e.message);
-    c->errors.insert(c->errors.end(), row.errors.begin(), row.errors.end());
+    converter.AddLedgerError(e, LineOf(e.where), c->derived[found->second], &c->errors);
   }
+}
+
+int LineOf(std::string_view where) {
+  constexpr std::string_view kPrefix = "CSV line ";
+  if (where.substr(0, kPrefix.size()) != kPrefix) return 0;
+  int line = 0;
+  for (char ch : where.substr(kPrefix.size())) {
+    if (ch < '0' || ch > '9' || line > 100'000'000) return 0;
+    line = line * 10 + (ch - '0');
+  }
+  return line;
 }
 
 }  // namespace qledger::tools::csv

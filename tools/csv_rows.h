@@ -62,14 +62,6 @@ struct Row {
 // suppressed), so that every other problem of the row is reported too.
 boost::json::object BuildEvent(const Template& t, const std::vector<domain::Department>& departments, Row* row);
 
-// Turns each data row into an input event; rows with errors are left out
-// of the batch and their errors collected.
-struct Converted {
-  std::vector<domain::InputEvent> batch;
-  std::vector<Row> rows;  // the rows of the batch, in the same order
-  std::vector<LineError> errors;
-};
-
 // The file the rows come from, recorded on each event as its `source`
 // (SPEC §4): the file's name and SHA-256, the sheet (none for CSV), and the
 // row's line. No part of the content that tells a duplicate.
@@ -79,15 +71,48 @@ struct SourceFile {
   std::string sheet;  // "" for a CSV file
 };
 
-// The rows of records under header, mapped; the derived id of a row without
-// 编号 hashes its normalised content (docs/import.md), never its source.
+// Maps the data rows of one sheet to input events, one at a time. The
+// derived id of a row without 编号 hashes its normalised content
+// (docs/import.md), never its source.
+class RowConverter {
+ public:
+  // All four must outlive the converter.
+  RowConverter(const Template& t, const Header& header, const std::vector<domain::Department>& departments,
+               const SourceFile& source);
+
+  // The input event of record, or nullopt when its cells do not make one
+  // (the errors appended to *errors). *derived_id: its id was derived.
+  std::optional<domain::InputEvent> Convert(const CsvRecord& record, bool* derived_id,
+                                            std::vector<LineError>* errors) const;
+
+  // The ledger's error e on the row at `line` told in the spreadsheet's
+  // columns ("CSV line 4, column 季度: quarter 2026Q3 is approved").
+  void AddLedgerError(const domain::BatchError& e, int line, bool derived_id, std::vector<LineError>* errors) const;
+
+ private:
+  const Template& t_;
+  const Header& header_;
+  const std::vector<domain::Department>& departments_;
+  const SourceFile& source_;
+  std::map<std::string, std::string> field_columns_;  // event field -> header as written
+};
+
+// Every row at once (for small sheets and tests).
+struct Converted {
+  std::vector<domain::InputEvent> batch;
+  std::vector<bool> derived;  // of each event of the batch: its id was derived
+  std::vector<LineError> errors;
+};
 domain::Result<Converted> ConvertRows(const Template& t, const Header& header, const std::vector<CsvRecord>& records,
                                      const std::vector<domain::Department>& departments,
                                      const SourceFile& source = {});
 
 // The ledger's errors ("CSV line 4: event \"id\": period: ...") told in the
 // spreadsheet's columns.
-void AddLedgerErrors(const std::vector<domain::BatchError>& errors, Converted* c);
+void AddLedgerErrors(const RowConverter& converter, const std::vector<domain::BatchError>& errors, Converted* c);
+
+// N of "CSV line N"; 0 for anything else.
+int LineOf(std::string_view where);
 
 }  // namespace qledger::tools::csv
 

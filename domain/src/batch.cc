@@ -1,6 +1,10 @@
 #include "qledger/domain/batch.h"
 
+#include <algorithm>
+#include <array>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <map>
 #include <thread>
 #include <unordered_map>
@@ -27,13 +31,39 @@ const char* QuarterStatusName(QuarterStatus s) {
 
 namespace {
 
+// The ids of a batch's accepted events, copied once into blocks that never
+// move, so that the overlay's map can key on views of them.
+class IdArena {
+ public:
+  std::string_view Add(std::string_view s) {
+    if (s.size() > kBlock - used_) {
+      blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, s.size())));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    std::copy(s.begin(), s.end(), at);
+    used_ += s.size();
+    return std::string_view(at, s.size());
+  }
+
+ private:
+  static constexpr size_t kBlock = 1 << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = kBlock;
+};
+
+}  // namespace
+
 // The ledger as seen by the batch: the stored ledger overlaid with the
-// batch's own accepted events.
+// batch's own accepted events. Of each it keeps only what a later rule asks
+// (kind, department, period; its content, to tell a duplicate): a batch too
+// large to hold as events (StreamPlanner) costs some tens of bytes an event.
 class Overlay {
  public:
-  // `accepted` is the batch's accepted events (BatchPlan::to_append); Accept
-  // is called with the index of each as it is added there.
-  Overlay(const LedgerView& base, const std::vector<Event>& accepted) : base_(base), accepted_(accepted) {}
+  // accepted: the batch's accepted events when the caller keeps them
+  // (PlanBatch), read when a rule asks; null when it does not
+  // (StreamPlanner), and then a digest of each one's content is kept.
+  Overlay(const LedgerView& base, const std::vector<Event>* accepted) : base_(base), accepted_(accepted) {}
 
   Status Init() {
     QLEDGER_ASSIGN_OR_RETURN(auto p, base_.Policies());
@@ -42,30 +72,38 @@ class Overlay {
   }
 
   Result<std::optional<KnownEvent>> Find(const std::string& id) const {
-    auto it = events_.find(id);
-    if (it != events_.end()) return Known(id, it->second);
+    if (const Entry* entry = InBatch(id)) return Known(id, *entry);
     return WithVoids(id, base_.Find(id));
   }
 
   // The same, given what the stored ledger says of id (read ahead: it does
   // not change while a batch is planned).
   Result<std::optional<KnownEvent>> Find(const std::string& id, Result<std::optional<KnownEvent>> stored) const {
-    auto it = events_.find(id);
-    if (it != events_.end()) return Known(id, it->second);
+    if (const Entry* entry = InBatch(id)) return Known(id, *entry);
     return WithVoids(id, std::move(stored));
   }
 
-  // Computed on demand: an id repeated within one batch is rare, and
-  // ContentKey of every accepted event up front costs as much as hashing it.
-  Result<std::string> ContentKeyOf(const std::string& id) const {
-    auto it = accepted_index_.find(id);
-    if (it != accepted_index_.end()) return ContentKey(accepted_[it->second]);
-    return base_.ContentKeyOf(id);
+  // Whether the event with this id (REQUIRES: Find found it) has e's
+  // content (ContentKey). Computed on demand for a stored or kept event: an
+  // id repeated within one batch is rare, and ContentKey of every accepted
+  // event up front costs as much as hashing it.
+  Result<bool> SameContent(const std::string& id, const Event& e) const {
+    if (const Entry* entry = InBatch(id)) {
+      if (accepted_) return ContentKey((*accepted_)[entry->index]) == ContentKey(e);
+      return digests_[entry->index] == Digest(e);
+    }
+    QLEDGER_ASSIGN_OR_RETURN(std::string key, base_.ContentKeyOf(id));
+    return key == ContentKey(e);
   }
 
+  // data[key] of the event with this id (REQUIRES: Find found it); of an
+  // accepted event not kept, only the key a rule asks (received_at).
   Result<std::string> DataStringOf(const std::string& id, const std::string& key) const {
-    auto it = accepted_index_.find(id);
-    if (it != accepted_index_.end()) return DataString(accepted_[it->second], key);
+    if (const Entry* entry = InBatch(id)) {
+      if (accepted_) return DataString((*accepted_)[entry->index], key);
+      auto it = received_at_.find(entry->index);
+      return key == "received_at" && it != received_at_.end() ? it->second : std::string();
+    }
     return base_.DataStringOf(id, key);
   }
 
@@ -88,10 +126,15 @@ class Overlay {
 
   const std::vector<AdoptedPolicy>& policies() const { return policies_; }
 
-  void Accept(size_t index, const KnownEvent& known) {
-    const Event& e = accepted_[index];
-    events_[e.id] = known;
-    accepted_index_[e.id] = index;
+  // e is accepted, after those accepted before (with a caller that keeps
+  // them: (*accepted)[count so far]).
+  void Accept(const Event& e) {
+    uint32_t index = count_++;
+    events_[ids_.Add(e.id)] = Entry{index, Intern(e.department), Intern(e.period), e.type};
+    if (!accepted_) {
+      digests_.push_back(Digest(e));
+      if (e.type == EventType::kComplaintRecorded) received_at_[index] = DataString(e, "received_at");
+    }
     switch (e.type) {
       case EventType::kSelfcheckReported:
       case EventType::kSpotcheckRecorded:
@@ -126,10 +169,38 @@ class Overlay {
   }
 
  private:
-  const LedgerView& base_;
-  const std::vector<Event>& accepted_;
-  Result<std::optional<KnownEvent>> Known(const std::string& id, KnownEvent k) const {
-    k.voided = k.voided || voided_.count(id);
+  // An accepted event: its place among them, department and period (as
+  // indexes into names_: a batch has few of each) and type.
+  struct Entry {
+    uint32_t index;
+    uint32_t department;
+    uint32_t period;
+    EventType type;
+  };
+  using ContentDigest = std::array<unsigned char, 16>;  // the first 128 bits of SHA-256(ContentKey)
+
+  static ContentDigest Digest(const Event& e) {
+    std::string hex = Sha256Hex(ContentKey(e));
+    ContentDigest d;
+    auto nibble = [](char c) { return static_cast<unsigned char>(c <= '9' ? c - '0' : c - 'a' + 10); };
+    for (size_t i = 0; i < d.size(); ++i) d[i] = static_cast<unsigned char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+    return d;
+  }
+
+  uint32_t Intern(const std::string& name) {
+    auto [it, added] = name_index_.emplace(name, static_cast<uint32_t>(names_.size()));
+    if (added) names_.push_back(name);
+    return it->second;
+  }
+
+  const Entry* InBatch(const std::string& id) const {
+    auto it = events_.find(std::string_view(id));
+    return it == events_.end() ? nullptr : &it->second;
+  }
+
+  // seq 0: not stored yet.
+  Result<std::optional<KnownEvent>> Known(const std::string& id, const Entry& entry) const {
+    KnownEvent k{0, entry.type, names_[entry.department], names_[entry.period], voided_.count(id) > 0};
     return std::optional<KnownEvent>(k);
   }
   Result<std::optional<KnownEvent>> WithVoids(const std::string& id, Result<std::optional<KnownEvent>> r) const {
@@ -137,15 +208,24 @@ class Overlay {
     return r;
   }
 
+  const LedgerView& base_;
+  const std::vector<Event>* accepted_;
+  uint32_t count_ = 0;
+  IdArena ids_;
   // By id: every event of the batch goes in, and nothing iterates them.
-  std::unordered_map<std::string, KnownEvent> events_;
-  std::unordered_map<std::string, size_t> accepted_index_;  // id -> index in accepted_
+  std::unordered_map<std::string_view, Entry> events_;
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, uint32_t> name_index_;
+  std::deque<ContentDigest> digests_;                    // without accepted_: by Entry::index
+  std::unordered_map<uint32_t, std::string> received_at_;  // without accepted_: of complaint.recorded
   mutable std::map<Quarter, QuarterStatus> base_status_;
   std::unordered_set<std::string> voided_;
   std::map<std::tuple<int, std::string, std::string>, std::optional<std::string>> monthly_;
   std::map<Quarter, QuarterStatus> status_;  // set by the batch's approvals and reopenings
   std::vector<AdoptedPolicy> policies_;
 };
+
+namespace {
 
 // A reference from one event to another (a ruling to its response, a void to
 // its target) must name an existing, not voided event of the right kind, of
@@ -361,46 +441,92 @@ std::string BatchError::ToString() const {
          message;
 }
 
+namespace {
+
+enum class Step { kAccepted, kDuplicate, kRejected };
+
+// The rules for one input (n: it normalised, and what the stored ledger says
+// of its id), in the batch's order: a duplicate, an id taken with other
+// content, then the rules that need the ledger. Its errors are appended to
+// *errors. The caller accepts it into the overlay.
+Result<Step> PlanOne(const Overlay& ledger, const InputEvent& in, NormalizedInput& n, std::vector<BatchError>* errors) {
+  if (!in.parse_error.empty()) {
+    errors->push_back(BatchError{in.where, false, "", "", in.parse_error});
+    return Step::kRejected;
+  }
+  Event& e = n.event;
+  std::vector<std::string>& problems = n.errors;
+  if (n.valid) {
+    QLEDGER_ASSIGN_OR_RETURN(auto existing, ledger.Find(e.id, std::move(*n.stored)));
+    if (existing.has_value() && !in.fallback_id.empty()) {
+      // A derived id taken by other content: its longer form.
+      QLEDGER_ASSIGN_OR_RETURN(bool same, ledger.SameContent(e.id, e));
+      if (!same) {
+        e.id = in.fallback_id;
+        QLEDGER_ASSIGN_OR_RETURN(existing, ledger.Find(e.id));
+      }
+    }
+    if (existing.has_value()) {
+      QLEDGER_ASSIGN_OR_RETURN(bool same, ledger.SameContent(e.id, e));
+      if (!same) {
+        problems.push_back("id: \"" + e.id + "\" is already " +
+                           (existing->seq == 0 ? std::string("in this batch")
+                                               : "in the ledger (seq " + std::to_string(existing->seq) + ")") +
+                           " with other content");
+      }
+      for (const auto& m : problems) errors->push_back(ErrorOf(in, e, m));
+      return problems.empty() ? Step::kDuplicate : Step::kRejected;
+    }
+    QLEDGER_RETURN_IF_ERROR(CheckAgainstLedger(ledger, e, &problems));
+  }
+  if (!problems.empty()) {
+    for (const auto& m : problems) errors->push_back(ErrorOf(in, e, m));
+    return Step::kRejected;
+  }
+  return Step::kAccepted;
+}
+
+}  // namespace
+
 Result<BatchPlan> PlanBatch(const LedgerView& base, const std::vector<InputEvent>& inputs) {
   BatchPlan plan;
-  Overlay ledger(base, plan.to_append);
+  Overlay ledger(base, &plan.to_append);
   QLEDGER_RETURN_IF_ERROR(ledger.Init());
   std::vector<NormalizedInput> normalized = NormalizeAll(base, inputs);
   plan.to_append.reserve(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
-    const InputEvent& in = inputs[i];
-    if (!in.parse_error.empty()) {
-      plan.errors.push_back(BatchError{in.where, false, "", "", in.parse_error});
-      continue;
-    }
-    Event& e = normalized[i].event;
-    std::vector<std::string>& errors = normalized[i].errors;
-    bool valid = normalized[i].valid;
-    if (valid) {
-      QLEDGER_ASSIGN_OR_RETURN(auto existing, ledger.Find(e.id, std::move(*normalized[i].stored)));
-      if (existing.has_value()) {
-        QLEDGER_ASSIGN_OR_RETURN(std::string key, ledger.ContentKeyOf(e.id));
-        if (key == ContentKey(e)) {
-          ++plan.duplicates;
-        } else {
-          errors.push_back("id: \"" + e.id + "\" is already in the ledger (seq " +
-                           std::to_string(existing->seq) + ") with other content");
-        }
-        for (const auto& m : errors) plan.errors.push_back(ErrorOf(in, e, m));
-        continue;
-      }
-      QLEDGER_RETURN_IF_ERROR(CheckAgainstLedger(ledger, e, &errors));
-    }
-    if (!errors.empty()) {
-      for (const auto& m : errors) plan.errors.push_back(ErrorOf(in, e, m));
-      continue;
-    }
-    KnownEvent known{0, e.type, e.department, e.period, false};
-    plan.to_append.push_back(std::move(e));
-    ledger.Accept(plan.to_append.size() - 1, known);
+    QLEDGER_ASSIGN_OR_RETURN(Step step, PlanOne(ledger, inputs[i], normalized[i], &plan.errors));
+    if (step == Step::kDuplicate) ++plan.duplicates;
+    if (step != Step::kAccepted) continue;
+    plan.to_append.push_back(std::move(normalized[i].event));
+    ledger.Accept(plan.to_append.back());
   }
   if (!plan.errors.empty()) plan.to_append.clear();
   return plan;
 }
+
+StreamPlanner::StreamPlanner(const LedgerView& ledger) : base_(ledger), overlay_(std::make_unique<Overlay>(ledger, nullptr)) {}
+
+StreamPlanner::~StreamPlanner() = default;
+
+Status StreamPlanner::Init() { return overlay_->Init(); }
+
+Result<bool> StreamPlanner::Next(const InputEvent& in, Event* accepted, std::vector<BatchError>* errors) {
+  NormalizedInput n;
+  if (in.parse_error.empty()) {
+    n.valid = NormalizeInputEvent(in.json, &n.event, &n.errors);
+    if (n.valid) n.stored = base_.Find(n.event.id);
+  }
+  QLEDGER_ASSIGN_OR_RETURN(Step step, PlanOne(*overlay_, in, n, errors));
+  if (step == Step::kDuplicate) ++duplicates_;
+  if (step == Step::kRejected) ++rejected_;
+  if (step != Step::kAccepted) return false;
+  overlay_->Accept(n.event);
+  ++accepted_;
+  *accepted = std::move(n.event);
+  return true;
+}
+
+Result<std::optional<KnownEvent>> StreamPlanner::Find(const std::string& id) const { return overlay_->Find(id); }
 
 }  // namespace qledger::domain

@@ -280,11 +280,11 @@ std::vector<InputEvent> ParseInputText(std::string_view text) {
     std::string problem;
     json::value v = ParseExactJson(text, ec, &problem);
     if (ec) {
-      out.push_back({"input", nullptr, "malformed JSON array: " + problem});
+      out.push_back({"input", nullptr, "malformed JSON array: " + problem, ""});
       return out;
     }
     size_t i = 0;
-    for (auto& e : v.get_array()) out.push_back({"element " + std::to_string(++i), std::move(e), ""});
+    for (auto& e : v.get_array()) out.push_back({"element " + std::to_string(++i), std::move(e), "", ""});
     return out;
   }
   size_t line_no = 0, pos = 0;
@@ -301,7 +301,7 @@ std::vector<InputEvent> ParseInputText(std::string_view text) {
     json::error_code ec;
     std::string problem;
     json::value v = ParseExactJson(line, ec, &problem);
-    InputEvent ev{"line " + std::to_string(line_no), nullptr, ""};
+    InputEvent ev{"line " + std::to_string(line_no), nullptr, "", ""};
     if (ec) ev.parse_error = "malformed JSON: " + problem;
     else ev.json = std::move(v);
     out.push_back(std::move(ev));

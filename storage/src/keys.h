@@ -42,6 +42,14 @@ inline std::string SeqKey(char tag, int64_t seq) {
 
 inline std::string EventKey(int64_t seq) { return SeqKey('e', seq); }
 inline std::string IdKey(std::string_view id) { return "i" + std::string(id); }
+// The value of an 'i' entry: seq(8) | type(1) | department '\0' period.
+inline void PutIdValue(std::string* out, int64_t seq, uint8_t type, std::string_view dept, std::string_view period) {
+  PutFixed64BE(out, static_cast<uint64_t>(seq));
+  out->push_back(static_cast<char>(type));
+  out->append(dept);
+  out->push_back('\0');
+  out->append(period);
+}
 inline std::string VoidKey(std::string_view id) { return "v" + std::string(id); }
 inline std::string StatusKey(std::string_view quarter) { return "s" + std::string(quarter); }
 inline std::string QuarterKey(std::string_view quarter) { return "q" + std::string(quarter); }

@@ -18,6 +18,25 @@ namespace qledger::storage::internal {
 
 using domain::StartHelper;
 
+namespace {
+
+// Index entries into the write batch; 'x' keys gathered, to be sorted.
+class WriteBatchSink final : public IndexSink {
+ public:
+  WriteBatchSink(rocksdb::WriteBatch* wb, std::vector<std::string>* index_keys) : wb_(wb), index_keys_(index_keys) {}
+  void Put(std::string_view key, std::string_view value) override {
+    wb_->Put(rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
+  }
+  void Delete(std::string_view key) override { wb_->Delete(rocksdb::Slice(key.data(), key.size())); }
+  void PutIndexKey(std::string key) override { index_keys_->push_back(std::move(key)); }
+
+ private:
+  rocksdb::WriteBatch* wb_;
+  std::vector<std::string>* index_keys_;
+};
+
+}  // namespace
+
 Result<std::optional<KnownEvent>> RocksEventStore::Find(const std::string& id) const {
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), IdKey(id), &v);
@@ -136,12 +155,7 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
     for (size_t i = from; i < to; ++i) {
       const Event& e = events[i];
       inputs[i] = domain::HashInput(e);
-      std::string& idv = id_entries[i].second;
-      PutFixed64BE(&idv, static_cast<uint64_t>(e.seq));
-      idv.push_back(static_cast<char>(e.type));
-      idv += e.department;
-      idv.push_back('\0');
-      idv += e.period;
+      PutIdValue(&id_entries[i].second, e.seq, static_cast<uint8_t>(e.type), e.department, e.period);
       id_entries[i].first = IdKey(e.id);
       if (auto q = e.quarter()) {
         quarters[i] = q->ToString();
@@ -186,9 +200,19 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
   std::thread chain_thread;
   if (n < kParallelMin) chain();
   else chain_thread = StartHelper(chain);
+  // A void's target: earlier in the batch, or stored.
+  size_t current = 0;
+  TargetLookup find_target = [&](const std::string& id) -> Result<std::optional<KnownEvent>> {
+    if (auto it = batch_ids.find(id); it != batch_ids.end() && it->second < current) {
+      const Event& te = events[it->second];
+      return std::optional<KnownEvent>(KnownEvent{te.seq, te.type, te.department, te.period, false});
+    }
+    return Find(id);
+  };
+  WriteBatchSink sink(&wb, &index_keys);
   Status effects = Status::Ok();
-  for (size_t i = 0; i < n && effects.ok(); ++i) {
-    effects = AddIndexEffects(events, i, quarters[i], batch_ids, &wb, &index_keys);
+  for (; current < n && effects.ok(); ++current) {
+    effects = AddIndexEffects(events[current], quarters[current], find_target, &sink);
   }
   // The per-event keys ('e', 'i', 'x': each written once per batch, so
   // their order does not matter) go in ascending key order: RocksDB's
@@ -215,11 +239,7 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
   }
   for (const auto& [key, value] : id_entries) wb.Put(key, value);
   for (const auto& key : index_keys) wb.Put(key, "");
-  std::string head_value;
-  PutFixed64BE(&head_value, static_cast<uint64_t>(head.seq));
-  head_value += FromHex(head.hash);
-  head_value += head.recorded_at;
-  wb.Put(std::string(kHeadKey), head_value);
+  wb.Put(std::string(kHeadKey), HeadValue(head));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   // Everything needed is in the write batch now: the planned events and
@@ -239,9 +259,14 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
   if (free_batch.joinable()) free_batch.join();
   QLEDGER_RETURN_IF_ERROR(FromRocks(written, "writing the batch"));
   if (options.observe) options.observe("written");
+  QLEDGER_RETURN_IF_ERROR(Written(head));
+  out.head = head;
+  return out;
+}
+
+Status RocksEventStore::Written(const Head& head) {
   quarters_written_.insert(pending_quarters_.begin(), pending_quarters_.end());
   head_ = head;
-  out.head = head;
   Status acked = RecordAcknowledged(head);
   if (!acked.ok()) {
     // The batch is in the store but is not acknowledged: a retry of it
@@ -251,7 +276,15 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
                             ") but could not be acknowledged: " + acked.message() +
                             "; appending the same batch again appends nothing twice");
   }
-  return out;
+  return Status::Ok();
+}
+
+std::string HeadValue(const Head& head) {
+  std::string v;
+  PutFixed64BE(&v, static_cast<uint64_t>(head.seq));
+  v += FromHex(head.hash);
+  v += head.recorded_at;
+  return v;
 }
 
 Result<std::optional<std::string>> RocksEventStore::ActiveMonthly(EventType type, const std::string& dept,
@@ -263,52 +296,44 @@ Result<std::optional<std::string>> RocksEventStore::ActiveMonthly(EventType type
   return std::optional<std::string>(v);
 }
 
-Status RocksEventStore::AddIndexEffects(const std::vector<Event>& events, size_t i, const std::string& qs, const BatchIds& batch_ids,
-                                        rocksdb::WriteBatch* wb, std::vector<std::string>* index_keys) {
-  const Event& e = events[i];
+Status RocksEventStore::AddIndexEffects(const Event& e, const std::string& qs, const TargetLookup& find_target,
+                                        IndexSink* sink) {
   // 'q' keys are never deleted: one Put per quarter is enough, not one per
   // event (each Put is another memtable entry).
-  if (!qs.empty() && !quarters_written_.count(qs) && pending_quarters_.insert(qs).second) wb->Put(QuarterKey(qs), "");
+  if (!qs.empty() && !quarters_written_.count(qs) && pending_quarters_.insert(qs).second) sink->Put(QuarterKey(qs), "");
   switch (e.type) {
     case EventType::kPolicyAdopted:
-      wb->Put(SeqKey('p', e.seq), "");
+      sink->Put(SeqKey('p', e.seq), "");
       break;
     case EventType::kSelfcheckReported:
     case EventType::kSpotcheckRecorded:
-      wb->Put(MonthlyKey(static_cast<uint8_t>(e.type), e.department, e.period), e.id);
+      sink->Put(MonthlyKey(static_cast<uint8_t>(e.type), e.department, e.period), e.id);
       break;
     case EventType::kQuarterApproved:
-      wb->Put(StatusKey(e.period), std::string(1, '\1'));
+      sink->Put(StatusKey(e.period), std::string(1, '\1'));
       break;
     case EventType::kQuarterReopened:
-      wb->Put(StatusKey(e.period), std::string(1, '\2'));
+      sink->Put(StatusKey(e.period), std::string(1, '\2'));
       break;
     case EventType::kBudgetExpense:
-      wb->Put(YearKey(e.period, e.seq), "");
+      sink->Put(YearKey(e.period, e.seq), "");
       break;
     case EventType::kEntryVoided: {
       std::string target = DataString(e, "target");
       std::string seqv;
       PutFixed64BE(&seqv, static_cast<uint64_t>(e.seq));
-      wb->Put(VoidKey(target), seqv);
-      std::optional<KnownEvent> t;
-      if (auto it = batch_ids.find(target); it != batch_ids.end() && it->second < i) {
-        const Event& te = events[it->second];
-        t = KnownEvent{te.seq, te.type, te.department, te.period, false};
-      } else {
-        QLEDGER_ASSIGN_OR_RETURN(auto found, Find(target));
-        t = found;
-      }
+      sink->Put(VoidKey(target), seqv);
+      QLEDGER_ASSIGN_OR_RETURN(std::optional<KnownEvent> t, find_target(target));
       if (!t) return domain::Internal("void target \"" + target + "\" vanished during the append");
       Event te;
       te.type = t->type;
       te.period = t->period;
       if (auto tq = te.quarter()) {
-        index_keys->push_back(IndexKey(tq->ToString(), domain::HasDepartment(t->type) ? t->department : "", e.seq));
+        sink->PutIndexKey(IndexKey(tq->ToString(), domain::HasDepartment(t->type) ? t->department : "", e.seq));
       }
-      if (t->type == EventType::kBudgetExpense) wb->Put(YearKey(t->period, e.seq), "");
+      if (t->type == EventType::kBudgetExpense) sink->Put(YearKey(t->period, e.seq), "");
       if (t->type == EventType::kSelfcheckReported || t->type == EventType::kSpotcheckRecorded) {
-        wb->Delete(MonthlyKey(static_cast<uint8_t>(t->type), t->department, t->period));
+        sink->Delete(MonthlyKey(static_cast<uint8_t>(t->type), t->department, t->period));
       }
       break;
     }

@@ -141,6 +141,10 @@ Status RocksEventStore::CatchUp() {
     // At the first catch-up (the open) the reader's checks have run, and
     // the chain's re-hashing reads every event anyway.
     Status whole = before.seq == 0 ? Status::Ok() : CheckContiguous(before.seq, head_.seq);
+    // A streamed batch (StreamAppend) is ingested first and its head record
+    // written through the log a moment later: in between, its events are
+    // there after the head this follower reads. Wait for the record.
+    if (whole.ok() && attempt < kAttempts && !CheckHeadRecord().ok()) whole = domain::Unavailable("the head record");
     if (whole.ok()) return CheckIntegrity(acked);
     if (whole.code() != domain::StatusCode::kUnavailable) return whole;  // a read failed: that is not a race
     if (attempt == kAttempts) {
@@ -405,6 +409,16 @@ Result<AppendOutcome> EventStore::AppendTo(const std::string& dir, const std::ve
     if (RocksEventStore::NothingToWrite(out, options)) return out;
   }
   return writer->WritePlan(std::move(plan), options, std::move(out));
+}
+
+Result<AppendOutcome> EventStore::StreamTo(const std::string& dir, const InputStream& next, const AppendOptions& options,
+                                           std::chrono::milliseconds busy_wait) {
+  if (options.dry_run) {
+    QLEDGER_ASSIGN_OR_RETURN(auto reader, OpenChecked(dir));
+    return reader->StreamAppend(next, options);
+  }
+  QLEDGER_ASSIGN_OR_RETURN(auto writer, OpenWriter(dir, busy_wait));
+  return static_cast<RocksEventStore*>(writer.get())->StreamAppend(next, options);
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::OpenReader(const std::string& dir) {

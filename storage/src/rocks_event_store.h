@@ -35,6 +35,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "acked_head.h"
+#include "index_sink.h"
 #include "keys.h"
 #include "qledger/domain/batch.h"
 #include "qledger/storage/event_store.h"
@@ -60,6 +61,9 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what);
 
 // The acknowledged-head record of head (seq 0: 64 zeros).
 AckedHead AckedOf(const Head& head);
+
+// The value of the head record ('H'): seq(8) | hash(32 raw) | recorded_at.
+std::string HeadValue(const Head& head);
 
 // The options every open starts from (rocks_event_store.cc says why each).
 rocksdb::Options BaseOptions();
@@ -141,19 +145,31 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // REQUIRES: writer; out as PlanAppend left it, with something to write.
   Result<AppendOutcome> WritePlan(domain::BatchPlan plan, const AppendOptions& options, AppendOutcome out);
 
+  // After a batch up to head is durable: the writer's state, then the
+  // acknowledged head.
+  Status Written(const Head& head);
+
   // Below this many events a second thread costs more than it saves.
   static constexpr size_t kParallelMin = 2000;
 
   using KeyValues = std::vector<std::pair<std::string, std::string>>;
   using BatchIds = std::unordered_map<std::string_view, size_t>;  // id -> index in the batch
 
-  // Adds the index effects of events[i] that depend on what is already
-  // stored (read here) or earlier in the batch (batch_ids) to the write
-  // batch, in event order; 'x' keys (written once per batch, so in any
-  // order) to *index_keys. Append adds the 'e' record, the 'i' entry and the
+  // What the ledger (with the batch so far) says of a void's target.
+  using TargetLookup = std::function<Result<std::optional<KnownEvent>>(const std::string& id)>;
+
+  // Adds the index effects of e that depend on what is already stored or
+  // earlier in the batch (a void's target, through find_target) to sink, in
+  // event order. The writer adds the 'e' record, the 'i' entry and the
   // event's own 'x' key.
-  Status AddIndexEffects(const std::vector<Event>& events, size_t i, const std::string& qs, const BatchIds& batch_ids,
-                         rocksdb::WriteBatch* wb, std::vector<std::string>* index_keys);
+  Status AddIndexEffects(const Event& e, const std::string& qs, const TargetLookup& find_target, IndexSink* sink);
+
+  // Appends a batch given one input at a time (EventStore::StreamTo): each
+  // planned as it comes (domain::StreamPlanner) and, on a writer and while
+  // no error has been found, staged (StagedTables); at the end the staged
+  // tables go into the store in one atomic ingestion, then the head is
+  // acknowledged. On a reader, only a dry run.
+  Result<AppendOutcome> StreamAppend(const InputStream& next, const AppendOptions& options);
 
   // ---- Reading ----
 

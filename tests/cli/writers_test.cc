@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <random>
@@ -64,6 +65,15 @@ class WritersTest : public ::testing::Test {
     ASSERT_EQ(r.exit_code, kOk) << r.Describe();
   }
 
+  void KillWritersAtRandom(const std::function<std::string(const std::string&, int)>& write,
+                           const std::function<std::vector<std::string>(const std::string&)>& args);
+
+  std::string WriteBatchCsvOfOne() {
+    std::string file = tmp_.Sub("one.csv");
+    WriteFile(file, "部门,季度,客户,得分,日期,填报人\n储运中心,2026Q3,客户末,96,2026-08-03,工作组\n");
+    return file;
+  }
+
   std::string WriteBatch(const std::string& prefix, int n) {
     std::string file = tmp_.Sub(prefix + ".jsonl");
     WriteFile(file, SurveyBatch(prefix, n));
@@ -86,6 +96,97 @@ class WritersTest : public ::testing::Test {
   TempDir tmp_;
   std::string dir_;
 };
+
+// SIGKILLs writers of batches of kBatch events (write(prefix, n) writes
+// one, ids prefix-0 …; args(file) is the command that appends it) at random
+// moments and checks none or all of each batch, as the test below says.
+void WritersTest::KillWritersAtRandom(const std::function<std::string(const std::string&, int)>& write,
+                                      const std::function<std::vector<std::string>(const std::string&)>& args) {
+  constexpr int kBatch = 2000;
+  constexpr int kIterations = 16;
+  // Every other kill is aimed at the write itself: it lands as soon as the
+  // writer says it is handing the batch to RocksDB (QLEDGER_TEST_MARKERS,
+  // the test build). At least this many must land while RocksDB writes.
+  constexpr int kMinMidWrite = 4;
+
+  // Calibrate: how long one uninterrupted append of a batch takes here, so
+  // that the other kills land before, during and after the write.
+  auto t0 = std::chrono::steady_clock::now();
+  RunResult warm = RunQledger(args(write("warm", kBatch)));
+  auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  ASSERT_EQ(warm.exit_code, kOk) << warm.Describe();
+  int64_t head = 1 + kBatch;
+  ASSERT_EQ(VerifiedHead().seq, head);
+
+  const unsigned seed = 20261127;  // fixed, so a failure can be replayed
+  std::mt19937 rng(seed);
+  // Delays from 0 to 1.3 × the lifetime (at least 50 ms).
+  std::uniform_int_distribution<int> delay_ms(0, std::max<int>(50, static_cast<int>(lifetime.count() * 13 / 10)));
+  std::vector<std::string> acknowledged_firsts, acknowledged_lasts;
+  int killed_before = 0, completed_despite_kill = 0, acknowledged = 0, mid_write = 0;
+  for (int i = 0; i < kIterations; ++i) {
+    std::string prefix = "crash" + std::to_string(i);
+    std::string batch = write(prefix, kBatch);
+    std::string markers = tmp_.Sub(prefix + "-markers");
+    std::filesystem::create_directories(markers);
+    bool aimed = i % 2 == 1;
+    int delay = delay_ms(rng);
+    SCOPED_TRACE("iteration " + std::to_string(i) + (aimed ? ", kill at the write" : ", kill after " +
+                 std::to_string(delay) + " ms") + " (seed " + std::to_string(seed) + ")");
+    ::setenv("QLEDGER_TEST_MARKERS", markers.c_str(), 1);
+    QledgerProcess p(args(batch), tmp_.Sub(prefix + ".out"), tmp_.Sub(prefix + ".err"), 0,
+                     qledger::testing::kQledgerTestHooksBinary);
+    ::unsetenv("QLEDGER_TEST_MARKERS");
+    if (aimed) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (!std::filesystem::exists(markers + "/writing") && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    }
+    p.Kill();
+    RunResult r = p.Wait();
+    bool writing = std::filesystem::exists(markers + "/writing");
+    bool written = std::filesystem::exists(markers + "/written");
+    if (writing && !written && r.exit_code == -SIGKILL) ++mid_write;
+
+    LedgerHead after = VerifiedHead();  // asserts exit 0: the chain verifies
+    if (r.exit_code == kOk) {
+      // Acknowledged before the kill: it must be there, all of it.
+      ++acknowledged;
+      EXPECT_TRUE(Contains(r.out, "\"appended\":" + std::to_string(kBatch))) << r.Describe();
+      ASSERT_EQ(after.seq, head + kBatch) << "an acknowledged batch is missing";
+      acknowledged_firsts.push_back(prefix + "-0");
+      acknowledged_lasts.push_back(prefix + "-" + std::to_string(kBatch - 1));
+    } else {
+      ASSERT_EQ(r.exit_code, -SIGKILL) << r.Describe();
+      ASSERT_TRUE(after.seq == head || after.seq == head + kBatch)
+          << "head " << after.seq << " is neither the old head " << head << " nor old + " << kBatch;
+      (after.seq == head ? killed_before : completed_despite_kill)++;
+      if (written) {
+        EXPECT_EQ(after.seq, head + kBatch) << "RocksDB synced the batch, and it is gone";
+      }
+    }
+    head = after.seq;
+  }
+  std::cout << "crash test: " << acknowledged << " acknowledged, " << completed_despite_kill
+            << " written but killed before reporting, " << killed_before << " killed before writing; " << mid_write
+            << " kills landed while RocksDB wrote\n";
+  EXPECT_GE(mid_write, kMinMidWrite) << "too few kills landed during the write to show anything";
+
+  auto reader = storage::EventStore::OpenReader(dir_);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->head().seq, head);
+  for (size_t i = 0; i < acknowledged_firsts.size(); ++i) {
+    for (const auto& id : {acknowledged_firsts[i], acknowledged_lasts[i]}) {
+      auto e = (*reader)->FindById(id);
+      ASSERT_TRUE(e.ok()) << e.status().ToString();
+      EXPECT_TRUE(e->has_value()) << "acknowledged event " << id << " is missing";
+    }
+  }
+}
+
 
 TEST_F(WritersTest, TwoAppendsAtOnceBothSucceedOneAfterTheOther) {
   constexpr int kN = 200;
@@ -159,89 +260,37 @@ TEST_F(WritersTest, AppendWithNoWaitBesideALargeAppendSucceedsOrSaysLedgerBusy) 
 // leveldb's fault-injection idea with a real process: SIGKILL a writer at a
 // random moment of its life and prove the ledger holds none or all of the
 // batch, still verifies, and keeps every batch that was acknowledged.
+
+// leveldb's fault-injection idea with a real process: SIGKILL a writer at a
+// random moment of its life and prove the ledger holds none or all of the
+// batch, still verifies, and keeps every batch that was acknowledged.
 TEST_F(WritersTest, WriterKilledAtAnyMomentLeavesNoneOrAllOfItsBatch) {
-  constexpr int kBatch = 2000;
-  constexpr int kIterations = 16;
-  // Every other kill is aimed at the write itself: it lands as soon as the
-  // writer says it is handing the batch to RocksDB (QLEDGER_TEST_MARKERS,
-  // the test build). At least this many must land while RocksDB writes.
-  constexpr int kMinMidWrite = 4;
+  KillWritersAtRandom([&](const std::string& prefix, int n) { return WriteBatch(prefix, n); },
+                      [&](const std::string& file) { return std::vector<std::string>{"append", "--data", dir_, file}; });
+}
 
-  // Calibrate: how long one uninterrupted append of a batch takes here, so
-  // that the other kills land before, during and after the write.
-  auto t0 = std::chrono::steady_clock::now();
-  RunResult warm = RunQledger({"append", "--data", dir_, WriteBatch("warm", kBatch)});
-  auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-  ASSERT_EQ(warm.exit_code, kOk) << warm.Describe();
-  int64_t head = 1 + kBatch;
-  ASSERT_EQ(VerifiedHead().seq, head);
-
-  const unsigned seed = 20261127;  // fixed, so a failure can be replayed
-  std::mt19937 rng(seed);
-  // Delays from 0 to 1.3 × the lifetime (at least 50 ms).
-  std::uniform_int_distribution<int> delay_ms(0, std::max<int>(50, static_cast<int>(lifetime.count() * 13 / 10)));
-  std::vector<std::string> acknowledged_firsts, acknowledged_lasts;
-  int killed_before = 0, completed_despite_kill = 0, acknowledged = 0, mid_write = 0;
-  for (int i = 0; i < kIterations; ++i) {
-    std::string prefix = "crash" + std::to_string(i);
-    std::string batch = WriteBatch(prefix, kBatch);
-    std::string markers = tmp_.Sub(prefix + "-markers");
-    std::filesystem::create_directories(markers);
-    bool aimed = i % 2 == 1;
-    int delay = delay_ms(rng);
-    SCOPED_TRACE("iteration " + std::to_string(i) + (aimed ? ", kill at the write" : ", kill after " +
-                 std::to_string(delay) + " ms") + " (seed " + std::to_string(seed) + ")");
-    ::setenv("QLEDGER_TEST_MARKERS", markers.c_str(), 1);
-    QledgerProcess p({"append", "--data", dir_, batch}, tmp_.Sub(prefix + ".out"), tmp_.Sub(prefix + ".err"), 0,
-                     qledger::testing::kQledgerTestHooksBinary);
-    ::unsetenv("QLEDGER_TEST_MARKERS");
-    if (aimed) {
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-      while (!std::filesystem::exists(markers + "/writing") && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::microseconds(50));
-      }
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-    }
-    p.Kill();
-    RunResult r = p.Wait();
-    bool writing = std::filesystem::exists(markers + "/writing");
-    bool written = std::filesystem::exists(markers + "/written");
-    if (writing && !written && r.exit_code == -SIGKILL) ++mid_write;
-
-    LedgerHead after = VerifiedHead();  // asserts exit 0: the chain verifies
-    if (r.exit_code == kOk) {
-      // Acknowledged before the kill: it must be there, all of it.
-      ++acknowledged;
-      EXPECT_TRUE(Contains(r.out, "\"appended\":" + std::to_string(kBatch))) << r.Describe();
-      ASSERT_EQ(after.seq, head + kBatch) << "an acknowledged batch is missing";
-      acknowledged_firsts.push_back(prefix + "-0");
-      acknowledged_lasts.push_back(prefix + "-" + std::to_string(kBatch - 1));
-    } else {
-      ASSERT_EQ(r.exit_code, -SIGKILL) << r.Describe();
-      ASSERT_TRUE(after.seq == head || after.seq == head + kBatch)
-          << "head " << after.seq << " is neither the old head " << head << " nor old + " << kBatch;
-      (after.seq == head ? killed_before : completed_despite_kill)++;
-      if (written) {
-        EXPECT_EQ(after.seq, head + kBatch) << "RocksDB synced the batch, and it is gone";
-      }
-    }
-    head = after.seq;
-  }
-  std::cout << "crash test: " << acknowledged << " acknowledged, " << completed_despite_kill
-            << " written but killed before reporting, " << killed_before << " killed before writing; " << mid_write
-            << " kills landed while RocksDB wrote\n";
-  EXPECT_GE(mid_write, kMinMidWrite) << "too few kills landed during the write to show anything";
-
-  auto reader = storage::EventStore::OpenReader(dir_);
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-  EXPECT_EQ((*reader)->head().seq, head);
-  for (size_t i = 0; i < acknowledged_firsts.size(); ++i) {
-    for (const auto& id : {acknowledged_firsts[i], acknowledged_lasts[i]}) {
-      auto e = (*reader)->FindById(id);
-      ASSERT_TRUE(e.ok()) << e.status().ToString();
-      EXPECT_TRUE(e->has_value()) << "acknowledged event " << id << " is missing";
-    }
+// The same for an import, whose rows are staged as table files and added to
+// the store in one ingestion (EventStore::StreamTo).
+TEST_F(WritersTest, ImportKilledAtAnyMomentLeavesNoneOrAllOfItsRows) {
+  KillWritersAtRandom(
+      [&](const std::string& prefix, int n) {
+        std::string csv = "部门,季度,客户,得分,日期,填报人,编号\n";
+        for (int i = 0; i < n; ++i) {
+          csv += "储运中心,2026Q3,客户" + prefix + "-" + std::to_string(i) + ",96,2026-08-03,工作组," + prefix + "-" +
+                 std::to_string(i) + "\n";
+        }
+        std::string file = tmp_.Sub(prefix + ".csv");
+        WriteFile(file, csv);
+        return file;
+      },
+      [&](const std::string& file) {
+        return std::vector<std::string>{"import", "--data", dir_, "--kind", "survey", file};
+      });
+  // Nothing staged is left behind once a writer has run since.
+  RunResult r = RunQledger({"import", "--data", dir_, "--kind", "survey", WriteBatchCsvOfOne()});
+  ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    EXPECT_EQ(entry.path().filename().string().rfind("qledger-staging-", 0), std::string::npos) << entry.path();
   }
 }
 

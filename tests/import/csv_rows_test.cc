@@ -105,15 +105,18 @@ TEST(CsvRowsTest, ReportsEachBadCellOnItsColumnAndLeavesTheRowOut) {
 
 TEST(CsvRowsTest, TellsTheLedgersStructuredErrorsInTheSpreadsheetsColumns) {
   Header h = HeaderOk("selfcheck", {"部门", "月份", "自查得分", "填报人", "填报日期", "编号"});
+  auto departments = Departments();
   auto c = ConvertRows(*FindTemplate("selfcheck"), h,
                        {Record(2, {"storage", "2026-07", "96", "王芳", "2026-08-03", "a"}),
                         Record(5, {"storage", "2026-08", "95", "王芳", "2026-09-03", ""})},
-                       Departments());
+                       departments);
   ASSERT_TRUE(c.ok() && c->errors.empty());
+  csv::SourceFile no_source;
+  csv::RowConverter converter(*FindTemplate("selfcheck"), h, departments, no_source);
   std::string derived(c->batch[1].json.at("id").as_string());
-  AddLedgerErrors({domain::BatchError{"CSV line 2", true, "a", "period", "quarter 2026Q3 is approved"},
-                   domain::BatchError{"CSV line 5", true, derived, "id", "\"" + derived + "\" is voided"},
-                   domain::BatchError{"line 9", true, "x", "", "not one of the rows"}},
+  AddLedgerErrors(converter, {domain::BatchError{"CSV line 2", true, "a", "period", "quarter 2026Q3 is approved"},
+                              domain::BatchError{"CSV line 5", true, derived, "id", "\"" + derived + "\" is voided"},
+                              domain::BatchError{"line 9", true, "x", "", "not one of the rows"}},
                   &*c);
   ASSERT_EQ(c->errors.size(), 3u);
   EXPECT_EQ(c->errors[0].message, "CSV line 2, column 月份: quarter 2026Q3 is approved");

@@ -190,6 +190,38 @@ TEST_F(ImportTest, SurveyIdIsTheFirstEightHexDigitsOfTheSha256OfTheNormalisedRow
   EXPECT_EQ(Outcome(again).at("duplicates").as_int64(), 1);
 }
 
+// Two different rows whose 8-digit digests agree (found by search with
+// python3's hashlib: 客户58739 and 客户91479 both start 1ecf0f2b): the second
+// takes 16 digits, in the same file and in a later one, and importing
+// either file again appends nothing.
+TEST_F(ImportTest, TwoRowsWhoseShortDigestsCollideBothImportAndReimportAsDuplicates) {
+  const std::string header = "部门,季度,客户,得分,日期,填报人\n";
+  const std::string a = "储运中心,2026Q3,客户58739,96,2026-08-03,工作组\n";
+  const std::string b = "储运中心,2026Q3,客户91479,96,2026-08-03,工作组\n";
+  RunResult r = Import("survey", header + a + b);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(Outcome(r).at("appended").as_int64(), 2);
+  auto events = EventsAfter(1);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].at("id"), "import-survey-storage-2026Q3-1ecf0f2b");
+  EXPECT_EQ(events[1].at("id"), "import-survey-storage-2026Q3-1ecf0f2bece94374");
+  RunResult again = Import("survey", header + b + a);
+  ASSERT_EQ(again.exit_code, 0) << again.Describe();
+  EXPECT_EQ(Outcome(again).at("appended").as_int64(), 0);
+  EXPECT_EQ(Outcome(again).at("duplicates").as_int64(), 2);
+}
+
+// Across files: the first row is in the ledger when the second comes.
+TEST_F(ImportTest, ARowWhoseShortDigestIsTakenInTheLedgerTakesTheLongForm) {
+  const std::string header = "部门,季度,客户,得分,日期,填报人\n";
+  ASSERT_EQ(Import("survey", header + "储运中心,2026Q3,客户91479,96,2026-08-03,工作组\n").exit_code, 0);
+  RunResult r = Import("survey", header + "储运中心,2026Q3,客户58739,96,2026-08-03,工作组\n");
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  auto events = EventsAfter(2);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].at("id"), "import-survey-storage-2026Q3-1ecf0f2b48f85cfa");
+}
+
 TEST_F(ImportTest, ALineBreakInsideATextCellIsRefusedNamingTheCellAndLineNumbersStayPhysical) {
   std::string before = Export();
   RunResult r = Import("complaint",

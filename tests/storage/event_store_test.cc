@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -668,6 +670,149 @@ TEST_F(EventStoreTest, FollowerSeesTheWritersAppendsAfterCatchUp) {
   auto refused = (*follower)->Append(Batch({SelfCheck("c1", "storage", "2026-10", "90")}), {});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace qledger::storage
+
+namespace qledger::storage {
+namespace {
+
+// The inputs of lines, one at a time, as an import gives them.
+InputStream StreamOf(const std::vector<std::string>& lines) {
+  auto inputs = std::make_shared<std::vector<domain::InputEvent>>(Batch(lines));
+  auto next = std::make_shared<size_t>(0);
+  return [inputs, next](domain::InputEvent* in) -> Result<bool> {
+    if (*next == inputs->size()) return false;
+    *in = (*inputs)[(*next)++];
+    return true;
+  };
+}
+
+bool HasStagingDir(const std::string& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().filename().string().rfind("qledger-staging-", 0) == 0) return true;
+  }
+  return false;
+}
+
+// Every kind of index effect in one batch — a self-check voided and its
+// month recorded again (the monthly entry put, deleted and put), a voided
+// expense, an approval — streamed into one ledger as staged tables and
+// appended whole into another: the same events byte for byte, the same
+// head, and the indexes as strict `verify` wants them.
+TEST_F(EventStoreTest, AStreamedBatchIsStoredExactlyAsTheSameBatchAppendedWhole) {
+  std::vector<std::string> lines = {SelfCheck("s1", "storage", "2026-07", "\"90.00\""),
+                                    Survey("r1", "storage", "2026Q3", "96.00"),
+                                    Void("v1", "s1"),
+                                    SelfCheck("s2", "storage", "2026-07", "\"93.00\""),
+                                    Expense("x1", "2026"),
+                                    Void("v2", "x1"),
+                                    Survey("r1", "storage", "2026Q3", "96.00"),  // a duplicate
+                                    Approve("a1", "2026Q3")};
+  AppendOptions o;
+  o.now = "2026-10-01T00:00:00Z";
+  AppendOutcome whole = AppendOk(lines, o);
+  std::vector<domain::Event> expected;
+  ASSERT_TRUE(store_->Scan(1, INT64_MAX, [&](const domain::Event& e) { expected.push_back(e); return true; }).ok());
+  store_.reset();
+
+  std::string other = tmp_.Sub("streamed");
+  {
+    auto created = EventStore::Create(other);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    AppendOptions first;
+    first.now = "2026-01-01T00:00:00Z";
+    auto policy = (*created)->Append(Batch({PolicyLine()}), first);
+    ASSERT_TRUE(policy.ok() && policy->errors.empty());
+  }
+  auto streamed = EventStore::StreamTo(other, StreamOf(lines), o, std::chrono::milliseconds(0));
+  ASSERT_TRUE(streamed.ok()) << streamed.status().ToString();
+  EXPECT_TRUE(streamed->errors.empty()) << Joined(Printed(streamed->errors));
+  EXPECT_EQ(streamed->appended, whole.appended);
+  EXPECT_EQ(streamed->duplicates, 1);
+  EXPECT_EQ(streamed->head.seq, whole.head.seq);
+  EXPECT_EQ(streamed->head.hash, whole.head.hash);
+  EXPECT_FALSE(HasStagingDir(other));
+
+  auto reader = EventStore::OpenReader(other);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  std::vector<domain::Event> got;
+  ASSERT_TRUE((*reader)->Scan(1, INT64_MAX, [&](const domain::Event& e) { got.push_back(e); return true; }).ok());
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(domain::HashInput(got[i]), domain::HashInput(expected[i])) << "seq " << got[i].seq;
+    EXPECT_EQ(got[i].hash, expected[i].hash);
+  }
+  auto report = (*reader)->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problem << report->index_problem;
+  auto monthly = (*reader)->FindById("s2");
+  ASSERT_TRUE(monthly.ok() && monthly->has_value());
+  reader->reset();
+  // The month's active self-check is s2: a third one is refused.
+  auto third = EventStore::StreamTo(other, StreamOf({SelfCheck("s3", "storage", "2026-08", "\"91.00\""),
+                                                     SelfCheck("s4", "storage", "2026-07", "\"91.00\"")}),
+                                    {}, std::chrono::milliseconds(0));
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  // Both in 2026Q3, approved; and s4's month has s2.
+  ASSERT_EQ(third->errors.size(), 3u) << Joined(Printed(third->errors));
+  EXPECT_TRUE(AnyContains(Printed(third->errors), "line 2", "already has a selfcheck.reported for 2026-07 (\"s2\")"))
+      << Joined(Printed(third->errors));
+}
+
+// A stream with an error anywhere writes none of it (s3 came before the
+// error and was staged), leaves nothing staged, and a dry run opens nothing
+// for writing.
+TEST_F(EventStoreTest, AStreamWithAnErrorOrADryRunWritesNothing) {
+  store_.reset();
+  auto reader = EventStore::OpenReader(dir_);
+  ASSERT_TRUE(reader.ok());
+  Head before = (*reader)->head();
+  reader->reset();
+  auto rejected = EventStore::StreamTo(dir_, StreamOf({SelfCheck("s3", "storage", "2026-08", "\"91.00\""),
+                                                       Survey("r9", "storage", "2026Q3", "101")}),
+                                       {}, std::chrono::milliseconds(0));
+  ASSERT_TRUE(rejected.ok()) << rejected.status().ToString();
+  ASSERT_EQ(rejected->errors.size(), 1u);
+  EXPECT_EQ(rejected->appended, 0);
+  EXPECT_FALSE(HasStagingDir(dir_));
+  auto after = EventStore::OpenReader(dir_);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)->head().seq, before.seq);
+  EXPECT_EQ((*after)->head().hash, before.hash);
+  after->reset();
+
+  std::set<std::string> files_before;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) files_before.insert(entry.path().filename());
+  AppendOptions dry;
+  dry.dry_run = true;
+  auto planned = EventStore::StreamTo(dir_, StreamOf({SelfCheck("s3", "storage", "2026-08", "\"91.00\"")}), dry,
+                                      std::chrono::milliseconds(0));
+  ASSERT_TRUE(planned.ok()) << planned.status().ToString();
+  EXPECT_EQ(planned->appended, 1);
+  std::set<std::string> files_after;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) files_after.insert(entry.path().filename());
+  EXPECT_EQ(files_after, files_before) << "a dry run created or removed a file";
+}
+
+// A follower (the server) sees a streamed batch at its next catch-up.
+TEST_F(EventStoreTest, AFollowerCatchesUpWithAStreamedBatch) {
+  store_.reset();
+  auto follower = EventStore::OpenFollower(dir_, tmp_.Sub("secondary"));
+  ASSERT_TRUE(follower.ok()) << follower.status().ToString();
+  std::vector<std::string> lines;
+  for (int i = 0; i < 50; ++i) lines.push_back(Survey("f" + std::to_string(i), "storage", "2026Q3", "95.00"));
+  auto streamed = EventStore::StreamTo(dir_, StreamOf(lines), {}, std::chrono::milliseconds(0));
+  ASSERT_TRUE(streamed.ok()) << streamed.status().ToString();
+  ASSERT_TRUE(streamed->errors.empty()) << Joined(Printed(streamed->errors));
+  Status caught_up = (*follower)->CatchUp();
+  ASSERT_TRUE(caught_up.ok()) << caught_up.ToString();
+  EXPECT_EQ((*follower)->head().seq, streamed->head.seq);
+  auto e = (*follower)->FindById("f49");
+  ASSERT_TRUE(e.ok() && e->has_value());
+  auto input = (*follower)->LoadReplay(*domain::Quarter::Parse("2026Q3"), "storage");
+  ASSERT_TRUE(input.ok()) << input.status().ToString();
 }
 
 }  // namespace

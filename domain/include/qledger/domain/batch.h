@@ -7,6 +7,7 @@
 #define QLEDGER_DOMAIN_BATCH_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +76,42 @@ struct BatchPlan {
 // the batch's own earlier events. Never stops at the first error.
 // Returns a non-OK status only when the ledger itself could not be read.
 Result<BatchPlan> PlanBatch(const LedgerView& ledger, const std::vector<InputEvent>& inputs);
+
+class Overlay;
+
+// PlanBatch one input at a time, for a batch too large to hold as events
+// (a large spreadsheet): the same rules in the same order, with the same
+// errors. Of each accepted event it keeps only what later rules ask (kind,
+// department, period, a digest of its content), some tens of bytes.
+class StreamPlanner {
+ public:
+  explicit StreamPlanner(const LedgerView& ledger);
+  ~StreamPlanner();
+  StreamPlanner(const StreamPlanner&) = delete;
+  StreamPlanner& operator=(const StreamPlanner&) = delete;
+
+  Status Init();  // reads the adopted policies
+
+  // Plans the next input. True: it is accepted, and *accepted is the
+  // normalised event (seq unset) to append after the ones accepted before.
+  // False: a duplicate, or rejected with its errors appended to *errors. A
+  // non-OK status: the ledger could not be read.
+  Result<bool> Next(const InputEvent& in, Event* accepted, std::vector<BatchError>* errors);
+
+  // What the ledger with the accepted events says of id (seq 0: accepted).
+  Result<std::optional<KnownEvent>> Find(const std::string& id) const;
+
+  int64_t accepted() const { return accepted_; }
+  int64_t duplicates() const { return duplicates_; }
+  int64_t rejected() const { return rejected_; }
+
+ private:
+  const LedgerView& base_;
+  std::unique_ptr<Overlay> overlay_;
+  int64_t accepted_ = 0;
+  int64_t duplicates_ = 0;
+  int64_t rejected_ = 0;
+};
 
 }  // namespace qledger::domain
 

@@ -20,6 +20,11 @@ struct InputEvent {
   std::string where;
   boost::json::value json;
   std::string parse_error;  // non-empty: the text was not valid JSON
+  // When the event's id is already taken by other content, the id to use
+  // instead ("" for none). An import derives a row's id from a short digest
+  // of its content (docs/import.md); two different rows whose digests agree
+  // take the longer form.
+  std::string fallback_id;
 };
 
 // Splits input text into events: a JSON array of objects, or JSON Lines

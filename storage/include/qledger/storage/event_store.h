@@ -58,6 +58,10 @@ struct AppendOptions {
   std::function<void(std::string_view stage)> observe;
 };
 
+// The inputs of a streamed batch, one at a time: fills *next and returns
+// true, or returns false after the last.
+using InputStream = std::function<Result<bool>(domain::InputEvent* next)>;
+
 struct AppendOutcome {
   int64_t appended = 0;     // written (or, on a dry run, that would be)
   int64_t duplicates = 0;   // already in the ledger with identical content
@@ -95,6 +99,19 @@ class EventStore {
   // moved meanwhile. Fails as OpenReader/OpenWriter and Append do.
   static Result<AppendOutcome> AppendTo(const std::string& dir, const std::vector<domain::InputEvent>& batch,
                                         const AppendOptions& options, std::chrono::milliseconds busy_wait);
+  // AppendTo for a batch too large to hold as events (an import of a large
+  // spreadsheet): next() gives the inputs one at a time (false after the
+  // last). Each is planned as it comes (domain::StreamPlanner, the same
+  // rules and errors as PlanBatch) and, while no error has been found, its
+  // record written at once to a table file staged inside dir, its index
+  // entries kept (tens of bytes each); at the end the staged files go into
+  // the store in one atomic, durable ingestion (all or nothing, as a write
+  // batch), then the head is acknowledged. A dry run plans on a read-only
+  // view and opens nothing for writing; otherwise the open checks run, the
+  // free space is checked and the writer lock is taken (waiting up to
+  // busy_wait) before the first input is read.
+  static Result<AppendOutcome> StreamTo(const std::string& dir, const InputStream& next, const AppendOptions& options,
+                                        std::chrono::milliseconds busy_wait);
   // Opens read-only: a consistent view as of opening. Never takes the lock.
   static Result<std::unique_ptr<EventStore>> OpenReader(const std::string& dir);
   // Opens as a RocksDB secondary that follows the writer via CatchUp();
