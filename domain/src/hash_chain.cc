@@ -75,11 +75,10 @@ std::string ContentKey(const Event& e) { return EnvelopeJson(e, false); }
 
 namespace {
 
-// SHA-256 of the concatenation of parts, as 64 lowercase hex digits.
-std::string Sha256HexOf(std::initializer_list<std::string_view> parts) {
+// SHA-256 of the concatenation of parts into digest.
+void Sha256Into(std::initializer_list<std::string_view> parts, unsigned char digest[32]) {
   // One context per thread, reused: EVP_MD_CTX_new per event shows in profiles.
   thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  unsigned char digest[32];
   unsigned int len = 0;
   // Given EVP_sha256(), OpenSSL 3 looks the implementation up in its
   // providers on every EVP_DigestInit_ex; fetched once, it does not. (Never
@@ -92,12 +91,18 @@ std::string Sha256HexOf(std::initializer_list<std::string_view> parts) {
   // memory, a broken provider), the process stops before anything uses it.
   bool ok = ctx && EVP_DigestInit_ex(ctx.get(), kSha256, nullptr) == 1;
   for (std::string_view p : parts) ok = ok && EVP_DigestUpdate(ctx.get(), p.data(), p.size()) == 1;
-  ok = ok && EVP_DigestFinal_ex(ctx.get(), digest, &len) == 1 && len == sizeof digest;
+  ok = ok && EVP_DigestFinal_ex(ctx.get(), digest, &len) == 1 && len == 32;
   if (!ok) {
     std::fprintf(stderr, "qledger: SHA-256 failed in OpenSSL (%s); stopping before the hash is used\n",
                  ERR_error_string(ERR_get_error(), nullptr));
     std::abort();
   }
+}
+
+// SHA-256 of the concatenation of parts, as 64 lowercase hex digits.
+std::string Sha256HexOf(std::initializer_list<std::string_view> parts) {
+  unsigned char digest[32];
+  Sha256Into(parts, digest);
   static const char kHex[] = "0123456789abcdef";
   std::string out(64, '0');
   for (int i = 0; i < 32; ++i) {
@@ -108,6 +113,12 @@ std::string Sha256HexOf(std::initializer_list<std::string_view> parts) {
 }
 
 }  // namespace
+
+std::string Sha256Raw(std::initializer_list<std::string_view> parts) {
+  std::string out(32, '\0');
+  Sha256Into(parts, reinterpret_cast<unsigned char*>(out.data()));
+  return out;
+}
 
 std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_input) {
   char prev[32] = {0};

@@ -12,6 +12,12 @@
 //   'p' seq(8)                   -> "" : policy.adopted events
 //   'y' year seq(8)              -> "" : budget.expense and their voids
 //   'q' quarter                  -> "" : quarters seen
+//   'n' level(1) index(8)        -> hash(32 raw): the complete Merkle tree node
+//                                    over leaves [index·2^level, (index+1)·2^level)
+//                                    (leaf i: the event of seq i+1)
+//   'T'                          -> size(8): leaves the stored tree covers
+//   'C' size(8)                  -> a signed checkpoint of the tree of that size
+//                                    (a C2SP signed note, every signature on it)
 //   'A'                          -> "" : the writer records its acknowledged
 //                                    head in QLEDGER-HEAD (acked_head.h), so
 //                                    that file's absence is damage
@@ -76,7 +82,16 @@ inline std::string YearKey(std::string_view year, int64_t seq) {
   return k;
 }
 
+inline std::string NodeKey(int level, uint64_t index) {
+  std::string k = "n";  // after the events: a table file holds them first
+  k.push_back(static_cast<char>(level));
+  PutFixed64BE(&k, index);
+  return k;
+}
+inline std::string CheckpointKey(uint64_t size) { return SeqKey('C', static_cast<int64_t>(size)); }
+
 constexpr std::string_view kHeadKey = "H";
+constexpr std::string_view kTreeSizeKey = "T";
 constexpr std::string_view kAckedMarkerKey = "A";
 
 }  // namespace qledger::storage::internal

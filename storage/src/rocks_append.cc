@@ -12,7 +12,9 @@
 #include "qledger/domain/canonical_json.h"
 #include "qledger/domain/hash_chain.h"
 #include "qledger/domain/helper_thread.h"
+#include "qledger/domain/merkle.h"
 #include "qledger/domain/policy.h"
+#include "merkle_store.h"
 
 namespace qledger::storage::internal {
 
@@ -148,6 +150,7 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
   // large batch builds in two halves at once. The chain and the index
   // effects that depend on earlier events are sequential.
   std::vector<std::string> inputs(n);
+  std::vector<domain::merkle::Hash> leaves(n);  // the Merkle tree's leaf hash of each
   std::vector<std::string> quarters(n);  // "" for types without a quarter
   KeyValues id_entries(n);
   std::vector<std::string> index_keys(n);
@@ -155,6 +158,7 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
     for (size_t i = from; i < to; ++i) {
       const Event& e = events[i];
       inputs[i] = domain::HashInput(e);
+      leaves[i] = domain::merkle::LeafHash(inputs[i]);
       PutIdValue(&id_entries[i].second, e.seq, static_cast<uint8_t>(e.type), e.department, e.period);
       id_entries[i].first = IdKey(e.id);
       if (auto q = e.quarter()) {
@@ -239,6 +243,13 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
   }
   for (const auto& [key, value] : id_entries) wb.Put(key, value);
   for (const auto& key : index_keys) wb.Put(key, "");
+  // The Merkle tree's new nodes, in the same batch: all or nothing with the
+  // events. The frontier moves back if the write fails.
+  domain::merkle::Frontier tree_before = tree_;
+  for (size_t i = 0; i < n; ++i) {
+    tree_.Append(leaves[i], [&](int level, uint64_t index, const domain::merkle::Hash& h) { wb.Put(NodeKey(level, index), h); });
+  }
+  wb.Put(std::string(kTreeSizeKey), TreeSizeValue(tree_.size()));
   wb.Put(std::string(kHeadKey), HeadValue(head));
   rocksdb::WriteOptions wo;
   wo.sync = true;
@@ -248,15 +259,17 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
   struct Spent {
     domain::BatchPlan plan;
     std::vector<std::string> inputs;
+    std::vector<domain::merkle::Hash> leaves;
     KeyValues id_entries;
     std::vector<std::string> index_keys;
-  } spent{std::move(plan), std::move(inputs), std::move(id_entries), std::move(index_keys)};
+  } spent{std::move(plan), std::move(inputs), std::move(leaves), std::move(id_entries), std::move(index_keys)};
   std::function<void()> free_spent = [&spent] { spent = Spent(); };
   std::thread free_batch;
   if (n >= kParallelMin) free_batch = StartHelper(free_spent);
   if (options.observe) options.observe("writing");
   rocksdb::Status written = db_->Write(wo, &wb);
   if (free_batch.joinable()) free_batch.join();
+  if (!written.ok()) tree_ = std::move(tree_before);
   QLEDGER_RETURN_IF_ERROR(FromRocks(written, "writing the batch"));
   if (options.observe) options.observe("written");
   QLEDGER_RETURN_IF_ERROR(Written(head));

@@ -16,6 +16,7 @@
 
 #include "acked_head.h"
 #include "keys.h"
+#include "merkle_store.h"
 
 namespace qledger::storage {
 namespace internal {
@@ -154,6 +155,17 @@ Status RocksEventStore::CatchUp() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
+
+Status RocksEventStore::LoadTree() {
+  QLEDGER_ASSIGN_OR_RETURN(uint64_t size, StoredTreeSize(db_.get()));
+  if (size > static_cast<uint64_t>(head_.seq)) {
+    return domain::DataLoss("the Merkle tree covers " + std::to_string(size) + " events, but the ledger holds " +
+                            std::to_string(head_.seq) + "; run qledger verify");
+  }
+  QLEDGER_ASSIGN_OR_RETURN(tree_, LoadFrontier(db_.get(), size));
+  if (size < static_cast<uint64_t>(head_.seq)) QLEDGER_RETURN_IF_ERROR(ExtendTree(db_.get(), head_.seq, &tree_));
+  return Status::Ok();
 }
 
 Status RocksEventStore::RecordAcknowledged(const Head& head) {
@@ -315,6 +327,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Create(const std::string& dir) {
   auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kWriter, dir);
   QLEDGER_RETURN_IF_ERROR(store->LoadHead());
   QLEDGER_RETURN_IF_ERROR(store->AdoptAcknowledged(std::nullopt));
+  QLEDGER_RETURN_IF_ERROR(store->LoadTree());
   return std::unique_ptr<EventStore>(std::move(store));
 }
 
@@ -337,6 +350,7 @@ Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std:
       QLEDGER_ASSIGN_OR_RETURN(auto acked, ReadAckedHead(dir));
       QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(acked));
       QLEDGER_RETURN_IF_ERROR(store->AdoptAcknowledged(acked));
+      QLEDGER_RETURN_IF_ERROR(store->LoadTree());
       return store;
     }
     if (!IsLockError(s)) return FromRocks(s, "opening the ledger at " + dir + " for writing");

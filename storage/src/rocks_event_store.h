@@ -36,6 +36,7 @@
 
 #include "acked_head.h"
 #include "index_sink.h"
+#include "qledger/domain/merkle.h"
 #include "keys.h"
 #include "qledger/domain/batch.h"
 #include "qledger/storage/event_store.h"
@@ -99,6 +100,10 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Status AdoptAcknowledged(const std::optional<AckedHead>& acked);
 
   Head head() const override { return head_; }
+
+  // Writer only: loads the tree's frontier, first building the tree over
+  // the events it does not cover yet (a ledger of an earlier release).
+  Status LoadTree();
 
   // Every table file the MANIFEST lists is there, at its size. (RocksDB
   // opens them lazily; a follower would otherwise answer from the log alone.)
@@ -222,9 +227,24 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   Result<VerifyReport> Verify() const override;
 
+  // rocks_tree.cc
+  Result<uint64_t> TreeSize() const override;
+  Result<std::string> TreeRoot(uint64_t size) const override;
+  Result<std::vector<std::string>> InclusionProof(uint64_t leaf_index, uint64_t size) const override;
+  Result<std::vector<std::string>> ConsistencyProof(uint64_t old_size, uint64_t new_size) const override;
+  Status PutCheckpoint(uint64_t size, const std::string& note) override;
+  Result<std::optional<std::string>> Checkpoint(uint64_t size) const override;
+  Result<std::vector<uint64_t>> CheckpointSizes() const override;
+  // kNotFound beyond the head, kFailedPrecondition beyond the stored tree.
+  Status CheckTreeCovers(uint64_t size) const;
+
   Status Backup(const std::string& dir) const override;
 
  private:
+  // Writer only, after LoadTree: the right edge of the stored tree, which
+  // covers every event.
+  domain::merkle::Frontier tree_;
+
   const std::unique_ptr<rocksdb::DB> db_;
   const Mode mode_;
   const std::string dir_;

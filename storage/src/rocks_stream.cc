@@ -6,6 +6,8 @@
 
 #include "qledger/domain/canonical_json.h"
 #include "qledger/domain/hash_chain.h"
+#include "merkle_store.h"
+#include "qledger/domain/merkle.h"
 #include "rocks_event_store.h"
 #include "staged_tables.h"
 
@@ -29,6 +31,7 @@ Result<AppendOutcome> RocksEventStore::StreamAppend(const InputStream& next, con
   std::string now = options.now.empty() ? domain::NowUtc() : options.now;
   if (now < head_.recorded_at) now = head_.recorded_at;  // as WritePlan: never backwards
   Head head = head_;
+  domain::merkle::Frontier tree = tree_;  // this writer's, once the batch is in
   TargetLookup find_target = [&](const std::string& id) { return planner.Find(id); };
   domain::InputEvent in;
   Event e;
@@ -49,6 +52,11 @@ Result<AppendOutcome> RocksEventStore::StreamAppend(const InputStream& next, con
     raw_hash.clear();
     AppendFromHex(e.hash, &raw_hash);
     QLEDGER_RETURN_IF_ERROR(staged->AddRecord(EventKey(e.seq), raw_hash, input));
+    Status node_written = Status::Ok();
+    tree.Append(domain::merkle::LeafHash(input), [&](int level, uint64_t index, const domain::merkle::Hash& h) {
+      if (node_written.ok()) node_written = staged->AddNode(level, index, h);
+    });
+    QLEDGER_RETURN_IF_ERROR(node_written);
     id_value.clear();
     PutIdValue(&id_value, e.seq, static_cast<uint8_t>(e.type), e.department, e.period);
     staged->Put(IdKey(e.id), id_value);
@@ -64,6 +72,7 @@ Result<AppendOutcome> RocksEventStore::StreamAppend(const InputStream& next, con
   out.appended = out.errors.empty() ? planner.accepted() : 0;
   if (NothingToWrite(out, options)) return out;
   staged->Put(kHeadKey, HeadValue(head));
+  staged->Put(kTreeSizeKey, TreeSizeValue(tree.size()));
   rocksdb::WriteBatch echo;
   QLEDGER_ASSIGN_OR_RETURN(std::vector<std::string> files, staged->Finish(&echo));
   rocksdb::IngestExternalFileOptions ingest;
@@ -82,6 +91,7 @@ Result<AppendOutcome> RocksEventStore::StreamAppend(const InputStream& next, con
   rocksdb::WriteOptions wo;
   wo.sync = true;
   QLEDGER_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &echo), "writing the batch's head record to the log"));
+  tree_ = std::move(tree);
   QLEDGER_RETURN_IF_ERROR(Written(head));
   out.head = head;
   return out;

@@ -9,6 +9,7 @@
 #include <rocksdb/metadata.h>
 
 #include "index_check.h"
+#include "merkle_store.h"
 #include "qledger/domain/hash_chain.h"
 #include "qledger/domain/stored_event.h"
 
@@ -126,6 +127,8 @@ Result<std::string> RocksEventStore::StoredHash(int64_t seq) const {
 
 Result<VerifyReport> RocksEventStore::Verify() const {
   VerifyReport r;
+  QLEDGER_ASSIGN_OR_RETURN(uint64_t tree_size, StoredTreeSize(db_.get()));
+  TreeCheck tree(db_.get());
   std::string prev;
   int64_t expected = 1;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
@@ -150,6 +153,7 @@ Result<VerifyReport> RocksEventStore::Verify() const {
     if (domain::HashInput(*e) != body) { fail(seq, "event" + id_part + " is not in canonical form: its bytes were altered"); break; }
     if (computed != stored_hash) { fail(seq, "event" + id_part + ": hash mismatch: stored " + stored_hash + ", computed " + computed); break; }
     prev = computed;
+    if (static_cast<uint64_t>(seq) <= tree_size) tree.Leaf(domain::merkle::LeafHash(body));
     r.head = Head{seq, computed, e->recorded_at};
     r.events = seq;
     ++expected;
@@ -162,6 +166,11 @@ Result<VerifyReport> RocksEventStore::Verify() const {
                   std::to_string(r.head.seq) + ")";
     } else {
       QLEDGER_RETURN_IF_ERROR(CheckIndexes(db_.get(), &r.index_problem));
+      if (r.index_problem.empty() && tree_size > static_cast<uint64_t>(r.events)) {
+        r.index_problem = "the Merkle tree covers " + std::to_string(tree_size) + " events, but the ledger holds " +
+                          std::to_string(r.events);
+      }
+      if (r.index_problem.empty()) r.index_problem = tree.Finish();
     }
   }
   return r;

@@ -29,6 +29,7 @@ Result<std::unique_ptr<StagedTables>> StagedTables::Open(const std::string& ledg
 
 StagedTables::~StagedTables() {
   records_.reset();
+  node_files_.clear();
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }
@@ -62,6 +63,16 @@ const char* StagedTables::Keep(std::string_view key, std::string_view value) {
   return at;
 }
 
+Status StagedTables::AddNode(int level, uint64_t index, std::string_view hash) {
+  if (node_files_.size() <= static_cast<size_t>(level)) node_files_.resize(static_cast<size_t>(level) + 1);
+  auto& file = node_files_[static_cast<size_t>(level)];
+  if (!file) {
+    QLEDGER_ASSIGN_OR_RETURN(file, NewFile(&paths_));
+  }
+  return FromRocks(file->Put(NodeKey(level, index), rocksdb::Slice(hash.data(), hash.size())),
+                   "writing a staged Merkle tree node");
+}
+
 void StagedTables::Put(std::string_view key, std::string_view value) {
   if (!key.empty() && key[0] == 'x' && value.empty() && key.size() > 8) return PutIndexKey(std::string(key));
   ops_.push_back(Op{Keep(key, value), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
@@ -83,6 +94,10 @@ void StagedTables::PutIndexKey(std::string key) {
 Result<std::vector<std::string>> StagedTables::Finish(rocksdb::WriteBatch* echo) {
   QLEDGER_RETURN_IF_ERROR(FromRocks(records_->Finish(), "closing the staged event records"));
   records_.reset();
+  for (auto& file : node_files_) {
+    if (file) QLEDGER_RETURN_IF_ERROR(FromRocks(file->Finish(), "closing a staged Merkle tree level"));
+    file.reset();
+  }
   std::vector<std::string> paths = paths_;
   auto key_of = [](const Op& op) { return std::string_view(op.data, op.key_size); };
   // The same key twice: the last operation wins (stable order, then the
@@ -127,7 +142,7 @@ Result<std::vector<std::string>> StagedTables::Finish(rocksdb::WriteBatch* echo)
     if (key[0] == 'x') return domain::Internal("a staged 'x' key with a value");
     QLEDGER_RETURN_IF_ERROR(file_for(key[0]));
     rocksdb::Slice k(key.data(), key.size());
-    bool overwrites = std::string_view("eixpy").find(key[0]) == std::string_view::npos;
+    bool overwrites = std::string_view("eixnpy").find(key[0]) == std::string_view::npos;
     if (op.value_size == kDeleted) {
       QLEDGER_RETURN_IF_ERROR(FromRocks(file->Delete(k), "writing a staged index entry"));
       if (overwrites) echo->Delete(k);

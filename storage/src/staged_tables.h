@@ -42,14 +42,17 @@ class StagedTables final : public IndexSink {
   ~StagedTables() override;  // removes the staging directory and what is left in it
 
   Status AddRecord(std::string_view key, std::string_view raw_hash, std::string_view hash_input);
+  // A Merkle tree node ('n'): each level's nodes come in index order, so
+  // each level streams into a file of its own, never kept.
+  Status AddNode(int level, uint64_t index, std::string_view hash);
 
   void Put(std::string_view key, std::string_view value) override;
   void Delete(std::string_view key) override;
   void PutIndexKey(std::string key) override;
 
   // Writes the kept keys and closes every file; the files to ingest. The
-  // keys that may have been stored before (every tag but 'e', 'i', 'x',
-  // 'p', 'y', whose keys each batch writes new) also go, with the same
+  // keys that may have been stored before (every tag but 'e', 'i', 'n',
+  // 'x', 'p', 'y', whose keys each batch writes new) also go, with the same
   // operation, into *echo: written through the log after the ingestion, it
   // makes a follower (a RocksDB secondary, whose memtable still holds their
   // older values, which RocksDB reads before any table file) see the new
@@ -76,6 +79,7 @@ class StagedTables final : public IndexSink {
   std::string dir_;
   rocksdb::Options options_;
   std::unique_ptr<rocksdb::SstFileWriter> records_;
+  std::vector<std::unique_ptr<rocksdb::SstFileWriter>> node_files_;  // by level
   std::vector<std::string> paths_;
   std::vector<std::unique_ptr<char[]>> blocks_;
   size_t block_used_ = 0;

@@ -19,6 +19,7 @@
 #include "qledger/domain/event.h"
 #include "qledger/domain/event_input.h"
 #include "qledger/domain/hash_chain.h"
+#include "qledger/domain/merkle.h"
 #include "qledger_test_support.h"
 
 namespace qledger::storage {
@@ -813,6 +814,137 @@ TEST_F(EventStoreTest, AFollowerCatchesUpWithAStreamedBatch) {
   ASSERT_TRUE(e.ok() && e->has_value());
   auto input = (*follower)->LoadReplay(*domain::Quarter::Parse("2026Q3"), "storage");
   ASSERT_TRUE(input.ok()) << input.status().ToString();
+}
+
+}  // namespace
+}  // namespace qledger::storage
+
+namespace qledger::storage {
+namespace {
+
+namespace merkle = domain::merkle;
+
+// The root computed from the exported events alone, as an outside auditor
+// would: leaf data is each event's hashed bytes.
+std::string RootFromEvents(const EventStore& store, uint64_t size) {
+  merkle::Frontier f;
+  Status s = store.Scan(1, static_cast<int64_t>(size), [&](const domain::Event& e) {
+    f.Append(merkle::LeafHash(domain::HashInput(e)), [](int, uint64_t, const merkle::Hash&) {});
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return f.Root();
+}
+
+std::string ExportOf(const EventStore& store) {
+  std::string out;
+  Status s = store.Scan(1, INT64_MAX, [&](const domain::Event& e) {
+    out += domain::HashInput(e) + " " + e.hash + "\n";
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+// Every append (whole or streamed) extends the tree in the same batch: its
+// root at every size is the events' root, and every proof checks.
+TEST_F(EventStoreTest, TheTreeGrowsWithEveryBatchAndItsProofsCheck) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 37; ++i) lines.push_back(Survey("t" + std::to_string(i), "storage", "2026Q3", "95.00"));
+  AppendOk(lines);
+  store_.reset();
+  std::vector<std::string> more;
+  for (int i = 37; i < 60; ++i) more.push_back(Survey("t" + std::to_string(i), "storage", "2026Q3", "95.00"));
+  auto streamed = EventStore::StreamTo(dir_, StreamOf(more), {}, std::chrono::milliseconds(0));
+  ASSERT_TRUE(streamed.ok() && streamed->errors.empty());
+  auto reader = EventStore::OpenReader(dir_);
+  ASSERT_TRUE(reader.ok());
+  const EventStore& r = **reader;
+  ASSERT_EQ(*r.TreeSize(), 61u);
+  for (uint64_t size : {1u, 2u, 38u, 39u, 61u}) {
+    auto root = r.TreeRoot(size);
+    ASSERT_TRUE(root.ok()) << root.status().ToString();
+    EXPECT_EQ(*root, RootFromEvents(r, size)) << size;
+    for (uint64_t i = 0; i < size; i += 7) {
+      auto e = r.Get(static_cast<int64_t>(i) + 1);
+      auto proof = r.InclusionProof(i, size);
+      ASSERT_TRUE(e.ok() && proof.ok());
+      EXPECT_TRUE(merkle::VerifyInclusion(i, size, merkle::LeafHash(domain::HashInput(*e)), *proof, *root).ok());
+    }
+    auto consistency = r.ConsistencyProof(1, size);
+    ASSERT_TRUE(consistency.ok());
+    EXPECT_TRUE(merkle::VerifyConsistency(1, size, *r.TreeRoot(1), *root, *consistency).ok());
+  }
+  EXPECT_EQ(r.TreeRoot(62).status().code(), StatusCode::kNotFound);
+  auto report = r.Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->index_problem;
+}
+
+// A ledger of the release before the tree (no 'n' or 'T' keys) reads and
+// verifies as it did; its first writer builds the tree over its events
+// without changing their bytes.
+TEST_F(EventStoreTest, ALedgerWithoutATreeGetsItAtItsFirstWriterOpenAndItsEventsKeepTheirBytes) {
+  BuildTenEventsAndClose();
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    rocksdb::WriteBatch wb;
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek("n"); it->Valid() && it->key().starts_with("n"); it->Next()) wb.Delete(it->key());
+    wb.Delete("T");
+    ASSERT_TRUE(db.Write(rocksdb::WriteOptions(), &wb).ok());
+  });
+  std::string before;
+  {
+    auto reader = EventStore::OpenReader(dir_);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    EXPECT_EQ(*(*reader)->TreeSize(), 0u);
+    EXPECT_EQ((*reader)->TreeRoot(10).status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_TRUE((*reader)->Verify()->ok()) << (*reader)->Verify()->index_problem;
+    before = ExportOf(**reader);
+  }
+  {
+    auto writer = EventStore::OpenWriter(dir_, std::chrono::milliseconds(0));
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  }
+  auto reader = EventStore::OpenReader(dir_);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(*(*reader)->TreeSize(), 10u);
+  EXPECT_EQ(*(*reader)->TreeRoot(10), RootFromEvents(**reader, 10));
+  EXPECT_EQ(ExportOf(**reader), before);
+  auto report = (*reader)->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->index_problem;
+}
+
+// verify re-derives every stored node: one altered, one missing, one that
+// follows from no event are each named.
+TEST_F(EventStoreTest, VerifyNamesATreeNodeAlteredMissingOrExtra) {
+  BuildTenEventsAndClose();
+  std::string node_1_2 = std::string("n") + '\1' + std::string(7, '\0') + '\2';
+  struct Case {
+    std::function<void(rocksdb::DB&)> damage;
+    std::string problem;
+  };
+  std::vector<Case> cases = {
+      {[&](rocksdb::DB& db) { ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), node_1_2, std::string(32, 'x')).ok()); },
+       "the Merkle tree's node 1/2 does not follow from the events"},
+      {[&](rocksdb::DB& db) { ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), node_1_2).ok()); },
+       "the Merkle tree's node 1/2 is missing"},
+      {[&](rocksdb::DB& db) {
+         std::string extra = std::string("n") + '\3' + std::string(7, '\0') + '\1';
+         ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), extra, std::string(32, 'x')).ok());
+       },
+       "the Merkle tree's node 3/1 does not follow from any event"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.problem);
+    std::string copy = tmp_.Sub("copy-" + std::to_string(&c - cases.data()));
+    std::filesystem::copy(dir_, copy, std::filesystem::copy_options::recursive);
+    qledger::testing::WithRawLedger(copy, c.damage);
+    VerifyReport report = VerifyDir(copy);
+    EXPECT_FALSE(report.bad_seq.has_value()) << report.problem;
+    EXPECT_EQ(report.index_problem, c.problem);
+  }
 }
 
 }  // namespace

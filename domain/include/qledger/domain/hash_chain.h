@@ -6,6 +6,7 @@
 #ifndef QLEDGER_DOMAIN_HASH_CHAIN_H_
 #define QLEDGER_DOMAIN_HASH_CHAIN_H_
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,9 @@ std::string ChainHash(std::string_view prev_hash_hex, std::string_view hash_inpu
 
 // SHA-256(data) as 64 lowercase hex digits.
 std::string Sha256Hex(std::string_view data);
+
+// SHA-256 of the concatenation of parts, as 32 raw bytes.
+std::string Sha256Raw(std::initializer_list<std::string_view> parts);
 
 }  // namespace qledger::domain
 

@@ -166,6 +166,26 @@ class EventStore {
   // Re-reads every stored event and re-computes the chain.
   virtual Result<VerifyReport> Verify() const = 0;
 
+  // ---- The Merkle tree over the events (domain/merkle.h) ----
+  // Leaf i is the event of seq i+1. Hashes are 32 raw bytes. A size beyond
+  // the head is kNotFound; beyond what the stored tree covers (a ledger of
+  // an earlier release that no writer has opened since) kFailedPrecondition.
+
+  // How many events the stored tree covers (the head, once a writer opened).
+  virtual Result<uint64_t> TreeSize() const = 0;
+  virtual Result<std::string> TreeRoot(uint64_t size) const = 0;
+  virtual Result<std::vector<std::string>> InclusionProof(uint64_t leaf_index, uint64_t size) const = 0;
+  virtual Result<std::vector<std::string>> ConsistencyProof(uint64_t old_size, uint64_t new_size) const = 0;
+
+  // ---- Signed checkpoints: statements about the log, stored beside it ----
+
+  // Writer only: stores the signed note of the tree of `size` (replacing
+  // the one stored, which the caller has merged into it), synced.
+  virtual Status PutCheckpoint(uint64_t size, const std::string& note) = 0;
+  virtual Result<std::optional<std::string>> Checkpoint(uint64_t size) const = 0;
+  // The sizes that have a stored checkpoint, ascending.
+  virtual Result<std::vector<uint64_t>> CheckpointSizes() const = 0;
+
   // A consistent copy of the ledger in dir (which must not exist).
   virtual Status Backup(const std::string& dir) const = 0;
 

@@ -1,0 +1,69 @@
+// Internal: the Merkle tree's nodes in the store (keys.h: 'n', 'T'), read
+// for roots and proofs, written by the writer with each batch, built for a
+// ledger of an earlier release at a writer's first open, and checked by
+// `verify` (domain/merkle.h; docs/verification.md).
+#ifndef QLEDGER_STORAGE_SRC_MERKLE_STORE_H_
+#define QLEDGER_STORAGE_SRC_MERKLE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "qledger/domain/merkle.h"
+#include "qledger/domain/status.h"
+
+namespace qledger::storage::internal {
+
+using domain::Result;
+using domain::Status;
+
+// Complete nodes as the store holds them.
+class StoredNodes final : public domain::merkle::NodeSource {
+ public:
+  explicit StoredNodes(rocksdb::DB* db) : db_(db) {}
+  Result<domain::merkle::Hash> Node(int level, uint64_t index) const override;
+
+ private:
+  rocksdb::DB* db_;
+};
+
+// How many leaves (events, from seq 1) the stored tree covers: 0 for a
+// ledger of an earlier release that no writer has opened since.
+Result<uint64_t> StoredTreeSize(rocksdb::DB* db);
+
+// The value of the tree-size record.
+std::string TreeSizeValue(uint64_t size);
+
+// The writer's frontier of the stored tree of `size` leaves.
+Result<domain::merkle::Frontier> LoadFrontier(rocksdb::DB* db, uint64_t size);
+
+// Adds to the stored tree (of frontier->size() leaves) the events after it
+// up to head_seq, in synced batches of nodes: what a writer's first open of
+// a ledger of an earlier release does. The events' bytes are not touched.
+Status ExtendTree(rocksdb::DB* db, int64_t head_seq, domain::merkle::Frontier* frontier);
+
+// `verify`'s check of the stored tree: fed the leaf hash of every event
+// the tree covers, in seq order, it compares every node the leaves make
+// with the stored one, and at the end finds nodes that follow from no leaf.
+class TreeCheck {
+ public:
+  explicit TreeCheck(rocksdb::DB* db) : db_(db) {}
+  void Leaf(const domain::merkle::Hash& leaf_hash);
+  // The first difference, or "" when the stored tree is the events' tree.
+  std::string Finish();
+
+ private:
+  rocksdb::Iterator* At(int level);
+
+  rocksdb::DB* db_;
+  domain::merkle::Frontier frontier_;
+  std::vector<std::unique_ptr<rocksdb::Iterator>> levels_;
+  std::string problem_;
+};
+
+}  // namespace qledger::storage::internal
+
+#endif  // QLEDGER_STORAGE_SRC_MERKLE_STORE_H_
