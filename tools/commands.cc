@@ -37,12 +37,12 @@ using domain::Result;
 using domain::Status;
 using storage::EventStore;
 
-namespace {
-
 int Fail(const char* cmd, const Status& s) {
   std::cerr << "qledger " << cmd << ": " << s.message() << "\n";
   return ExitCodeFor(s.code());
 }
+
+namespace {
 
 Result<std::string> ReadInput(const std::string& file) {
   if (file == "-") {
@@ -111,15 +111,6 @@ namespace {
 
 Result<std::unique_ptr<EventStore>> OpenReader(const CommonFlags& c) { return EventStore::OpenReader(c.data); }
 
-// `QLEDGER_ASSIGN_OR_FAIL("cmd", auto x, Compute());` declares x as the
-// value of the Result, or prints its error as `qledger cmd: ...` and
-// returns the exit code of its Status code from the command.
-#define QLEDGER_ASSIGN_OR_FAIL(cmd, lhs, expr) \
-  QLEDGER_ASSIGN_OR_FAIL_IMPL_(QLEDGER_STATUS_CONCAT_(_result_, __LINE__), cmd, lhs, expr)
-#define QLEDGER_ASSIGN_OR_FAIL_IMPL_(result, cmd, lhs, expr) \
-  auto result = (expr);                                      \
-  if (!result.ok()) return Fail(cmd, result.status());      \
-  lhs = std::move(result).value()
 
 }  // namespace
 

@@ -91,6 +91,19 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Prints `qledger cmd: message` and returns the exit code of s's code.
+int Fail(const char* cmd, const domain::Status& s);
+
+// `QLEDGER_ASSIGN_OR_FAIL("cmd", auto x, Compute());` declares x as the
+// value of the Result, or prints its error as `qledger cmd: ...` and
+// returns the exit code of its Status code from the command.
+#define QLEDGER_ASSIGN_OR_FAIL(cmd, lhs, expr) \
+  QLEDGER_ASSIGN_OR_FAIL_IMPL_(QLEDGER_STATUS_CONCAT_(_result_, __LINE__), cmd, lhs, expr)
+#define QLEDGER_ASSIGN_OR_FAIL_IMPL_(result, cmd, lhs, expr) \
+  auto result = (expr);                                      \
+  if (!result.ok()) return Fail(cmd, result.status());      \
+  lhs = std::move(result).value()
+
 int RunInit(const CommonFlags& c, const InitFlags& f);
 int RunAppend(const CommonFlags& c, const AppendFlags& f);
 int RunScores(const CommonFlags& c, const ScoresFlags& f);

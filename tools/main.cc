@@ -20,6 +20,7 @@
 #include "exit_codes.h"
 #include "serve.h"
 #include "test_hooks.h"
+#include "tlog_commands.h"
 
 namespace qt = qledger::tools;
 
@@ -222,6 +223,36 @@ int main(int argc, char** argv) {
                       "let pages of this origin (https://host[:port]) read the API from a browser; repeatable "
                       "(default: CORS off)");
 
+  // the transparency log: keys, checkpoints, proofs (docs/verification.md)
+  qt::KeyFlags key;
+  auto* c_key = app.add_subcommand("key", "signing keys for checkpoints");
+  c_key->require_subcommand(1);
+  auto* c_key_generate = c_key->add_subcommand("generate", "write a new Ed25519 private key; print its verifier key");
+  c_key_generate->add_option("--name", key.name, "the signer's name, as it appears on signatures")->required();
+  c_key_generate->add_option("--out", key.out, "the private key file to create (mode 0600; never replaced)")->required();
+  qt::CheckpointFlags checkpoint;
+  auto* c_checkpoint = app.add_subcommand("checkpoint", "sign (or cosign) the tree at a size; print the signed note");
+  add_data(c_checkpoint);
+  c_checkpoint->add_option("--at", checkpoint.at, "tree size: the events up to this seq (default: the head)");
+  c_checkpoint->add_option("--quarter", checkpoint.quarter, "tree size: up to the approval of this quarter");
+  c_checkpoint->add_option("--sign", checkpoint.sign, "private key file to sign with (repeat for more); "
+                                                      "without it, print the stored checkpoint");
+  c_checkpoint->add_option("--wait", checkpoint.wait_seconds, "seconds to wait for another writer (default 10)");
+  qt::ProveFlags prove;
+  auto* c_prove = app.add_subcommand("prove", "write a proof bundle: an event's inclusion, or the tree's consistency");
+  add_data(c_prove);
+  c_prove->add_option("--event", prove.event, "the id of the event to prove included");
+  c_prove->add_option("--size", prove.size, "in the checkpoint of this size (default: the first that holds it)");
+  c_prove->add_option("--from", prove.from, "consistency: from the tree of this size");
+  c_prove->add_option("--to", prove.to, "consistency: to the checkpoint of this size (default: the first at or after --from)");
+  c_prove->add_option("--out", prove.out, "output file (default: standard output)");
+  qt::CheckFlags check;
+  auto* c_check = app.add_subcommand("check", "check a proof bundle offline against verifier keys");
+  c_check->add_option("bundle", check.bundle, "the bundle file, or - for standard input")->required();
+  c_check->add_option("--key", check.keys, "a verifier key (name+keyid+base64) that must have signed; repeat for more")
+      ->required();
+  c_check->add_option("--trusted", check.trusted, "a signed checkpoint you held before: a consistency proof must start from it");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -238,6 +269,8 @@ int main(int argc, char** argv) {
     std::cerr << "qledger: " << hook << "\n";
     return qt::kUsageExitCode;
   }
+  if (c_key_generate->parsed()) return qt::RunKeyGenerate(key);
+  if (c_check->parsed()) return qt::RunCheck(check);
   if (common.data.empty()) {
     std::cerr << "qledger: --data DIR is required (or set QLEDGER_DATA)\n";
     return qt::kUsageExitCode;
@@ -257,5 +290,7 @@ int main(int argc, char** argv) {
   if (c_verify->parsed()) return qt::RunVerify(common);
   if (c_backup->parsed()) return qt::RunBackup(common, backup_dir, backup_wait);
   if (c_serve->parsed()) return qt::RunServe(common.data, serve);
+  if (c_checkpoint->parsed()) return qt::RunCheckpoint(common, checkpoint);
+  if (c_prove->parsed()) return qt::RunProve(common, prove);
   return qt::kUsageExitCode;
 }

@@ -235,6 +235,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Status PutCheckpoint(uint64_t size, const std::string& note) override;
   Result<std::optional<std::string>> Checkpoint(uint64_t size) const override;
   Result<std::vector<uint64_t>> CheckpointSizes() const override;
+  // "" when every stored checkpoint is of the stored tree; else which not.
+  std::string CheckStoredCheckpoints() const;
   // kNotFound beyond the head, kFailedPrecondition beyond the stored tree.
   Status CheckTreeCovers(uint64_t size) const;
 

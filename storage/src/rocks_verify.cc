@@ -10,6 +10,7 @@
 
 #include "index_check.h"
 #include "merkle_store.h"
+#include "qledger/domain/signed_note.h"
 #include "qledger/domain/hash_chain.h"
 #include "qledger/domain/stored_event.h"
 
@@ -125,6 +126,23 @@ Result<std::string> RocksEventStore::StoredHash(int64_t seq) const {
   return ToHex(std::string_view(v).substr(0, 32));
 }
 
+std::string RocksEventStore::CheckStoredCheckpoints() const {
+  auto sizes = CheckpointSizes();
+  if (!sizes.ok()) return sizes.status().message();
+  for (uint64_t size : *sizes) {
+    auto stored = Checkpoint(size);
+    if (!stored.ok() || !*stored) return "the checkpoint of size " + std::to_string(size) + " cannot be read";
+    auto n = domain::note::ParseNote(**stored);
+    auto c = n.ok() ? domain::note::ParseCheckpoint(n->text) : Result<domain::note::Checkpoint>(n.status());
+    auto root = TreeRoot(size);
+    if (!c.ok() || !root.ok() || c->size != size || c->root != *root) {
+      return "the signed checkpoint of size " + std::to_string(size) +
+             " is not the tree of the events: they were changed after it was signed";
+    }
+  }
+  return "";
+}
+
 Result<VerifyReport> RocksEventStore::Verify() const {
   VerifyReport r;
   QLEDGER_ASSIGN_OR_RETURN(uint64_t tree_size, StoredTreeSize(db_.get()));
@@ -171,6 +189,7 @@ Result<VerifyReport> RocksEventStore::Verify() const {
                           std::to_string(r.events);
       }
       if (r.index_problem.empty()) r.index_problem = tree.Finish();
+      if (r.index_problem.empty()) r.index_problem = CheckStoredCheckpoints();
     }
   }
   return r;

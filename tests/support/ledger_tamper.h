@@ -10,6 +10,7 @@
 #define QLEDGER_TESTS_SUPPORT_LEDGER_TAMPER_H_
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -17,8 +18,27 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include "qledger/domain/hash_chain.h"
 
 namespace qledger::testing {
+
+inline std::string ToHexForTamper(std::string_view raw) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xf]);
+  }
+  return out;
+}
+
+inline std::string FromHexForTamper(std::string_view hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  return out;
+}
 
 inline std::string StoredEventKey(int64_t seq) {
   std::string k(1, 'e');
@@ -88,6 +108,50 @@ inline void DeleteStoredEvent(const std::string& dir, int64_t seq) {
     rocksdb::Status s = db.Delete(wo, StoredEventKey(seq));
     if (!s.ok()) throw std::runtime_error("deleting event " + std::to_string(seq) + ": " + s.ToString());
   });
+}
+
+// What an attacker who controls the directory does to rewrite history
+// without `verify` noticing: changes a score digit of event seq, recomputes
+// the hash of every event from there on and the head record, and removes
+// what would tell on it — the Merkle tree (the next writer builds it again,
+// over the rewritten events) and the acknowledged head (so that the ledger
+// looks like one of the first release). Only a checkpoint signed before,
+// held outside, can catch it.
+inline void RewriteAndRechain(const std::string& dir, int64_t seq) {
+  TamperScoreDigit(dir, seq);
+  WithRawLedger(dir, [&](rocksdb::DB& db) {
+    rocksdb::WriteBatch wb;
+    std::string prev;  // raw 32 bytes of the previous hash
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+    int64_t last = 0;
+    std::string last_hash, last_recorded;
+    for (it->Seek(StoredEventKey(1)); it->Valid() && it->key().starts_with("e"); it->Next()) {
+      std::string v = it->value().ToString();
+      int64_t s = 0;
+      for (int i = 1; i < 9; ++i) s = (s << 8) | static_cast<unsigned char>(it->key()[i]);
+      std::string body = v.substr(32);
+      if (s >= seq) {
+        std::string hex = domain::ChainHash(prev.empty() ? "" : ToHexForTamper(prev), body);
+        v = FromHexForTamper(hex) + body;
+        wb.Put(it->key(), v);
+      }
+      prev = v.substr(0, 32);
+      last = s;
+      size_t at = body.find("\"recorded_at\":\"");
+      last_recorded = body.substr(at + 15, body.find('"', at + 15) - at - 15);
+    }
+    std::string head;
+    for (int i = 7; i >= 0; --i) head.push_back(static_cast<char>((static_cast<uint64_t>(last) >> (8 * i)) & 0xff));
+    wb.Put("H", head + prev + last_recorded);
+    for (it->Seek("n"); it->Valid() && it->key().starts_with("n"); it->Next()) wb.Delete(it->key());
+    wb.Delete("T");
+    wb.Delete("A");
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    rocksdb::Status st = db.Write(wo, &wb);
+    if (!st.ok()) throw std::runtime_error("rewriting the chain: " + st.ToString());
+  });
+  std::filesystem::remove(dir + "/QLEDGER-HEAD");
 }
 
 }  // namespace qledger::testing

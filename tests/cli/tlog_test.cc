@@ -1,0 +1,175 @@
+// `qledger key generate`, `checkpoint`, `prove` and `check` — the real
+// binary against the demo ledger in a fresh directory: a checkpoint signed
+// by the log and cosigned by a committee member, bundles that check offline,
+// bundles that were tampered with or checked against the wrong key, and a
+// copy of the ledger whose history was rewritten and re-chained, which
+// `verify` passes and only a checkpoint signed before can catch.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "ledger_tamper.h"
+#include "qledger_test_support.h"
+
+namespace qledger::testing {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+class TlogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ledger_ = dir_.Sub("ledger");
+    ASSERT_EQ(RunQledger({"init", "--data", ledger_, "--policy", SourcePath("config/policy.json")}).exit_code, 0);
+    ASSERT_EQ(RunQledger({"append", "--data", ledger_, SourcePath("config/demo/events.jsonl")}).exit_code, 0);
+    log_pub_ = Key("qledger-log", "log.key");
+    li_pub_ = Key("committee-li", "li.key");
+  }
+
+  std::string Key(const std::string& name, const std::string& file) {
+    RunResult r = RunQledger({"key", "generate", "--name", name, "--out", dir_.Sub(file)});
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    return r.out.substr(0, r.out.size() - 1);
+  }
+
+  RunResult Q(std::vector<std::string> args) {
+    args.insert(args.begin() + 1, {"--data", ledger_});
+    return RunQledger(args);
+  }
+
+  std::string Bundle(const std::vector<std::string>& args, const std::string& name) {
+    std::vector<std::string> all = {"prove"};
+    all.insert(all.end(), args.begin(), args.end());
+    RunResult r = Q(all);
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    WriteFile(dir_.Sub(name), r.out);
+    return dir_.Sub(name);
+  }
+
+  TempDir dir_;
+  std::string ledger_;
+  std::string log_pub_;
+  std::string li_pub_;
+};
+
+TEST_F(TlogTest, AKeyFileIsPrivateAndNeverReplaced) {
+  struct stat st {};
+  ASSERT_EQ(::stat(dir_.Sub("log.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(log_pub_.rfind("qledger-log+", 0), 0u) << log_pub_;
+  std::string before = ReadFile(dir_.Sub("log.key"));
+  RunResult again = RunQledger({"key", "generate", "--name", "other", "--out", dir_.Sub("log.key")});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("never replaced"), std::string::npos) << again.Describe();
+  EXPECT_EQ(ReadFile(dir_.Sub("log.key")), before);
+  EXPECT_NE(RunQledger({"key", "generate", "--name", "two words", "--out", dir_.Sub("x.key")}).exit_code, 0);
+}
+
+TEST_F(TlogTest, ACheckpointIsSignedThenCosignedAndBothSignaturesCheck) {
+  RunResult one = Q({"checkpoint", "--quarter", "2025Q4", "--sign", dir_.Sub("log.key")});
+  ASSERT_EQ(one.exit_code, 0) << one.Describe();
+  RunResult two = Q({"checkpoint", "--quarter", "2025Q4", "--sign", dir_.Sub("li.key")});
+  ASSERT_EQ(two.exit_code, 0) << two.Describe();
+  EXPECT_EQ(two.out.rfind(one.out.substr(0, one.out.size()), 0), 0u) << "the cosignature is added to the same note";
+  EXPECT_NE(two.out.find("\xE2\x80\x94 committee-li "), std::string::npos) << two.out;
+  RunResult stored = Q({"checkpoint", "--quarter", "2025Q4"});
+  EXPECT_EQ(stored.out, two.out);
+  // Signing again adds nothing.
+  EXPECT_EQ(Q({"checkpoint", "--quarter", "2025Q4", "--sign", dir_.Sub("li.key")}).out, two.out);
+
+  std::string b = Bundle({"--event", "2025Q4-logistics-direct-01"}, "b.json");
+  RunResult ok = RunQledger({"check", b, "--key", log_pub_, "--key", li_pub_});
+  EXPECT_EQ(ok.exit_code, 0) << ok.Describe();
+  EXPECT_NE(ok.out.find("is in the tree of"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("signed by qledger-log, committee-li"), std::string::npos) << ok.out;
+}
+
+TEST_F(TlogTest, ATamperedBundleOrAnUnknownKeyFailsNamingWhat) {
+  ASSERT_EQ(Q({"checkpoint", "--sign", dir_.Sub("log.key")}).exit_code, 0);
+  std::string b = Bundle({"--event", "2025Q4-logistics-direct-01"}, "b.json");
+  json::object bundle = json::parse(ReadFile(b)).as_object();
+
+  auto check = [&](const json::object& o, const std::string& key) {
+    WriteFile(dir_.Sub("t.json"), json::serialize(o));
+    return RunQledger({"check", dir_.Sub("t.json"), "--key", key});
+  };
+  RunResult unsigned_by = check(bundle, li_pub_);
+  EXPECT_EQ(unsigned_by.exit_code, 8) << unsigned_by.Describe();
+  EXPECT_NE(unsigned_by.err.find("is not signed by committee-li"), std::string::npos) << unsigned_by.err;
+
+  json::object flipped = bundle;
+  std::string first(flipped["audit_path"].as_array()[0].as_string());
+  first[0] = first[0] == 'A' ? 'B' : 'A';
+  flipped["audit_path"].as_array()[0] = first;
+  RunResult bad_path = check(flipped, log_pub_);
+  EXPECT_EQ(bad_path.exit_code, 8) << bad_path.Describe();
+  EXPECT_NE(bad_path.err.find("inclusion: the proof does not lead to the root"), std::string::npos) << bad_path.err;
+
+  json::object other_event = bundle;
+  other_event["event"].as_object()["actor"] = "someone else";
+  RunResult bad_leaf = check(other_event, log_pub_);
+  EXPECT_EQ(bad_leaf.exit_code, 8) << bad_leaf.Describe();
+
+  json::object shifted = bundle;
+  shifted["leaf_index"] = bundle["leaf_index"].as_int64() + 1;
+  EXPECT_EQ(check(shifted, log_pub_).exit_code, 8);
+
+  json::object missing = bundle;
+  missing["audit_path"].as_array().pop_back();
+  EXPECT_EQ(check(missing, log_pub_).exit_code, 8);
+
+  RunResult garbage = RunQledger({"check", dir_.Sub("log.key"), "--key", log_pub_});
+  EXPECT_EQ(garbage.exit_code, 3) << garbage.Describe();
+}
+
+// The attack the tree is for: a copy of the ledger in which event 20 was
+// rewritten and everything after it re-chained (and the tree rebuilt by the
+// next writer). verify passes it; a checkpoint signed before catches it.
+TEST_F(TlogTest, ARewrittenAndRechainedHistoryPassesVerifyButNotASignedCheckpoint) {
+  RunResult signed_before = Q({"checkpoint", "--sign", dir_.Sub("li.key")});
+  ASSERT_EQ(signed_before.exit_code, 0);
+  WriteFile(dir_.Sub("held.note"), signed_before.out);
+  std::string genuine_bundle = Bundle({"--event", "2025Q4-logistics-direct-01"}, "genuine.json");
+
+  RewriteAndRechain(ledger_, 20);
+  // With the genuine checkpoint still stored beside the events, verify
+  // sees that the events are not the tree it signed.
+  RunResult caught = Q({"verify"});
+  EXPECT_EQ(caught.exit_code, 8) << caught.Describe();
+  EXPECT_NE(caught.err.find("the signed checkpoint of size 310 is not the tree of the events"), std::string::npos)
+      << caught.err;
+  // A thorough forger removes it too: then verify passes...
+  WithRawLedger(ledger_, [](rocksdb::DB& db) {
+    std::string key = "C";
+    for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>((310ull >> (8 * i)) & 0xff));
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), key).ok());
+  });
+  RunResult verify = Q({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << "the forgery is consistent in itself: " << verify.Describe();
+  // ...and the forger signs the tree they rebuilt, with a key of their own.
+  Key("qledger-log", "forger.key");
+  ASSERT_EQ(Q({"checkpoint", "--sign", dir_.Sub("forger.key")}).exit_code, 0);
+  // The committee member's key did not sign it.
+  std::string forged = Bundle({"--event", "2025Q4-logistics-direct-01"}, "forged.json");
+  RunResult inclusion = RunQledger({"check", forged, "--key", li_pub_});
+  EXPECT_EQ(inclusion.exit_code, 8) << inclusion.Describe();
+  EXPECT_NE(inclusion.err.find("is not signed by committee-li"), std::string::npos) << inclusion.err;
+  // The genuine bundle, held from before, still checks (it needs no ledger).
+  EXPECT_EQ(RunQledger({"check", genuine_bundle, "--key", li_pub_}).exit_code, 0);
+  // Even with the forger's checkpoint signed by a key the auditor trusts, its
+  // tree does not extend the checkpoint held from before.
+  ASSERT_EQ(Q({"checkpoint", "--sign", dir_.Sub("li.key")}).exit_code, 0);
+  std::string consistency = Bundle({"--from", "310"}, "c.json");
+  RunResult extends = RunQledger({"check", consistency, "--key", li_pub_, "--trusted", dir_.Sub("held.note")});
+  EXPECT_EQ(extends.exit_code, 8) << extends.Describe();
+  EXPECT_NE(extends.err.find("the log was rewritten"), std::string::npos) << extends.err;
+}
+
+}  // namespace
+}  // namespace qledger::testing
