@@ -11,6 +11,7 @@ packages=(
   clang-14 libclang-rt-14-dev llvm-14
   curl wrk
   tzdata
+  openssl
 )
 
 missing=()

@@ -88,6 +88,20 @@ TEST_F(TlogTest, ACheckpointIsSignedThenCosignedAndBothSignaturesCheck) {
   EXPECT_EQ(ok.exit_code, 0) << ok.Describe();
   EXPECT_NE(ok.out.find("is in the tree of"), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("signed by qledger-log, committee-li"), std::string::npos) << ok.out;
+
+  // The standard-library checker agrees, and refuses what check refuses.
+  RunResult py = RunProgram("/usr/bin/python3", {SourcePath("tools/check_bundle.py"), b, "--key", log_pub_, "--key", li_pub_});
+  EXPECT_EQ(py.exit_code, 0) << py.Describe();
+  EXPECT_NE(py.out.find("ok: event '2025Q4-logistics-direct-01'"), std::string::npos) << py.out;
+  json::object bundle = json::parse(ReadFile(b)).as_object();
+  bundle["event"].as_object()["actor"] = "someone else";
+  WriteFile(dir_.Sub("bad.json"), json::serialize(bundle));
+  RunResult py_bad = RunProgram("/usr/bin/python3", {SourcePath("tools/check_bundle.py"), dir_.Sub("bad.json"), "--key", li_pub_});
+  EXPECT_EQ(py_bad.exit_code, 1) << py_bad.Describe();
+  EXPECT_NE(py_bad.out.find("FAILED: the proof does not lead to the root"), std::string::npos) << py_bad.out;
+  RunResult py_key = RunProgram("/usr/bin/python3", {SourcePath("tools/check_bundle.py"), b, "--key", Key("other", "o.key")});
+  EXPECT_EQ(py_key.exit_code, 1) << py_key.Describe();
+  EXPECT_NE(py_key.out.find("is not signed by other"), std::string::npos) << py_key.out;
 }
 
 TEST_F(TlogTest, ATamperedBundleOrAnUnknownKeyFailsNamingWhat) {
@@ -169,6 +183,10 @@ TEST_F(TlogTest, ARewrittenAndRechainedHistoryPassesVerifyButNotASignedCheckpoin
   RunResult extends = RunQledger({"check", consistency, "--key", li_pub_, "--trusted", dir_.Sub("held.note")});
   EXPECT_EQ(extends.exit_code, 8) << extends.Describe();
   EXPECT_NE(extends.err.find("the log was rewritten"), std::string::npos) << extends.err;
+  RunResult py = RunProgram("/usr/bin/python3", {SourcePath("tools/check_bundle.py"), consistency, "--key", li_pub_,
+                                                 "--trusted", dir_.Sub("held.note")});
+  EXPECT_EQ(py.exit_code, 1) << py.Describe();
+  EXPECT_NE(py.out.find("the log was rewritten"), std::string::npos) << py.out;
 }
 
 }  // namespace
