@@ -42,6 +42,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -53,6 +54,8 @@
 #include <unistd.h>
 
 #include "event_gen.h"
+#include "qledger/domain/hash_chain.h"
+#include "qledger/domain/merkle.h"
 #include "qledger/domain/policy.h"
 #include "qledger/domain/scoring.h"
 #include "qledger/storage/event_store.h"
@@ -168,6 +171,72 @@ json::value LoadPolicy() {
   std::stringstream text;
   text << in.rdbuf();
   return json::parse(text.str());
+}
+
+// 3. proofs: on the ledger just written, the Merkle tree's cost (one
+//    SHA-256 of each event's bytes plus the frontier's node hashes, timed
+//    apart over every stored event) beside the append's time per event, and
+//    1,000 inclusion and 1,000 consistency proofs of random sizes, each
+//    produced from the stored nodes and checked, timed per proof.
+int RunProofs(const std::string& dir) {
+  namespace merkle = qledger::domain::merkle;
+  auto store = qledger::storage::EventStore::OpenReader(dir);
+  if (!store.ok()) Die(store.status().ToString());
+  const qledger::storage::EventStore& r = **store;
+  uint64_t n = static_cast<uint64_t>(r.head().seq);
+  if (n == 0) return 0;
+  double tree_seconds = 0;
+  merkle::Frontier f;
+  uint64_t nodes = 0;
+  std::string input;
+  qledger::domain::Status st = r.Scan(1, INT64_MAX, [&](const qledger::domain::Event& e) {
+    input = qledger::domain::HashInput(e);
+    auto t = Clock::now();
+    f.Append(merkle::LeafHash(input), [&](int, uint64_t, const merkle::Hash&) { ++nodes; });
+    tree_seconds += Seconds(t, Clock::now());
+    return true;
+  });
+  if (!st.ok()) Die(st.ToString());
+  auto root = r.TreeRoot(n);
+  if (!root.ok() || *root != f.Root()) Die("the stored tree's root is not the events' root");
+  std::mt19937_64 rng(6962);
+  double inclusion_make = 0, inclusion_check = 0, consistency_make = 0, consistency_check = 0;
+  constexpr int kProofs = 1000;
+  for (int i = 0; i < kProofs; ++i) {
+    uint64_t size = 1 + rng() % n;
+    uint64_t index = rng() % size;
+    auto a = Clock::now();
+    auto proof = r.InclusionProof(index, size);
+    auto size_root = r.TreeRoot(size);
+    auto b = Clock::now();
+    auto e = r.Get(static_cast<int64_t>(index) + 1);
+    if (!proof.ok() || !size_root.ok() || !e.ok()) Die("a proof failed");
+    merkle::Hash leaf = merkle::LeafHash(qledger::domain::HashInput(*e));
+    auto c = Clock::now();
+    if (!merkle::VerifyInclusion(index, size, leaf, *proof, *size_root).ok()) Die("an inclusion proof did not check");
+    auto d = Clock::now();
+    inclusion_make += Seconds(a, b);
+    inclusion_check += Seconds(c, d);
+    uint64_t old_size = 1 + rng() % size;
+    auto g = Clock::now();
+    auto cproof = r.ConsistencyProof(old_size, size);
+    auto old_root = r.TreeRoot(old_size);
+    auto h = Clock::now();
+    if (!cproof.ok() || !old_root.ok()) Die("a consistency proof failed");
+    auto k = Clock::now();
+    if (!merkle::VerifyConsistency(old_size, size, *old_root, *size_root, *cproof).ok()) Die("a consistency proof did not check");
+    auto l = Clock::now();
+    consistency_make += Seconds(g, h);
+    consistency_check += Seconds(k, l);
+  }
+  std::printf("tree:    %.3f s for %llu leaves (%.2f us/event: leaf hash + frontier, %llu nodes, %.2f a leaf)\n",
+              tree_seconds, static_cast<unsigned long long>(n), 1e6 * tree_seconds / static_cast<double>(n),
+              static_cast<unsigned long long>(nodes), static_cast<double>(nodes) / static_cast<double>(n));
+  std::printf("proofs:  inclusion %.1f us to produce (with the root), %.1f us to check; consistency %.1f us, %.1f us"
+              " (means of %d, random sizes up to %llu)\n",
+              1e6 * inclusion_make / kProofs, 1e6 * inclusion_check / kProofs, 1e6 * consistency_make / kProofs,
+              1e6 * consistency_check / kProofs, kProofs, static_cast<unsigned long long>(n));
+  return 0;
 }
 
 void RunAppend(const Options& o, const std::string& dir) {
@@ -451,6 +520,7 @@ int main(int argc, char** argv) {
   if (o.append) RunAppend(o, dir);
   std::fflush(stdout);
   int rc = o.rebuild ? RunRebuild(o, dir) : 0;
+  if (rc == 0) rc = RunProofs(dir);
   std::error_code ec;
   if (made_dir && !o.keep) {
     fs::remove_all(fs::path(dir).parent_path(), ec);

@@ -83,6 +83,7 @@ class EventGenerator {
   struct Open {  // per department, within the current quarter
     std::vector<std::string> responses;
     std::vector<std::string> complaints;
+    std::vector<std::string> received_days;  // of each complaint, by index
     std::vector<std::string> voidable;
     std::array<int, 3> self = {};  // hundredths, per month of the quarter
   };
@@ -186,6 +187,7 @@ class EventGenerator {
                                       {"summary", "货物到达延误两天,事前未通知客户"},
                                       {"category", "交付延误"}};
       open.complaints.push_back(std::move(id));
+      open.received_days.push_back(day);
       return e;
     }
     if (pick < 826) {
@@ -228,11 +230,14 @@ class EventGenerator {
       return e;
     }
     if (pick < 900 && !open.complaints.empty()) {
-      const std::string& target = open.complaints[Uniform(static_cast<int>(open.complaints.size()))];
+      size_t k = static_cast<size_t>(Uniform(static_cast<int>(open.complaints.size())));
+      const std::string& target = open.complaints[k];
+      // Never before the complaint was received (15:30 on its day).
+      std::string at = std::max(day, open.received_days[k]) + "T18:00:00+08:00";
       auto e = Envelope(Id(qs, d, "handled"), "complaint.handled", d, qs, day, "人力资源部/投诉受理");
       e["data"] = boost::json::object{{"complaint", target},
                                       {"stage", Uniform(2) == 0 ? "acknowledged" : "resolved"},
-                                      {"at", day + "T09:00:00+08:00"}};
+                                      {"at", at}};
       return e;
     }
     if (pick < 920 && !open.complaints.empty()) {

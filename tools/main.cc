@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include "audit.h"
 #include "commands.h"
 #include "csv_import.h"
 #include "exit_codes.h"
@@ -253,6 +254,14 @@ int main(int argc, char** argv) {
       ->required();
   c_check->add_option("--trusted", check.trusted, "a signed checkpoint you held before: a consistency proof must start from it");
 
+  qt::AuditFlags audit;
+  auto* c_audit = app.add_subcommand("audit", "fetch the log's latest checkpoint; check its signatures and its "
+                                               "consistency with the one held; then hold it");
+  c_audit->add_option("--url", audit.url, "the log's server: http://host:port")->required();
+  c_audit->add_option("--key", audit.keys, "a verifier key that must have signed; repeat for more")->required();
+  c_audit->add_option("--state", audit.state, "the file of the checkpoint held (created the first time)")->required();
+  c_audit->add_option("--timeout", audit.timeout_seconds, "seconds for each request (default 10)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -271,6 +280,7 @@ int main(int argc, char** argv) {
   }
   if (c_key_generate->parsed()) return qt::RunKeyGenerate(key);
   if (c_check->parsed()) return qt::RunCheck(check);
+  if (c_audit->parsed()) return qt::RunAudit(audit);
   if (common.data.empty()) {
     std::cerr << "qledger: --data DIR is required (or set QLEDGER_DATA)\n";
     return qt::kUsageExitCode;

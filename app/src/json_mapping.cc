@@ -206,6 +206,15 @@ json::object ToJson(const QuarterReport& r) {
   } else {
     o["approval"] = nullptr;
   }
+  if (r.checkpoint) {
+    json::array signers;
+    for (const auto& s : r.checkpoint->signers) signers.emplace_back(s);
+    o["checkpoint"] = json::object{{"size", r.checkpoint->size}, {"origin", r.checkpoint->origin},
+                                   {"root", r.checkpoint->root}, {"signers", std::move(signers)},
+                                   {"note", r.checkpoint->note}};
+  } else {
+    o["checkpoint"] = nullptr;
+  }
   o["summary"] = json::object{{"departments", r.summary.departments}, {"excellent", r.summary.excellent},
                               {"qualified", r.summary.qualified},     {"unqualified", r.summary.unqualified},
                               {"rewards", r.summary.rewards.ToString()}, {"penalties", r.summary.penalties.ToString()},

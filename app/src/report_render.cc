@@ -101,6 +101,14 @@ std::string HeadLine(const QuarterReport& r) {
   return "账本头 Ledger head: seq " + S(r.as_of_seq) + ", hash " + r.as_of_hash;
 }
 
+// The approved tree's checkpoint and who signed it (verification.md §9).
+std::string CheckpointLine(const CheckpointInfo& c) {
+  std::string signers;
+  for (const auto& s : c.signers) signers += (signers.empty() ? "" : ", ") + s;
+  return "检查点 Checkpoint: " + S(static_cast<int64_t>(c.size)) + " events of " + c.origin + ", root " + c.root +
+         ", signed by " + signers;
+}
+
 std::string SummaryLine(const QuarterReport& r) {
   const ReportSummary& s = r.summary;
   return "优秀 excellent " + S(s.excellent) + ", 合格 qualified " + S(s.qualified) + ", 不合格 unqualified " +
@@ -164,6 +172,7 @@ std::string ReportToMarkdown(const QuarterReport& r) {
   }
   out += "- 政策版本 Policy version: " + S(r.policy_version) + "\n";
   out += "- " + HeadLine(r) + "\n";
+  if (r.checkpoint) out += "- " + CheckpointLine(*r.checkpoint) + "\n";
   out += "- " + SummaryLine(r) + "\n";
   for (const auto& sec : Sections(r)) {
     out += "\n## " + sec.title + "\n\n";
@@ -184,6 +193,11 @@ std::string ReportToMarkdown(const QuarterReport& r) {
       for (const auto& c : row) out += " " + MdCell(c) + " |";
       out += "\n";
     }
+  }
+  if (r.checkpoint) {
+    // The whole note: with it and a committee member's verifier key, the
+    // paper copy checks the ledger later (qledger check, verification.md §10).
+    out += "\n## 检查点 Signed checkpoint\n\n```\n" + r.checkpoint->note + "```\n";
   }
   out += "\n---\n" + HeadLine(r) + ". Check with `qledger verify` and `qledger export`; see docs/verification.md.\n";
   return out;
@@ -213,7 +227,9 @@ std::string ReportToHtml(const QuarterReport& r) {
   }
   out += "<li>政策版本 Policy version: " + S(r.policy_version) + "</li>\n";
   out += "<li>" + Escape(SummaryLine(r)) + "</li>\n";
-  out += "<li class=\"head\">" + Escape(HeadLine(r)) + "</li>\n</ul>\n";
+  out += "<li class=\"head\">" + Escape(HeadLine(r)) + "</li>\n";
+  if (r.checkpoint) out += "<li class=\"head\">" + Escape(CheckpointLine(*r.checkpoint)) + "</li>\n";
+  out += "</ul>\n";
   for (const auto& sec : Sections(r)) {
     out += "<h2>" + Escape(sec.title) + "</h2>\n";
     if (sec.rows.empty()) {
@@ -232,6 +248,9 @@ std::string ReportToHtml(const QuarterReport& r) {
       out += "</tr>\n";
     }
     out += "</tbody></table>\n";
+  }
+  if (r.checkpoint) {
+    out += "<h2>检查点 Signed checkpoint</h2>\n<pre class=\"head\">" + Escape(r.checkpoint->note) + "</pre>\n";
   }
   out += "<footer class=\"head\">" + Escape(HeadLine(r)) +
          ". 核对 Check: qledger verify; qledger export | python3 tools/verify_export.py</footer>\n</body></html>\n";

@@ -100,7 +100,15 @@ json::array Hashes(const std::vector<std::string>& hashes) {
 Result<std::string> InclusionBundle(const storage::EventStore& store, const std::string& id, std::optional<uint64_t> size) {
   QLEDGER_ASSIGN_OR_RETURN(auto found, store.FindById(id));
   if (!found) return domain::NotFound("no event \"" + id + "\" in the ledger");
-  const domain::Event& e = *found;
+  return InclusionBundleAt(store, found->seq, size);
+}
+
+Result<std::string> InclusionBundleAt(const storage::EventStore& store, int64_t seq, std::optional<uint64_t> size) {
+  if (seq < 1 || seq > store.head().seq) {
+    return domain::NotFound("no event at seq " + std::to_string(seq) + " (the ledger holds 1 to " +
+                            std::to_string(store.head().seq) + ")");
+  }
+  QLEDGER_ASSIGN_OR_RETURN(domain::Event e, store.Get(seq));
   QLEDGER_ASSIGN_OR_RETURN(auto cp, FindCheckpoint(store, size, static_cast<uint64_t>(e.seq)));
   uint64_t index = static_cast<uint64_t>(e.seq) - 1;
   QLEDGER_ASSIGN_OR_RETURN(auto path, store.InclusionProof(index, cp.first));
@@ -111,6 +119,36 @@ Result<std::string> InclusionBundle(const storage::EventStore& store, const std:
                  {"audit_path", Hashes(path)},
                  {"checkpoint", cp.second}};
   return json::serialize(b) + "\n";
+}
+
+Result<std::vector<CheckpointInfo>> ListCheckpoints(const storage::EventStore& store, const std::string& quarter) {
+  std::vector<uint64_t> sizes;
+  if (quarter.empty()) {
+    QLEDGER_ASSIGN_OR_RETURN(sizes, store.CheckpointSizes());
+  } else {
+    QLEDGER_ASSIGN_OR_RETURN(uint64_t size, CheckpointSize(store, std::nullopt, quarter));
+    sizes.push_back(size);
+  }
+  std::vector<CheckpointInfo> out;
+  for (uint64_t size : sizes) {
+    QLEDGER_ASSIGN_OR_RETURN(auto stored, store.Checkpoint(size));
+    if (!stored) continue;
+    auto n = note::ParseNote(*stored);
+    auto c = n.ok() ? note::ParseCheckpoint(n->text) : Result<note::Checkpoint>(n.status());
+    if (!c.ok()) return domain::DataLoss("the stored checkpoint of size " + std::to_string(size) + " is malformed; run qledger verify");
+    CheckpointInfo info{size, c->origin, merkle::Base64(c->root), {}, *stored};
+    for (const auto& sig : n->signatures) info.signers.push_back(sig.name);
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<std::string> LatestCheckpoint(const storage::EventStore& store) {
+  QLEDGER_ASSIGN_OR_RETURN(auto sizes, store.CheckpointSizes());
+  if (sizes.empty()) return domain::NotFound("no checkpoint has been signed yet (qledger checkpoint --sign KEYFILE)");
+  QLEDGER_ASSIGN_OR_RETURN(auto stored, store.Checkpoint(sizes.back()));
+  if (!stored) return domain::NotFound("no checkpoint has been signed yet (qledger checkpoint --sign KEYFILE)");
+  return *stored;
 }
 
 Result<std::string> ConsistencyBundle(const storage::EventStore& store, uint64_t from, std::optional<uint64_t> to) {
@@ -131,129 +169,6 @@ Result<std::string> ConsistencyBundle(const storage::EventStore& store, uint64_t
   QLEDGER_ASSIGN_OR_RETURN(auto old_checkpoint, store.Checkpoint(from));
   if (old_checkpoint) b["from_checkpoint"] = *old_checkpoint;
   return json::serialize(b) + "\n";
-}
-
-namespace {
-
-// The checkpoint of a bundle, signed by every key.
-Result<note::Checkpoint> CheckedCheckpoint(const json::object& b, const char* field,
-                                           const std::vector<note::Verifier>& keys) {
-  const json::value* v = b.if_contains(field);
-  if (!v || !v->is_string()) return domain::InvalidArgument(std::string(field) + ": missing, or not a string");
-  auto n = note::ParseNote(std::string(v->as_string()));
-  if (!n.ok()) return domain::InvalidArgument(std::string(field) + ": " + n.status().message());
-  for (const auto& k : keys) {
-    Status s = note::VerifySignedBy(*n, k);
-    if (!s.ok()) return domain::DataLoss(std::string(field) + ": " + s.message());
-  }
-  auto c = note::ParseCheckpoint(n->text);
-  if (!c.ok()) return domain::InvalidArgument(std::string(field) + ": " + c.status().message());
-  return *c;
-}
-
-Result<uint64_t> Count(const json::object& b, const char* field) {
-  const json::value* v = b.if_contains(field);
-  if (v && v->is_uint64()) return v->as_uint64();
-  if (v && v->is_int64() && v->as_int64() >= 0) return static_cast<uint64_t>(v->as_int64());
-  return domain::InvalidArgument(std::string(field) + ": missing, or not a count");
-}
-
-Result<std::vector<std::string>> HashList(const json::object& b, const char* field) {
-  const json::value* v = b.if_contains(field);
-  if (!v || !v->is_array()) return domain::InvalidArgument(std::string(field) + ": missing, or not a list");
-  std::vector<std::string> out;
-  for (const auto& h : v->as_array()) {
-    std::string raw;
-    if (!h.is_string() || !merkle::FromBase64(std::string(h.as_string()), &raw) || raw.size() != 32) {
-      return domain::InvalidArgument(std::string(field) + "[" + std::to_string(out.size()) + "]: not base64 of 32 bytes");
-    }
-    out.push_back(std::move(raw));
-  }
-  return out;
-}
-
-}  // namespace
-
-Result<std::string> CheckBundle(const std::string& bundle, const std::vector<note::Verifier>& keys,
-                                const std::string& trusted) {
-  if (keys.empty()) return domain::InvalidArgument("--key: at least one verifier key is needed");
-  json::error_code ec;
-  json::value v = json::parse(bundle, ec);
-  if (ec || !v.is_object()) return domain::InvalidArgument("the bundle is not a JSON object");
-  const json::object& b = v.as_object();
-  const json::value* type = b.if_contains("type");
-  std::string kind = type && type->is_string() ? std::string(type->as_string()) : "";
-  std::string signers;
-  for (const auto& k : keys) signers += (signers.empty() ? "" : ", ") + k.name;
-  if (kind == "qledger.inclusion/v1") {
-    QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint c, CheckedCheckpoint(b, "checkpoint", keys));
-    QLEDGER_ASSIGN_OR_RETURN(uint64_t index, Count(b, "leaf_index"));
-    QLEDGER_ASSIGN_OR_RETURN(uint64_t size, Count(b, "tree_size"));
-    QLEDGER_ASSIGN_OR_RETURN(auto path, HashList(b, "audit_path"));
-    if (size != c.size) {
-      return domain::DataLoss("tree_size " + std::to_string(size) + " is not the checkpoint's size " + std::to_string(c.size));
-    }
-    const json::value* ev = b.if_contains("event");
-    if (!ev || !ev->is_object()) return domain::InvalidArgument("event: missing, or not an object");
-    json::object event = ev->as_object();
-    event.erase("hash");
-    const json::value* seq = event.if_contains("seq");
-    if (!seq || !seq->is_int64() || seq->as_int64() != static_cast<int64_t>(index) + 1) {
-      return domain::DataLoss("the event's seq is not leaf_index + 1 (" + std::to_string(index + 1) + ")");
-    }
-    std::string leaf = merkle::LeafHash(domain::CanonicalJson(event));
-    Status s = merkle::VerifyInclusion(index, size, leaf, path, c.root);
-    if (!s.ok()) return domain::DataLoss("inclusion: " + s.message());
-    const json::value* id = event.if_contains("id");
-    return "ok: event " + (id && id->is_string() ? "\"" + std::string(id->as_string()) + "\" " : std::string()) +
-           "(seq " + std::to_string(index + 1) + ") is in the tree of " + std::to_string(size) + " events of " + c.origin +
-           ", signed by " + signers;
-  }
-  if (kind == "qledger.consistency/v1") {
-    QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint c, CheckedCheckpoint(b, "checkpoint", keys));
-    QLEDGER_ASSIGN_OR_RETURN(uint64_t from, Count(b, "from_size"));
-    QLEDGER_ASSIGN_OR_RETURN(uint64_t to, Count(b, "to_size"));
-    QLEDGER_ASSIGN_OR_RETURN(auto proof, HashList(b, "proof"));
-    std::string old_root;
-    if (!trusted.empty()) {
-      // The checkpoint the checker held before: the bundle's own claims
-      // about the old tree are not taken.
-      json::object holder{{"trusted", trusted}};
-      QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint old, CheckedCheckpoint(holder, "trusted", keys));
-      if (old.size != from || old.origin != c.origin) {
-        return domain::DataLoss("the trusted checkpoint is of size " + std::to_string(old.size) + " of " + old.origin +
-                                ", the bundle proves from size " + std::to_string(from) + " of " + c.origin);
-      }
-      old_root = old.root;
-      if (b.contains("from_root")) {
-        std::string claimed;
-        if (!merkle::FromBase64(std::string(b.at("from_root").as_string()), &claimed) || claimed != old_root) {
-          return domain::DataLoss("the bundle's from_root is not the trusted checkpoint's root: the log was rewritten");
-        }
-      }
-    } else if (b.contains("from_checkpoint")) {
-      QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint old, CheckedCheckpoint(b, "from_checkpoint", keys));
-      if (old.size != from || old.origin != c.origin) {
-        return domain::DataLoss("from_checkpoint is not of size " + std::to_string(from) + " of " + c.origin);
-      }
-      old_root = old.root;
-    } else {
-      const json::value* r = b.if_contains("from_root");
-      if (!r || !r->is_string() || !merkle::FromBase64(std::string(r->as_string()), &old_root) || old_root.size() != 32) {
-        return domain::InvalidArgument("from_root: missing, or not base64 of 32 bytes");
-      }
-    }
-    if (to != c.size) return domain::DataLoss("to_size " + std::to_string(to) + " is not the checkpoint's size " + std::to_string(c.size));
-    Status s = merkle::VerifyConsistency(from, to, old_root, c.root, proof);
-    if (!s.ok()) return domain::DataLoss("consistency: " + s.message());
-    return "ok: the tree of " + std::to_string(to) + " events of " + c.origin + " extends the tree of " +
-           std::to_string(from) +
-           (!trusted.empty() ? " of the trusted checkpoint (both signed by " + signers + ")"
-            : b.contains("from_checkpoint") ? " (both checkpoints signed by " + signers + ")"
-                                          : " whose root is " + merkle::Base64(old_root) + " (signed by " + signers +
-                                                "; compare that root with the one you hold)");
-  }
-  return domain::InvalidArgument("type: \"" + kind + "\" is not qledger.inclusion/v1 or qledger.consistency/v1");
 }
 
 }  // namespace qledger::app

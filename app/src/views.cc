@@ -330,6 +330,8 @@ Result<QuarterReport> BuildReport(const EventStore& store, const ReportQuery& qu
   if (first.status == domain::QuarterStatus::kApproved) {
     QLEDGER_ASSIGN_OR_RETURN(auto e, store.Get(at));
     r.approval = Approval{e.seq, e.hash, e.id, Str(e, "approved_by"), Str(e, "meeting_date")};
+    QLEDGER_ASSIGN_OR_RETURN(auto checkpoints, ListCheckpoints(store, r.quarter));
+    if (!checkpoints.empty()) r.checkpoint = std::move(checkpoints.front());
   }
   return r;
 }

@@ -5,6 +5,7 @@
 #include "qledger/app/json_mapping.h"
 #include "qledger/app/queries.h"
 #include "qledger/app/report_render.h"
+#include "qledger/app/tlog.h"
 #include "qledger/app/views.h"
 #include "qledger/server/http_errors.h"
 #include "qledger/storage/event_store.h"
@@ -160,6 +161,69 @@ Result<Response> ReportOf(const EventStore& store, const Target& t) {
   return res;
 }
 
+// An optional count parameter: "" is none; else digits, naming the
+// parameter when they are not.
+Result<std::optional<uint64_t>> CountOf(const Target& t, const char* name) {
+  QLEDGER_ASSIGN_OR_RETURN(std::string v, t.One(name));
+  if (v.empty()) return std::optional<uint64_t>();
+  uint64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9' || v.size() > 18) {
+      return domain::InvalidArgument(std::string(name) + ": \"" + v + "\" is not a count");
+    }
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return std::optional<uint64_t>(n);
+}
+
+Result<Response> CheckpointOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string text, app::LatestCheckpoint(store));
+  Response r;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(text);
+  return r;
+}
+
+Result<Response> CheckpointsOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"quarter"}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string quarter, t.One("quarter"));
+  QLEDGER_ASSIGN_OR_RETURN(auto list, app::ListCheckpoints(store, quarter));
+  json::array out;
+  for (const auto& c : list) {
+    json::array signers;
+    for (const auto& s : c.signers) signers.emplace_back(s);
+    out.push_back(json::object{{"size", c.size}, {"origin", c.origin}, {"root", c.root}, {"signers", std::move(signers)},
+                               {"note", c.note}});
+  }
+  return Json(json::object{{"checkpoints", std::move(out)}});
+}
+
+Result<Response> Bundle(Result<std::string> text) {
+  QLEDGER_RETURN_IF_ERROR(text.status());
+  Response r;
+  r.body = std::move(*text);
+  return r;
+}
+
+Result<Response> InclusionProofOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"id", "seq", "size"}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string id, t.One("id"));
+  QLEDGER_ASSIGN_OR_RETURN(auto seq, CountOf(t, "seq"));
+  QLEDGER_ASSIGN_OR_RETURN(auto size, CountOf(t, "size"));
+  if (id.empty() == !seq.has_value()) return domain::InvalidArgument("give id= or seq= (one of them)");
+  if (!id.empty()) return Bundle(app::InclusionBundle(store, id, size));
+  return Bundle(app::InclusionBundleAt(store, static_cast<int64_t>(*seq), size));
+}
+
+Result<Response> ConsistencyProofOf(const EventStore& store, const Target& t) {
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"from", "to"}));
+  QLEDGER_ASSIGN_OR_RETURN(auto from, CountOf(t, "from"));
+  QLEDGER_ASSIGN_OR_RETURN(auto to, CountOf(t, "to"));
+  if (!from) return domain::InvalidArgument("from: the size of the tree you hold is required");
+  return Bundle(app::ConsistencyBundle(store, *from, to));
+}
+
 }  // namespace
 
 Response Head(const EventStore& store, const Target& t) { return Served(HeadOf(store, t)); }
@@ -182,5 +246,10 @@ Response Event(const EventStore& store, const Target& t) { return Served(EventOf
 Response Ledger(const EventStore& store, const Target& t) { return Served(LedgerOf(store, t)); }
 Response Complaints(const EventStore& store, const Target& t) { return Served(ComplaintsOf(store, t)); }
 Response Report(const EventStore& store, const Target& t) { return Served(ReportOf(store, t)); }
+
+Response Checkpoint(const EventStore& store, const Target& t) { return Served(CheckpointOf(store, t)); }
+Response Checkpoints(const EventStore& store, const Target& t) { return Served(CheckpointsOf(store, t)); }
+Response InclusionProof(const EventStore& store, const Target& t) { return Served(InclusionProofOf(store, t)); }
+Response ConsistencyProof(const EventStore& store, const Target& t) { return Served(ConsistencyProofOf(store, t)); }
 
 }  // namespace qledger::server::handlers

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "qledger/domain/hash_chain.h"
 #include "qledger/server/dashboard.h"
 #include "qledger/server/follower.h"
 #include "qledger/server/handlers.h"
@@ -19,7 +20,7 @@ namespace qledger::server {
 
 namespace {
 
-enum class Kind { kDashboard, kHealth, kMetrics, kHead, kLedger };
+enum class Kind { kDashboard, kHealth, kMetrics, kHead, kLedger, kLog };
 
 using Handler = Response (*)(const storage::EventStore&, const Target&);
 
@@ -46,6 +47,10 @@ const Route kRoutes[] = {
     {"/v1/ledger", Kind::kLedger, &handlers::Ledger},
     {"/v1/complaints", Kind::kLedger, &handlers::Complaints},
     {"/v1/quarters/{q}/report", Kind::kLedger, &handlers::Report},
+    {"/v1/checkpoint", Kind::kLog, &handlers::Checkpoint},
+    {"/v1/checkpoints", Kind::kLog, &handlers::Checkpoints},
+    {"/v1/proofs/inclusion", Kind::kLog, &handlers::InclusionProof},
+    {"/v1/proofs/consistency", Kind::kLog, &handlers::ConsistencyProof},
 };
 
 bool Matches(std::string_view pattern, const std::vector<std::string>& segments) {
@@ -217,6 +222,21 @@ Response Router::Handle(const Request& req) {
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         r.body = metrics_.Render(g);
         r.headers.emplace_back("Cache-Control", "no-store");
+        break;
+      }
+      case Kind::kLog: {
+        // Checkpoints change without the head (a cosignature): not cached,
+        // and the ETag names the body itself.
+        if (std::string damage = follower_.Damage(); !damage.empty()) {
+          r = Problem(503, "the ledger is damaged and is not served: " + damage);
+          break;
+        }
+        r = follower_.Read([&](const storage::EventStore& store) { return route->handler(store, *target); });
+        r.headers.emplace_back("Cache-Control", "no-cache");
+        if (r.status == 200) {
+          r.etag = "\"" + domain::Sha256Hex(r.body).substr(0, 32) + "\"";
+          if (!req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) r = NotModified(r);
+        }
         break;
       }
       case Kind::kLedger: {

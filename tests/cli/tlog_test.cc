@@ -82,6 +82,24 @@ TEST_F(TlogTest, ACheckpointIsSignedThenCosignedAndBothSignaturesCheck) {
   EXPECT_EQ(stored.out, two.out);
   // Signing again adds nothing.
   EXPECT_EQ(Q({"checkpoint", "--quarter", "2025Q4", "--sign", dir_.Sub("li.key")}).out, two.out);
+  // The approved quarter's report prints the checkpoint whole, with its
+  // signers: the paper copy is enough to check the ledger later.
+  for (const char* format : {"md", "html"}) {
+    RunResult report = Q({"report", "--quarter", "2025Q4", "--format", format});
+    ASSERT_EQ(report.exit_code, 0) << report.Describe();
+    EXPECT_NE(report.out.find("74 events of qledger/"), std::string::npos) << format;
+    EXPECT_NE(report.out.find("signed by qledger-log, committee-li"), std::string::npos) << format;
+  }
+  RunResult as_json = Q({"report", "--quarter", "2025Q4", "--format", "json"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.Describe();
+  json::object cp = json::parse(as_json.out).at("checkpoint").as_object();
+  EXPECT_EQ(cp.at("size"), 74);
+  EXPECT_EQ(cp.at("signers").as_array().size(), 2u);
+  EXPECT_EQ(std::string(cp.at("note").as_string()), two.out);
+  RunResult md = Q({"report", "--quarter", "2025Q4", "--format", "md"});
+  EXPECT_NE(md.out.find("```\n" + two.out + "```"), std::string::npos) << md.out.substr(md.out.size() - 800);
+  RunResult open_quarter = Q({"report", "--quarter", "2026Q3", "--format", "json"});
+  EXPECT_NE(open_quarter.out.find("\"checkpoint\":null"), std::string::npos);
 
   std::string b = Bundle({"--event", "2025Q4-logistics-direct-01"}, "b.json");
   RunResult ok = RunQledger({"check", b, "--key", log_pub_, "--key", li_pub_});

@@ -6,6 +6,7 @@
 #define QLEDGER_APP_TLOG_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,7 +42,25 @@ Result<std::string> SignCheckpoint(storage::EventStore* store, uint64_t size,
 Result<std::pair<uint64_t, std::string>> FindCheckpoint(const storage::EventStore& store, std::optional<uint64_t> size,
                                                         uint64_t at_least);
 
-// The bundles (JSON text, one line): docs/verification.md §4.
+// A stored checkpoint as the API lists it.
+struct CheckpointInfo {
+  uint64_t size = 0;
+  std::string origin;
+  std::string root;  // base64
+  std::vector<std::string> signers;
+  std::string note;  // the signed note
+};
+
+// Every stored checkpoint, ascending; with quarter, only the checkpoint of
+// the tree up to its approval (none if it was not signed, NotFound if the
+// quarter is not approved).
+Result<std::vector<CheckpointInfo>> ListCheckpoints(const storage::EventStore& store, const std::string& quarter);
+
+// The latest stored checkpoint (kNotFound saying how to sign one).
+Result<std::string> LatestCheckpoint(const storage::EventStore& store);
+
+// The bundles (JSON text, one line): docs/verification.md §10.
+Result<std::string> InclusionBundleAt(const storage::EventStore& store, int64_t seq, std::optional<uint64_t> size);
 Result<std::string> InclusionBundle(const storage::EventStore& store, const std::string& id, std::optional<uint64_t> size);
 Result<std::string> ConsistencyBundle(const storage::EventStore& store, uint64_t from, std::optional<uint64_t> to);
 
@@ -52,6 +71,21 @@ Result<std::string> ConsistencyBundle(const storage::EventStore& store, uint64_t
 // none): a consistency proof must then start from it.
 Result<std::string> CheckBundle(const std::string& bundle, const std::vector<domain::note::Verifier>& keys,
                                 const std::string& trusted = "");
+
+// One round of `qledger audit`: `fetched` is the log's latest checkpoint;
+// `held` the one the auditor stored last ("" the first time). fetch_proof
+// asks the log for the consistency bundle from held's size to fetched's.
+// Returns what to store next (fetched, when it is signed by every key and
+// extends held), or kDataLoss naming the failure: a bad or missing
+// signature, another origin, a tree that shrank, two checkpoints of the same
+// size that differ, a proof that does not hold.
+struct AuditOutcome {
+  std::string store;    // the checkpoint to hold from now on
+  std::string summary;  // what was checked
+};
+Result<AuditOutcome> AuditStep(const std::string& held, const std::string& fetched,
+                               const std::vector<domain::note::Verifier>& keys,
+                               const std::function<Result<std::string>(uint64_t from, uint64_t to)>& fetch_proof);
 
 }  // namespace qledger::app
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "qledger/app/tlog.h"
 #include "qledger/domain/decimal.h"
 #include "qledger/domain/regulation.h"
 #include "qledger/domain/scoring.h"
@@ -227,6 +228,9 @@ struct QuarterReport {
   int64_t policy_version = 0;
   std::string meeting_date;  // domain::AnalysisMeetingDate
   std::optional<Approval> approval;
+  // The signed checkpoint of the tree up to the approval, when one is
+  // stored: printed whole, so that the paper copy can check the ledger.
+  std::optional<CheckpointInfo> checkpoint;
   ReportSummary summary;
   std::vector<ReportScore> scores;  // in policy order
   std::vector<SpotCheckLine> spot_checks;

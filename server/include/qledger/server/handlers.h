@@ -37,6 +37,13 @@ Response Complaints(const storage::EventStore& store, const Target& t);   // /v1
 // /v1/quarters/{q}/report[?as_of=&format=json|html|md|csv]
 Response Report(const storage::EventStore& store, const Target& t);
 
+// The transparency log (docs/verification.md §8–§10). Served uncached: a
+// cosignature changes a checkpoint without changing the head.
+Response Checkpoint(const storage::EventStore& store, const Target& t);    // /v1/checkpoint (text/plain)
+Response Checkpoints(const storage::EventStore& store, const Target& t);   // /v1/checkpoints[?quarter=]
+Response InclusionProof(const storage::EventStore& store, const Target& t);    // /v1/proofs/inclusion?id=|seq=[&size=]
+Response ConsistencyProof(const storage::EventStore& store, const Target& t);  // /v1/proofs/consistency?from=[&to=]
+
 }  // namespace qledger::server::handlers
 
 #endif  // QLEDGER_SERVER_HANDLERS_H_
