@@ -13,6 +13,7 @@
 //   'y' year seq(8)              -> "" : budget.expense and their voids
 //   'q' quarter                  -> "" : quarters seen
 //   'n' level(1) index(8)        -> hash(32 raw): the complete Merkle tree node
+//                                    (level >= 1: a leaf is hashed from its event)
 //                                    over leaves [index·2^level, (index+1)·2^level)
 //                                    (leaf i: the event of seq i+1)
 //   'T'                          -> size(8): leaves the stored tree covers

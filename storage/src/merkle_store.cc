@@ -20,6 +20,24 @@ std::string NodeName(int level, uint64_t index) {
 
 Result<Hash> StoredNodes::Node(int level, uint64_t index) const {
   std::string v;
+  if (level < kLowestStoredLevel) {
+    // Hashed from its events, read in one pass.
+    uint64_t first = index << level;
+    uint64_t count = uint64_t{1} << level;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    Frontier f;
+    int64_t seq = static_cast<int64_t>(first) + 1;
+    for (it->Seek(EventKey(seq)); it->Valid() && f.size() < count; it->Next(), ++seq) {
+      if (it->key() != rocksdb::Slice(EventKey(seq)) || it->value().size() < 33) break;
+      f.Append(domain::merkle::LeafHash(std::string_view(it->value().data() + 32, it->value().size() - 32)),
+               [](int, uint64_t, const Hash&) {});
+    }
+    QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading events for the Merkle tree"));
+    if (f.size() != count) {
+      return domain::DataLoss("event " + std::to_string(seq) + " is missing or malformed; run qledger verify");
+    }
+    return f.Root();
+  }
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), NodeKey(level, index), &v);
   if (s.IsNotFound()) {
     return domain::DataLoss("the Merkle tree's " + NodeName(level, index) + " is missing; run qledger verify");
@@ -66,7 +84,9 @@ Status ExtendTree(rocksdb::DB* db, int64_t head_seq, Frontier* frontier) {
     wb.Clear();
     return Status::Ok();
   };
-  auto emit = [&](int level, uint64_t index, const Hash& h) { wb.Put(NodeKey(level, index), h); };
+  auto emit = [&](int level, uint64_t index, const Hash& h) {
+    if (level >= kLowestStoredLevel) wb.Put(NodeKey(level, index), h);
+  };
   for (it->Seek(EventKey(static_cast<int64_t>(frontier->size()) + 1)); it->Valid() && it->key().starts_with("e");
        it->Next()) {
     int64_t seq = static_cast<int64_t>(DecodeFixed64BE(std::string_view(it->key().data() + 1, 8)));
@@ -99,7 +119,7 @@ rocksdb::Iterator* TreeCheck::At(int level) {
 
 void TreeCheck::Leaf(const Hash& leaf_hash) {
   frontier_.Append(leaf_hash, [&](int level, uint64_t index, const Hash& h) {
-    if (!problem_.empty()) return;
+    if (!problem_.empty() || level < kLowestStoredLevel) return;  // hashed from the events, not stored
     rocksdb::Iterator* it = At(level);
     std::string key = NodeKey(level, index);
     if (!it->Valid() || it->key().ToString() != key) {

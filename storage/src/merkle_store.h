@@ -20,7 +20,14 @@ namespace qledger::storage::internal {
 using domain::Result;
 using domain::Status;
 
-// Complete nodes as the store holds them.
+// Nodes below this level are not stored: each covers at most 8 events,
+// which a proof reads and hashes when it needs one (a proof needs one such
+// node per level: 15 events at most). Stored, they would be 15 of every 16
+// nodes, one more key per event, and a fifth of the cost of a bulk append.
+constexpr int kLowestStoredLevel = 4;
+
+// Complete nodes as the store holds them (below kLowestStoredLevel, hashed
+// from their events).
 class StoredNodes final : public domain::merkle::NodeSource {
  public:
   explicit StoredNodes(rocksdb::DB* db) : db_(db) {}

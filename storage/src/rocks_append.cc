@@ -245,9 +245,20 @@ Result<AppendOutcome> RocksEventStore::WritePlan(domain::BatchPlan plan, const A
   for (const auto& key : index_keys) wb.Put(key, "");
   // The Merkle tree's new nodes, in the same batch: all or nothing with the
   // events. The frontier moves back if the write fails.
+  // The nodes from kLowestStoredLevel up (merkle_store.h); each level's
+  // nodes come in index order, so level by level they go in key order.
   domain::merkle::Frontier tree_before = tree_;
+  std::vector<std::vector<std::pair<uint64_t, domain::merkle::Hash>>> levels;
   for (size_t i = 0; i < n; ++i) {
-    tree_.Append(leaves[i], [&](int level, uint64_t index, const domain::merkle::Hash& h) { wb.Put(NodeKey(level, index), h); });
+    tree_.Append(leaves[i], [&](int level, uint64_t index, const domain::merkle::Hash& h) {
+      if (level < kLowestStoredLevel) return;
+      size_t l = static_cast<size_t>(level - kLowestStoredLevel);
+      if (levels.size() <= l) levels.resize(l + 1);
+      levels[l].emplace_back(index, h);
+    });
+  }
+  for (size_t l = 0; l < levels.size(); ++l) {
+    for (const auto& [index, h] : levels[l]) wb.Put(NodeKey(static_cast<int>(l) + kLowestStoredLevel, index), h);
   }
   wb.Put(std::string(kTreeSizeKey), TreeSizeValue(tree_.size()));
   wb.Put(std::string(kHeadKey), HeadValue(head));

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "keys.h"
+#include "merkle_store.h"
 #include "rocks_event_store.h"
 
 namespace qledger::storage::internal {
@@ -64,6 +65,7 @@ const char* StagedTables::Keep(std::string_view key, std::string_view value) {
 }
 
 Status StagedTables::AddNode(int level, uint64_t index, std::string_view hash) {
+  if (level < kLowestStoredLevel) return Status::Ok();  // hashed from the events, not stored
   if (node_files_.size() <= static_cast<size_t>(level)) node_files_.resize(static_cast<size_t>(level) + 1);
   auto& file = node_files_[static_cast<size_t>(level)];
   if (!file) {

@@ -131,12 +131,7 @@ TEST_F(AuditTest, TheAuditorRefusesARewrittenLogAnotherKeyAndAShrunkTreeAndKeeps
   std::string forged = dir_.Sub("forged");
   fs::copy(ledger_, forged, fs::copy_options::recursive);
   RewriteAndRechain(forged, 20);
-  WithRawLedger(forged, [](rocksdb::DB& db) {
-    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
-    for (it->Seek("C"); it->Valid() && it->key().starts_with("C"); it->Next()) {
-      ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), it->key()).ok());
-    }
-  });
+  DeleteCheckpoints(forged);
   std::string line = R"({"id": "forged-1", "type": "survey.responded", "department": "storage", "period": "2026Q4", )"
                      R"("occurred_at": "2026-11-20", "actor": "工作组", "data": {"respondent": "客户", "score": "96.00"}})";
   WriteFile(dir_.Sub("f.jsonl"), line + "\n");
@@ -155,12 +150,7 @@ TEST_F(AuditTest, TheAuditorRefusesARewrittenLogAnotherKeyAndAShrunkTreeAndKeeps
   // A checkpoint signed by another key only.
   std::string other_key_ledger = dir_.Sub("other-key");
   fs::copy(ledger_, other_key_ledger, fs::copy_options::recursive);
-  WithRawLedger(other_key_ledger, [](rocksdb::DB& db) {
-    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
-    for (it->Seek("C"); it->Valid() && it->key().starts_with("C"); it->Next()) {
-      ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), it->key()).ok());
-    }
-  });
+  DeleteCheckpoints(other_key_ledger);
   ASSERT_EQ(RunQledger({"key", "generate", "--name", "committee-li", "--out", dir_.Sub("impostor.key")}).exit_code, 0);
   ASSERT_EQ(Sign(other_key_ledger, "impostor.key").exit_code, 0);
   {

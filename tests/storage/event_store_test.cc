@@ -919,22 +919,26 @@ TEST_F(EventStoreTest, ALedgerWithoutATreeGetsItAtItsFirstWriterOpenAndItsEvents
 // verify re-derives every stored node: one altered, one missing, one that
 // follows from no event are each named.
 TEST_F(EventStoreTest, VerifyNamesATreeNodeAlteredMissingOrExtra) {
-  BuildTenEventsAndClose();
-  std::string node_1_2 = std::string("n") + '\1' + std::string(7, '\0') + '\2';
+  // 40 events: stored nodes from level 4 up (merkle_store.h), 4/0 and 4/1.
+  std::vector<std::string> lines;
+  for (int i = 0; i < 39; ++i) lines.push_back(Survey("n" + std::to_string(i), "storage", "2026Q3", "95.00"));
+  AppendOk(lines);
+  store_.reset();
+  auto node = [](int level, int index) {
+    return std::string("n") + static_cast<char>(level) + std::string(7, '\0') + static_cast<char>(index);
+  };
+  std::string node_4_1 = node(4, 1);
   struct Case {
     std::function<void(rocksdb::DB&)> damage;
     std::string problem;
   };
   std::vector<Case> cases = {
-      {[&](rocksdb::DB& db) { ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), node_1_2, std::string(32, 'x')).ok()); },
-       "the Merkle tree's node 1/2 does not follow from the events"},
-      {[&](rocksdb::DB& db) { ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), node_1_2).ok()); },
-       "the Merkle tree's node 1/2 is missing"},
-      {[&](rocksdb::DB& db) {
-         std::string extra = std::string("n") + '\3' + std::string(7, '\0') + '\1';
-         ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), extra, std::string(32, 'x')).ok());
-       },
-       "the Merkle tree's node 3/1 does not follow from any event"},
+      {[&](rocksdb::DB& db) { ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), node_4_1, std::string(32, 'x')).ok()); },
+       "the Merkle tree's node 4/1 does not follow from the events"},
+      {[&](rocksdb::DB& db) { ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), node_4_1).ok()); },
+       "the Merkle tree's node 4/1 is missing"},
+      {[&](rocksdb::DB& db) { ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), node(5, 1), std::string(32, 'x')).ok()); },
+       "the Merkle tree's node 5/1 does not follow from any event"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.problem);

@@ -110,6 +110,18 @@ inline void DeleteStoredEvent(const std::string& dir, int64_t seq) {
   });
 }
 
+// Removes every stored checkpoint (keys.h: 'C'), as a forger who rewrote
+// the events would, so that verify no longer compares them with the tree.
+inline void DeleteCheckpoints(const std::string& dir) {
+  WithRawLedger(dir, [](rocksdb::DB& db) {
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+    rocksdb::WriteBatch wb;
+    for (it->Seek("C"); it->Valid() && it->key().starts_with("C"); it->Next()) wb.Delete(it->key());
+    rocksdb::Status s = db.Write(rocksdb::WriteOptions(), &wb);
+    if (!s.ok()) throw std::runtime_error("deleting checkpoints: " + s.ToString());
+  });
+}
+
 // What an attacker who controls the directory does to rewrite history
 // without `verify` noticing: changes a score digit of event seq, recomputes
 // the hash of every event from there on and the head record, and removes
