@@ -42,18 +42,21 @@ int Fail(const char* cmd, const Status& s) {
   return ExitCodeFor(s.code());
 }
 
-namespace {
-
 Result<std::string> ReadInput(const std::string& file) {
-  if (file == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
+  if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   std::ifstream in(file, std::ios::binary);
   if (!in) return domain::NotFound("cannot read " + file);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  // At its size at once (reading by characters grows it by doubling).
+  std::string text;
+  in.seekg(0, std::ios::end);
+  auto size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) text.resize(static_cast<size_t>(size));
+  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) return domain::NotFound("cannot read " + file);
+  // Anything written since it was sized.
+  text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return text;
 }
-
-}  // namespace
 
 Progress::Progress(const char* cmd, bool wanted)
     : cmd_(cmd), on_(wanted || ::isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {}

@@ -91,6 +91,10 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
+// The bytes of file, or of standard input for "-"; kNotFound "cannot read
+// FILE".
+domain::Result<std::string> ReadInput(const std::string& file);
+
 // Prints `qledger cmd: message` and returns the exit code of s's code.
 int Fail(const char* cmd, const domain::Status& s);
 

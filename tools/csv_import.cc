@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,22 +28,6 @@ using domain::Status;
 
 namespace {
 
-Result<std::string> ReadAll(const std::string& file) {
-  if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return domain::NotFound("cannot read " + file);
-  // At its size at once (reading by characters grows it by doubling).
-  std::string text;
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0) text.resize(static_cast<size_t>(size));
-  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) return domain::NotFound("cannot read " + file);
-  // Anything written since it was sized.
-  text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return text;
-}
-
 int Fail(const Status& s) {
   std::cerr << "qledger import: " << s.message() << "\n";
   return ExitCodeFor(s.code());
@@ -59,7 +41,7 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
     std::cerr << "qledger import: --kind must be selfcheck, spotcheck, survey or complaint\n";
     return kUsageExitCode;
   }
-  auto text = ReadAll(f.file);
+  auto text = ReadInput(f.file);
   if (!text.ok()) return Fail(text.status());
   auto in_file = [&](const Status& s) { return Status(s.code(), f.file + ": " + s.message()); };
   auto encoding = csv::ParseEncoding(f.encoding);

@@ -6,7 +6,6 @@
 
 #include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "exit_codes.h"
 #include "qledger/app/tlog.h"
@@ -17,17 +16,6 @@ namespace qledger::tools {
 using domain::Result;
 using domain::Status;
 namespace note = domain::note;
-
-namespace {
-
-Result<std::string> ReadText(const std::string& file) {
-  if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return domain::NotFound("cannot read " + file);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-}  // namespace
 
 int RunKeyGenerate(const KeyFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("key generate", note::Signer signer, note::GenerateSigner(f.name));
@@ -50,7 +38,7 @@ int RunKeyGenerate(const KeyFlags& f) {
 int RunCheckpoint(const CommonFlags& c, const CheckpointFlags& f) {
   std::vector<note::Signer> signers;
   for (const auto& file : f.sign) {
-    QLEDGER_ASSIGN_OR_FAIL("checkpoint", std::string text, ReadText(file));
+    QLEDGER_ASSIGN_OR_FAIL("checkpoint", std::string text, ReadInput(file));
     auto s = note::ParseSigner(text);
     if (!s.ok()) return Fail("checkpoint", domain::InvalidArgument("--sign " + file + ": " + s.status().message()));
     signers.push_back(std::move(*s));
@@ -97,10 +85,10 @@ int RunCheck(const CheckFlags& f) {
     if (!v.ok()) return Fail("check", domain::InvalidArgument("--key: " + v.status().message()));
     keys.push_back(std::move(*v));
   }
-  QLEDGER_ASSIGN_OR_FAIL("check", std::string text, ReadText(f.bundle));
+  QLEDGER_ASSIGN_OR_FAIL("check", std::string text, ReadInput(f.bundle));
   std::string trusted;
   if (!f.trusted.empty()) {
-    QLEDGER_ASSIGN_OR_FAIL("check", trusted, ReadText(f.trusted));
+    QLEDGER_ASSIGN_OR_FAIL("check", trusted, ReadInput(f.trusted));
   }
   auto result = app::CheckBundle(text, keys, trusted);
   if (!result.ok()) {

@@ -104,14 +104,19 @@ Result<std::vector<domain::AdoptedPolicy>> RocksEventStore::Policies() const {
   return out;
 }
 
-Result<domain::BatchPlan> RocksEventStore::PlanAppend(const std::vector<domain::InputEvent>& batch, const AppendOptions& options,
-                                                      AppendOutcome* out) const {
-  *out = AppendOutcome{};
-  out->head = head_;
+Status RocksEventStore::CheckExpectedHead(const AppendOptions& options) const {
   if (options.expect_head && *options.expect_head != head_.seq) {
     return domain::Aborted("the ledger head is seq " + std::to_string(head_.seq) + ", not the expected " +
                            std::to_string(*options.expect_head) + ": someone appended first; nothing was appended");
   }
+  return Status::Ok();
+}
+
+Result<domain::BatchPlan> RocksEventStore::PlanAppend(const std::vector<domain::InputEvent>& batch, const AppendOptions& options,
+                                                      AppendOutcome* out) const {
+  *out = AppendOutcome{};
+  out->head = head_;
+  QLEDGER_RETURN_IF_ERROR(CheckExpectedHead(options));
   QLEDGER_ASSIGN_OR_RETURN(domain::BatchPlan plan, domain::PlanBatch(*this, batch));
   out->duplicates = plan.duplicates;
   out->errors = std::move(plan.errors);

@@ -141,6 +141,9 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Result<domain::BatchPlan> PlanAppend(const std::vector<domain::InputEvent>& batch, const AppendOptions& options,
                                        AppendOutcome* out) const;
 
+  // --expect-head: kAborted unless the head is the seq expected.
+  Status CheckExpectedHead(const AppendOptions& options) const;
+
   // True when a plan leaves nothing to write.
   static bool NothingToWrite(const AppendOutcome& out, const AppendOptions& options);
 

@@ -17,10 +17,7 @@ Result<AppendOutcome> RocksEventStore::StreamAppend(const InputStream& next, con
   if (mode_ != Mode::kWriter && !options.dry_run) return domain::FailedPrecondition("the ledger is open read-only");
   AppendOutcome out;
   out.head = head_;
-  if (options.expect_head && *options.expect_head != head_.seq) {
-    return domain::Aborted("the ledger head is seq " + std::to_string(head_.seq) + ", not the expected " +
-                           std::to_string(*options.expect_head) + ": someone appended first; nothing was appended");
-  }
+  QLEDGER_RETURN_IF_ERROR(CheckExpectedHead(options));
   domain::StreamPlanner planner(*this);
   QLEDGER_RETURN_IF_ERROR(planner.Init());
   std::unique_ptr<StagedTables> staged;
