@@ -138,6 +138,21 @@ Status RocksEventStore::CatchUp() {
     // the file.
     QLEDGER_ASSIGN_OR_RETURN(auto acked, ReadAckedHead(dir_));
     QLEDGER_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the writer"));
+    // A secondary keeps in its memtable what it read of a log, also after
+    // the writer has moved that log into a table file: when a newer value of
+    // a key reached a table file without this follower reading it from a log
+    // (a writer came and went between two catch-ups, or a streamed batch was
+    // ingested), RocksDB answers the memtable's older one: the head of two
+    // appends ago, with the events after it there. Only a new table file
+    // brings that about, so when the table files change the secondary is
+    // opened anew, with nothing in memory from before.
+    std::vector<std::string> tables = TableFiles();
+    if (tables != tables_) {
+      QLEDGER_ASSIGN_OR_RETURN(auto fresh, OpenSecondary(dir_, secondary_dir_));
+      db_ = std::move(fresh->db_);
+      tables = TableFiles();
+    }
+    tables_ = std::move(tables);
     QLEDGER_RETURN_IF_ERROR(LoadHead());
     // At the first catch-up (the open) the reader's checks have run, and
     // the chain's re-hashing reads every event anyway.
@@ -182,6 +197,38 @@ Status RocksEventStore::AdoptAcknowledged(const std::optional<AckedHead>& acked)
   }
   if (acked->seq != head_.seq) return RecordAcknowledged(head_);
   return Status::Ok();
+}
+
+Result<std::unique_ptr<RocksEventStore>> RocksEventStore::OpenSecondary(const std::string& dir,
+                                                                       const std::string& secondary_dir) {
+  rocksdb::Options o = BaseOptions();
+  o.max_open_files = -1;  // required by secondary instances
+  // A secondary tails the writer's live log, whose last record may be half
+  // written when it reads: it must stop there and read it whole at the next
+  // catch-up (RocksDB's default, kPointInTimeRecovery), not step past it
+  // for good, as kTolerateCorruptedTailRecords would — the follower then
+  // missed that batch until the next flush, and its chain check said the
+  // ledger was broken. A log that is really damaged is found by the open
+  // checks (run by a reader's open first) and by the acknowledged head at
+  // every catch-up.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenAsSecondary(o, dir, secondary_dir, &raw);
+  if (!s.ok()) return FromRocks(s, "opening the ledger at " + dir + " as a follower");
+  auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kFollower, dir);
+  store->secondary_dir_ = secondary_dir;
+  store->tables_ = store->TableFiles();
+  return store;
+}
+
+std::vector<std::string> RocksEventStore::TableFiles() const {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db_->GetLiveFilesMetaData(&files);
+  std::vector<std::string> names;
+  names.reserve(files.size());
+  for (const auto& f : files) names.push_back(f.name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 Status RocksEventStore::Backup(const std::string& dir) const {
@@ -447,21 +494,7 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenFollower(const std::string& 
   {
     QLEDGER_ASSIGN_OR_RETURN(auto checked, OpenChecked(dir));
   }
-  rocksdb::Options o = BaseOptions();
-  o.max_open_files = -1;  // required by secondary instances
-  // A secondary tails the writer's live log, whose last record may be half
-  // written when it reads: it must stop there and read it whole at the next
-  // catch-up (RocksDB's default, kPointInTimeRecovery), not step past it
-  // for good, as kTolerateCorruptedTailRecords would — the follower then
-  // missed that batch until the next flush, and its chain check said the
-  // ledger was broken. A log that is really damaged is found by the open
-  // checks (run by a reader's open first) and by the acknowledged head at
-  // every catch-up.
-  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::OpenAsSecondary(o, dir, secondary_dir, &raw);
-  if (!s.ok()) return FromRocks(s, "opening the ledger at " + dir + " as a follower");
-  auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kFollower, dir);
+  QLEDGER_ASSIGN_OR_RETURN(auto store, RocksEventStore::OpenSecondary(dir, secondary_dir));
   QLEDGER_RETURN_IF_ERROR(store->CatchUp());
   return std::unique_ptr<EventStore>(std::move(store));
 }

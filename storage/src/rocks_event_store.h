@@ -74,6 +74,11 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   RocksEventStore(std::unique_ptr<rocksdb::DB> db, Mode mode, std::string dir)
       : db_(std::move(db)), mode_(mode), dir_(std::move(dir)) {}
 
+  // A follower: a RocksDB secondary of the ledger at dir, whose own files
+  // are in secondary_dir.
+  static Result<std::unique_ptr<RocksEventStore>> OpenSecondary(const std::string& dir,
+                                                                const std::string& secondary_dir);
+
   Status LoadHead();
 
   // The open checks (docs/recovery.md), run by every open and every
@@ -250,9 +255,14 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // covers every event.
   domain::merkle::Frontier tree_;
 
-  const std::unique_ptr<rocksdb::DB> db_;
+  // The names of the table files the store has, sorted.
+  std::vector<std::string> TableFiles() const;
+
+  std::unique_ptr<rocksdb::DB> db_;  // replaced only by a follower's CatchUp
   const Mode mode_;
   const std::string dir_;
+  std::string secondary_dir_;        // a follower's
+  std::vector<std::string> tables_;  // a follower's TableFiles() at its last catch-up
   Head head_;
   std::unordered_set<std::string> pending_quarters_;  // 'q' keys put in the batch being written
   // 'q' keys this writer has written (durably); the writer holds the lock, so
