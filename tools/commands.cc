@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include "exit_codes.h"
+#include "qledger/log/log.h"
 #include "test_hooks.h"
 #include "qledger/domain/canonical_json.h"
 #include "qledger/domain/diff.h"
@@ -38,7 +39,13 @@ using domain::Status;
 using storage::EventStore;
 
 int Fail(const char* cmd, const Status& s) {
-  std::cerr << "qledger " << cmd << ": " << s.message() << "\n";
+  // What the user asked for is refused with a message to them; a failure of
+  // qledger itself (RocksDB, the disk) is an error for the log.
+  if (s.code() == domain::StatusCode::kInternal) {
+    log::Error("internal error", {{"command", std::string("qledger ") + cmd}, {"detail", s.message()}});
+  } else {
+    std::cerr << "qledger " << cmd << ": " << s.message() << "\n";
+  }
   return ExitCodeFor(s.code());
 }
 

@@ -8,7 +8,8 @@ namespace qledger::tools {
 
 // 0 success, 1 internal error, 2 usage (bad flags), 3 invalid input,
 // 4 not found, 5 conflict (id reused, approved quarter, ledger exists),
-// 6 stale head (--expect-head), 7 ledger busy, 8 verification failed.
+// 6 stale head (--expect-head), 7 ledger busy, 8 verification failed,
+// 9 serve cannot listen on its address (in use, or not permitted).
 inline int ExitCodeFor(domain::StatusCode code) {
   switch (code) {
     case domain::StatusCode::kOk: return 0;
@@ -25,6 +26,7 @@ inline int ExitCodeFor(domain::StatusCode code) {
 }
 
 constexpr int kUsageExitCode = 2;
+constexpr int kCannotListenExitCode = 9;
 
 }  // namespace qledger::tools
 

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "csv_import.h"
 #include "exit_codes.h"
+#include "qledger/log/log.h"
 #include "serve.h"
 #include "test_hooks.h"
 #include "tlog_commands.h"
@@ -32,7 +33,7 @@ namespace {
 std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--data") {
+    if (arg == "--data" || arg == "--log-format" || arg == "--log-level") {
       ++i;  // its value
       continue;
     }
@@ -78,11 +79,22 @@ std::string NearestCommand(CLI::App& app, const std::string& word) {
 int main(int argc, char** argv) {
   CLI::App app{"qledger — tamper-evident audit ledger for the quarterly service-quality assessment"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "qledger 0.1.0");
+  app.set_version_flag("--version", "qledger " QLEDGER_VERSION);
   qt::CommonFlags common;
   const char* env_data = std::getenv("QLEDGER_DATA");
   if (env_data) common.data = env_data;
   app.add_option("--data", common.data, "ledger directory (default: $QLEDGER_DATA)")->envname("QLEDGER_DATA");
+  // The log (qledger/log/log.h): the server's lines, and the CLI's warnings
+  // and internal errors. Given before or after the command.
+  std::string log_format = "text";
+  std::string log_level = "info";
+  app.add_option("--log-format", log_format, "log lines as text or json (default text)")
+      ->envname("QLEDGER_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-level", log_level, "trace, debug, info (default), warn, error or off")
+      ->envname("QLEDGER_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error", "critical", "off"}));
+  app.fallthrough();
 
   auto add_data = [&](CLI::App* sub) {
     sub->add_option("--data", common.data, "ledger directory (default: $QLEDGER_DATA)");
@@ -273,6 +285,8 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : qt::kUsageExitCode;
   }
+
+  qledger::log::Configure(*qledger::log::ParseFormat(log_format), *qledger::log::ParseLevel(log_level));
 
   if (std::string hook = qt::RefusedTestHook(); !hook.empty()) {
     std::cerr << "qledger: " << hook << "\n";

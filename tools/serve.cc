@@ -32,10 +32,11 @@ int RunServe(const std::string& data, const ServeFlags& f) {
   o.max_connections_per_peer = f.max_connections_per_peer;
   o.idle_timeout = std::chrono::seconds(f.idle_timeout_seconds);
   o.cors_origins = f.cors_origins;
-  domain::Status s = server::Serve(o, std::cout);
+  bool cannot_listen = false;
+  domain::Status s = server::Serve(o, std::cout, &cannot_listen);
   if (!s.ok()) {
     std::cerr << "qledger serve: " << s.message() << "\n";
-    return ExitCodeFor(s.code());
+    return cannot_listen ? kCannotListenExitCode : ExitCodeFor(s.code());
   }
   std::cout << "qledger serve: stopped\n";
   return 0;

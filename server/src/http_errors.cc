@@ -40,9 +40,10 @@ Response Problem(int status, std::string detail) {
   o["type"] = "about:blank";
   o["title"] = ReasonPhrase(status);
   o["status"] = status;
-  o["detail"] = std::move(detail);
+  o["detail"] = detail;
   Response r;
   r.status = status;
+  r.detail = std::move(detail);
   r.content_type = "application/problem+json";
   r.body = boost::json::serialize(o) + "\n";
   return r;

@@ -1,12 +1,14 @@
 #include "http_session.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
 #include <boost/asio/dispatch.hpp>
 
 #include "connection_registry.h"
+#include "qledger/log/log.h"
 #include "qledger/server/http_errors.h"
 #include "qledger/server/metrics.h"
 #include "qledger/server/router.h"
@@ -37,7 +39,7 @@ std::string HttpDate(std::time_t now) {
 // keeps the Content-Length the GET would have.
 http::message_generator ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
   auto fill = [&](auto& res) {
-    res.set(http::field::server, "qledger/0.1.0");
+    res.set(http::field::server, "qledger/" QLEDGER_VERSION);
     res.set(http::field::date, HttpDate(std::time(nullptr)));
     if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
     if (!r.etag.empty()) res.set(http::field::etag, r.etag);
@@ -99,6 +101,7 @@ void HttpSession::admit() {
     return;
   }
   id_ = admission.id;
+  peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
   do_read();
 }
 
@@ -108,7 +111,10 @@ void HttpSession::do_read() {
   parser_->header_limit(limits_.header_limit);
   parser_->body_limit(limits_.body_limit);
   // Pipelined bytes are already here: that request is being read.
-  if (buffer_.size() > 0) return read_request();
+  if (buffer_.size() > 0) {
+    request_started_ = std::chrono::steady_clock::now();
+    return read_request();
+  }
   registry_->MarkBusy(*id_, false);
   stream_.expires_after(limits_.idle_timeout);
   stream_.async_read_some(buffer_.prepare(limits_.header_limit),
@@ -118,6 +124,7 @@ void HttpSession::do_read() {
 void HttpSession::on_first_bytes(beast::error_code ec, std::size_t bytes) {
   if (ec) return do_close();  // idle too long, closed by the peer, or displaced
   buffer_.commit(bytes);
+  request_started_ = std::chrono::steady_clock::now();
   read_request();
 }
 
@@ -142,7 +149,9 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
                              : "malformed HTTP request: " + ec.message();
     metrics_.Observe("malformed", status, 0);
     closing_ = true;
-    queue_write(ToBeast(Problem(status, detail), 11, false, false));
+    Response problem = Problem(status, detail);
+    LogRequest("-", "-", problem, false);
+    queue_write(ToBeast(std::move(problem), 11, false, false));
     return;
   }
   registry_->MarkBusy(*id_, true);
@@ -156,8 +165,29 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   // After a "Connection: close" request, read no more: the session ends
   // once the response is written.
   if (!req.keep_alive()) closing_ = true;
-  queue_write(ToBeast(router_.Handle(r), req.version(), req.keep_alive(), head));
+  Response response = router_.Handle(r);
+  LogRequest(r.method, r.target, response, head);
+  queue_write(ToBeast(std::move(response), req.version(), req.keep_alive(), head));
   if (response_queue_.size() < kQueueLimit && !closing_) do_read();
+}
+
+void HttpSession::LogRequest(const std::string& method, const std::string& target, const Response& r,
+                             bool head) const {
+  if (log::Enabled(log::Level::info)) {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - request_started_).count();
+    log::Info("access", {{"method", method},
+                         {"target", target},
+                         {"status", r.status},
+                         {"bytes", head || r.status == 304 || r.status == 204 ? 0 : r.body.size()},
+                         {"duration_ms", std::round(ms * 1000) / 1000},
+                         {"peer", peer_}});
+  }
+  // A problem is told on its own line too, with what was wrong: a client's
+  // mistake as a warning, the server's own failure as an error.
+  if (r.status >= 400) {
+    log::Write(r.status >= 500 ? log::Level::err : log::Level::warn, "problem",
+               {{"method", method}, {"target", target}, {"status", r.status}, {"detail", r.detail}, {"peer", peer_}});
+  }
 }
 
 void HttpSession::queue_write(http::message_generator response) {

@@ -11,6 +11,7 @@
 #define QLEDGER_SERVER_HTTP_SESSION_H_
 
 #include <memory>
+#include <chrono>
 #include <optional>
 #include <queue>
 
@@ -19,6 +20,7 @@
 #include <boost/beast/http.hpp>
 
 #include "connection_limits.h"
+#include "qledger/server/message.h"
 
 namespace qledger::server {
 
@@ -45,6 +47,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_first_bytes(boost::beast::error_code ec, std::size_t bytes);
   void read_request();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  // The access line of a request, and the problem line of an error.
+  void LogRequest(const std::string& method, const std::string& target, const Response& r, bool head) const;
   void queue_write(boost::beast::http::message_generator response);
   void do_write();
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
@@ -60,6 +64,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const Limits& limits_;
   const std::shared_ptr<ConnectionRegistry> registry_;  // shared: a session may outlive the listener
   std::optional<uint64_t> id_;  // in registry_, once admitted
+  std::string peer_;            // "address:port", for the log
+  std::chrono::steady_clock::time_point request_started_;  // first bytes of the request being read
 };
 
 }  // namespace qledger::server

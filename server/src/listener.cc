@@ -26,6 +26,10 @@ domain::Status Listener::Open(const net::ip::tcp::endpoint& endpoint) {
   if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec == net::error::address_in_use) {
+    return domain::Unavailable("cannot listen on " + where + ": the address is in use (another process listens "
+                               "there: stop it, or choose another --listen)");
+  }
   if (ec) return domain::Unavailable("cannot listen on " + where + ": " + ec.message());
   return domain::Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +18,7 @@
 
 #include "connection_limits.h"
 #include "listener.h"
+#include "qledger/log/log.h"
 #include "qledger/server/follower.h"
 #include "qledger/server/metrics.h"
 #include "qledger/server/router.h"
@@ -64,21 +66,56 @@ class CatchUpTimer {
     timer_.expires_after(interval_);
     timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;  // cancelled: shutting down
+      int64_t before = follower_.head().seq;
       domain::Status s = follower_.CatchUp();
       // A failed catch-up is retried on the next tick; the lag metric grows.
       // A problem is told once, not five times a second.
-      if (!s.ok() && s.message() != last_problem_) std::cerr << "qledger serve: catch-up failed: " << s.message() << "\n";
+      if (!s.ok() && s.message() != last_problem_) {
+        log::Write(s.code() == domain::StatusCode::kDataLoss ? log::Level::err : log::Level::warn, "catch-up failed",
+                   {{"detail", s.message()}, {"head_seq", before}});
+      }
+      if (s.ok() && !last_problem_.empty()) log::Info("catch-up recovered", {{"head_seq", follower_.head().seq}});
+      if (s.ok() && follower_.head().seq != before) {
+        log::Debug("caught up", {{"from_seq", before}, {"head_seq", follower_.head().seq}});
+      }
       last_problem_ = s.ok() ? "" : s.message();
       // Re-verify the chain a slice at a time, so that start-up and reads
       // are never held up by a long ledger.
-      follower_.VerifyMore(kVerifySlice);
+      Verify();
       Arm();
     });
   }
+
+  // One slice of the chain's verification, and what it found.
+  void Verify() {
+    bool more = follower_.VerifyMore(kVerifySlice);
+    ChainStatus chain = follower_.chain();
+    if (chain.broken) {
+      if (!told_broken_) log::Error("chain broken", {{"detail", chain.problem}, {"verified_seq", chain.verified_seq}});
+      told_broken_ = true;
+      return;
+    }
+    if (more) {
+      log::Info("verifying", {{"verified_seq", chain.verified_seq}, {"head_seq", follower_.head().seq}});
+    } else if (!told_verified_) {
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+      log::Info("chain verified", {{"verified_seq", chain.verified_seq}, {"seconds", std::round(seconds * 1000) / 1000}});
+      told_verified_ = true;
+    } else if (chain.verified_seq != last_verified_) {
+      log::Debug("chain verified", {{"verified_seq", chain.verified_seq}});
+    }
+    last_verified_ = chain.verified_seq;
+  }
+
   net::steady_timer timer_;
   Follower& follower_;
   const std::chrono::milliseconds interval_;
-  std::string last_problem_;  // of the last catch-up; only on the timer's strand
+  // Only on the timer's strand:
+  std::string last_problem_;  // of the last catch-up
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool told_verified_ = false;
+  bool told_broken_ = false;
+  int64_t last_verified_ = 0;
 };
 
 // Raises RLIMIT_NOFILE to its hard limit and returns how many connections
@@ -100,9 +137,20 @@ int64_t ConnectionsTheFileLimitAllows(const std::string& data_dir) {
   return static_cast<int64_t>(limit.rlim_cur) - 2 * ledger_files - kOwnDescriptors;
 }
 
+// The version of the policy in force at the head (its latest adoption), or
+// 0 when it cannot be read.
+int64_t PolicyVersion(const Follower& follower) {
+  return follower.Read([](const storage::EventStore& store) -> int64_t {
+    auto policies = store.PolicyEvents();
+    if (!policies.ok() || policies->empty()) return 0;
+    const auto* version = policies->back().data.if_contains("version");
+    return version && version->is_int64() ? version->as_int64() : 0;
+  });
+}
+
 }  // namespace
 
-domain::Status Serve(const ServerOptions& options, std::ostream& out) {
+domain::Status Serve(const ServerOptions& options, std::ostream& out, bool* cannot_listen) {
   boost::system::error_code ec;
   auto address = net::ip::make_address(options.address, ec);
   if (ec) return domain::InvalidArgument("listen: \"" + options.address + "\" is not an IP address");
@@ -124,22 +172,26 @@ domain::Status Serve(const ServerOptions& options, std::ostream& out) {
   limits.max_connections_per_peer = options.max_connections_per_peer;
   if (int64_t allowed = std::max<int64_t>(1, ConnectionsTheFileLimitAllows(options.data_dir));
       allowed < limits.max_connections) {
-    std::cerr << "qledger serve: the limit of open files allows " << allowed << " connections, not "
-              << limits.max_connections << "\n";
+    log::Warn("connections limited by the open-file limit",
+              {{"max_connections", allowed}, {"asked", limits.max_connections}});
     limits.max_connections = allowed;
   }
 
   int threads = std::max(1, options.threads);
   net::io_context ioc(threads);
   auto listener = std::make_shared<Listener>(ioc, router, metrics, limits);
-  QLEDGER_RETURN_IF_ERROR(listener->Open(net::ip::tcp::endpoint(address, options.port)));
+  if (domain::Status open = listener->Open(net::ip::tcp::endpoint(address, options.port)); !open.ok()) {
+    if (cannot_listen) *cannot_listen = true;
+    return open;
+  }
   listener->run();
 
   CatchUpTimer catch_up(ioc, *follower, options.catch_up_interval);
   catch_up.Start();
 
   net::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code, int) {
+  signals.async_wait([&](boost::system::error_code, int signal) {
+    log::Info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     // Stop accepting and catching up, then stop the loop: open connections
     // are dropped with it.
     listener->stop();
@@ -151,10 +203,20 @@ domain::Status Serve(const ServerOptions& options, std::ostream& out) {
   out << "qledger serve: listening on http://" << ep.address().to_string() << ":" << ep.port() << "/ (ledger "
       << options.data_dir << ", head seq " << follower->head().seq << ")" << std::endl;
 
+  log::Info("started", {{"version", QLEDGER_VERSION},
+                        {"ledger", options.data_dir},
+                        {"head_seq", follower->head().seq},
+                        {"head_hash", follower->head().hash},
+                        {"policy_version", PolicyVersion(*follower)},
+                        {"listen", ep.address().to_string() + ":" + std::to_string(ep.port())},
+                        {"threads", threads},
+                        {"max_connections", limits.max_connections}});
+
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  log::Info("stopped", {{"head_seq", follower->head().seq}});
   return domain::Status::Ok();
 }
 

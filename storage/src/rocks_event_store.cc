@@ -15,6 +15,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 
 #include "acked_head.h"
+#include "qledger/log/log.h"
 #include "keys.h"
 #include "merkle_store.h"
 
@@ -27,16 +28,16 @@ namespace {
 // rotate it on every open: a file written by every command, readers
 // included, and on a full disk an assertion in RocksDB's logger (Debian's
 // build keeps assertions) aborts the process instead of failing the write.
-class StderrErrorLogger final : public rocksdb::Logger {
+class ErrorLogger final : public rocksdb::Logger {
  public:
-  StderrErrorLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}
+  ErrorLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}
   using rocksdb::Logger::Logv;
   void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::ERROR_LEVEL, format, ap); }
   void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
     if (level < rocksdb::InfoLogLevel::ERROR_LEVEL) return;
     char line[1024];
     std::vsnprintf(line, sizeof line, format, ap);
-    std::fprintf(stderr, "qledger: rocksdb: %s\n", line);
+    log::Error("rocksdb", {{"detail", std::string(line)}});
   }
 };
 
@@ -84,7 +85,7 @@ rocksdb::Options BaseOptions() {
   rocksdb::Options o;
   o.create_if_missing = false;
   o.compression = rocksdb::kNoCompression;
-  static const std::shared_ptr<rocksdb::Logger> kLogger = std::make_shared<StderrErrorLogger>();
+  static const std::shared_ptr<rocksdb::Logger> kLogger = std::make_shared<ErrorLogger>();
   o.info_log = kLogger;
   o.max_open_files = 256;
   o.write_buffer_size = 32 << 20;

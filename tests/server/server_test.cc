@@ -387,7 +387,7 @@ TEST(ServeLifecycleTest, WithFewFileDescriptorsTheServerStaysWithinThemAndKeepsA
   Reply r = waiting.Read();
   EXPECT_EQ(r.status, 200);
   EXPECT_LE(OpenDescriptors(server.process().pid()), limit);
-  EXPECT_NE(qledger::testing::ReadFile(dir.Sub("serve.err")).find("the limit of open files allows 1 connections"),
+  EXPECT_NE(qledger::testing::ReadFile(dir.Sub("serve.err")).find("connections limited by the open-file limit max_connections=1 "),
             std::string::npos);
 }
 
@@ -458,6 +458,145 @@ TEST(ServeLifecycleTest, MalformedListenIsAUsageError) {
   auto r = qledger::testing::RunQledger({"--data", dir.Sub("ledger"), "serve", "--listen", "localhost"});
   EXPECT_EQ(r.exit_code, 2) << r.Describe();
   EXPECT_EQ(r.err, "qledger serve: --listen \"localhost\" is not ADDR:PORT (e.g. 127.0.0.1:8080)\n");
+}
+
+}  // namespace
+}  // namespace qledger::server
+
+namespace qledger::server {
+namespace {
+
+// The lines of a JSON-lines log, parsed; a line that is not JSON fails.
+std::vector<json::object> JsonLines(const std::string& text) {
+  std::vector<json::object> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    boost::system::error_code ec;
+    json::value v = json::parse(line, ec);
+    EXPECT_FALSE(ec) << "not a JSON line: " << line;
+    if (!ec && v.is_object()) lines.push_back(v.as_object());
+  }
+  return lines;
+}
+
+const json::object* Find(const std::vector<json::object>& lines, std::string_view msg, std::string_view target = "") {
+  for (const auto& l : lines) {
+    if (!l.at("msg").is_string() || l.at("msg").get_string() != msg) continue;
+    if (!target.empty() && (!l.contains("target") || l.at("target").as_string() != target)) continue;
+    return &l;
+  }
+  return nullptr;
+}
+
+// Issue 10, item 1: the operator's log tells what the server did.
+TEST(ServeLogTest, JsonLinesTellTheStartEveryRequestItsProblemAndTheStop) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  Server server(dir, dir.Sub("ledger"), {"--log-format", "json"});
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  ASSERT_EQ(Fetch(server.port(), "GET", "/v1/head").status, 200);
+  ASSERT_EQ(Fetch(server.port(), "GET", "/v1/quarters/2026Q9/scores").status, 400);
+  // The chain is verified at the first catch-up, a moment after the start.
+  for (int i = 0; i < 250 && server.Stderr().find("\"chain verified\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(server.process().pid(), SIGTERM);
+  EXPECT_EQ(server.process().Wait().exit_code, 0);
+  std::vector<json::object> lines = JsonLines(server.Stderr());
+
+  const json::object* started = Find(lines, "started");
+  ASSERT_NE(started, nullptr) << server.Stderr();
+  EXPECT_EQ(started->at("level"), "info");
+  EXPECT_EQ(std::string(started->at("ledger").as_string()), dir.Sub("ledger"));
+  EXPECT_GT(started->at("head_seq").as_int64(), 0);
+  EXPECT_EQ(started->at("head_hash").as_string().size(), 64u);
+  EXPECT_EQ(started->at("policy_version"), 1);
+  EXPECT_EQ(std::string(started->at("listen").as_string()), "127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_EQ(started->at("version"), QLEDGER_VERSION);
+  EXPECT_EQ(started->at("time").as_string().size(), 29u) << started->at("time");  // 2026-12-02T06:34:54.011+00:00
+
+  const json::object* access = Find(lines, "access", "/v1/head");
+  ASSERT_NE(access, nullptr) << server.Stderr();
+  EXPECT_EQ(access->at("method"), "GET");
+  EXPECT_EQ(access->at("status"), 200);
+  EXPECT_GT(access->at("bytes").to_number<int64_t>(), 0);
+  EXPECT_GE(access->at("duration_ms").to_number<double>(), 0.0);
+  EXPECT_TRUE(access->at("peer").as_string().starts_with("127.0.0.1:")) << access->at("peer");
+
+  const json::object* refused = Find(lines, "access", "/v1/quarters/2026Q9/scores");
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->at("status"), 400);
+  const json::object* problem = Find(lines, "problem", "/v1/quarters/2026Q9/scores");
+  ASSERT_NE(problem, nullptr) << server.Stderr();
+  EXPECT_EQ(problem->at("level"), "warning");
+  EXPECT_EQ(problem->at("status"), 400);
+  EXPECT_NE(problem->at("detail").as_string().find("\"2026Q9\" is not a quarter"), std::string_view::npos);
+
+  EXPECT_NE(Find(lines, "chain verified"), nullptr) << server.Stderr();
+  const json::object* stopping = Find(lines, "stopping");
+  ASSERT_NE(stopping, nullptr);
+  EXPECT_EQ(stopping->at("signal"), "SIGTERM");
+  EXPECT_NE(Find(lines, "stopped"), nullptr);
+}
+
+TEST(ServeLogTest, TextIsTheDefaultAndTheLevelFromTheEnvironmentDropsAccessLines) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  {
+    TempDir run;
+    Server server(run, dir.Sub("ledger"));
+    ASSERT_NE(server.port(), 0) << server.Stderr();
+    ASSERT_EQ(Fetch(server.port(), "GET", "/v1/head").status, 200);
+    ::kill(server.process().pid(), SIGTERM);
+    server.process().Wait();
+    std::string log = server.Stderr();
+    EXPECT_NE(log.find(" info access method=GET target=/v1/head status=200 bytes="), std::string::npos) << log;
+    EXPECT_NE(log.find(" info started version=" QLEDGER_VERSION " ledger=" + dir.Sub("ledger")), std::string::npos)
+        << log;
+  }
+  ::setenv("QLEDGER_LOG_LEVEL", "warn", 1);
+  TempDir run;
+  Server server(run, dir.Sub("ledger"));
+  ::unsetenv("QLEDGER_LOG_LEVEL");
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  ASSERT_EQ(Fetch(server.port(), "GET", "/v1/head").status, 200);
+  ASSERT_EQ(Fetch(server.port(), "GET", "/nowhere").status, 404);
+  ::kill(server.process().pid(), SIGTERM);
+  server.process().Wait();
+  std::string log = server.Stderr();
+  EXPECT_EQ(log.find(" access "), std::string::npos) << log;
+  EXPECT_EQ(log.find(" started "), std::string::npos) << log;
+  EXPECT_NE(log.find(" warning problem method=GET target=/nowhere status=404 detail=\""), std::string::npos) << log;
+}
+
+TEST(ServeLogTest, AnUnknownLogFormatOrLevelIsAUsageError) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  auto format = qledger::testing::RunQledger({"--data", dir.Sub("ledger"), "serve", "--log-format", "xml"});
+  EXPECT_EQ(format.exit_code, 2) << format.Describe();
+  EXPECT_NE(format.err.find("--log-format"), std::string::npos) << format.Describe();
+  auto level = qledger::testing::RunQledger({"--log-level", "loud", "--data", dir.Sub("ledger"), "quarters"});
+  EXPECT_EQ(level.exit_code, 2) << level.Describe();
+  EXPECT_NE(level.err.find("--log-level"), std::string::npos) << level.Describe();
+  // Either place works for a command's user.
+  auto quiet = qledger::testing::RunQledger({"--data", dir.Sub("ledger"), "quarters", "--log-level", "error"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.Describe();
+}
+
+// Issue 10, item 4: an address in use has its own exit code (9), not the
+// "ledger busy" of 7, and says so.
+TEST(ServeLifecycleTest, AnAddressInUseExitsNineAndSaysSo) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  Server first(dir, dir.Sub("ledger"));
+  ASSERT_NE(first.port(), 0) << first.Stderr();
+  auto second = qledger::testing::RunQledger(
+      {"--data", dir.Sub("ledger"), "serve", "--listen", "127.0.0.1:" + std::to_string(first.port())});
+  EXPECT_EQ(second.exit_code, 9) << second.Describe();
+  EXPECT_NE(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(first.port()) + ": the address is in use"),
+            std::string::npos)
+      << second.Describe();
+  EXPECT_EQ(Fetch(first.port(), "GET", "/healthz").status, 200);
 }
 
 }  // namespace

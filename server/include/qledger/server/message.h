@@ -24,6 +24,7 @@ struct Response {
   std::string etag;             // "" for responses not derived from the ledger
   std::vector<std::pair<std::string, std::string>> headers;  // extra: Allow, Cache-Control
   std::string route;            // the route pattern that answered, for metrics
+  std::string detail;           // of a problem (Problem()): what the log's error line says
 };
 
 }  // namespace qledger::server

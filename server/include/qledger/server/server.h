@@ -36,8 +36,8 @@ struct ServerOptions {
 // files to the hard limit first, and keeps max_connections within it. Once listening, writes
 // "qledger serve: listening on http://ADDR:PORT/ …" and a newline to out and
 // flushes it. Fails (before serving) when the ledger cannot be opened or the
-// address cannot be bound.
-domain::Status Serve(const ServerOptions& options, std::ostream& out);
+// address cannot be bound; for the latter, sets *cannot_listen if given.
+domain::Status Serve(const ServerOptions& options, std::ostream& out, bool* cannot_listen = nullptr);
 
 }  // namespace qledger::server
 

@@ -1,0 +1,69 @@
+// Log: the one logger of the server and the CLI, over spdlog's default
+// logger. Lines go to stderr (journald takes them from there), one per
+// event, as text or as JSON lines:
+//
+//   2026-12-02T06:20:21.412+00:00 info access method=GET target="/v1/quarters" status=200 ...
+//   {"time":"2026-12-02T06:20:21.412+00:00","level":"info","msg":"access","method":"GET",...}
+//
+// A line is a message (a short fixed word: "access", "started") and fields,
+// so that a query on the JSON ("select(.msg==\"access\" and .status>=500)")
+// needs no parsing of prose.
+//
+// Thread safety: Write may be called from any thread; Configure before the
+// threads start.
+#ifndef QLEDGER_LOG_LOG_H_
+#define QLEDGER_LOG_LOG_H_
+
+#include <initializer_list>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+#include <spdlog/common.h>
+
+namespace qledger::log {
+
+enum class Format { kText, kJson };
+
+using Level = spdlog::level::level_enum;
+
+// "text" or "json"; nullopt otherwise.
+std::optional<Format> ParseFormat(std::string_view name);
+
+// "trace", "debug", "info", "warn" (or "warning"), "error", "critical",
+// "off"; nullopt otherwise.
+std::optional<Level> ParseLevel(std::string_view name);
+
+// Makes the default logger write to stderr in format, at level and above.
+void Configure(Format format, Level level);
+
+// Whether a line at level would be written.
+bool Enabled(Level level);
+
+// A field of a line: a name and any value Boost.JSON converts (numbers,
+// strings, bools).
+struct Field {
+  template <typename T>
+  Field(std::string_view n, T&& v) : name(n), value(boost::json::value_from(std::forward<T>(v))) {}
+  std::string_view name;
+  boost::json::value value;
+};
+
+// One line. In text, a field's string value is quoted (JSON-escaped) when
+// it holds a space, a quote, '=' or a control character.
+void Write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
+
+inline void Debug(std::string_view msg, std::initializer_list<Field> fields = {}) {
+  Write(Level::debug, msg, fields);
+}
+inline void Info(std::string_view msg, std::initializer_list<Field> fields = {}) { Write(Level::info, msg, fields); }
+inline void Warn(std::string_view msg, std::initializer_list<Field> fields = {}) { Write(Level::warn, msg, fields); }
+inline void Error(std::string_view msg, std::initializer_list<Field> fields = {}) {
+  Write(Level::err, msg, fields);
+}
+
+}  // namespace qledger::log
+
+#endif  // QLEDGER_LOG_LOG_H_

@@ -1,0 +1,122 @@
+#include "qledger/log/log.h"
+
+#include <atomic>
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include <boost/json/serialize.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace qledger::log {
+
+namespace {
+
+std::atomic<Format> g_format{Format::kText};
+
+constexpr const char* kTextPattern = "%Y-%m-%dT%H:%M:%S.%e%z %l %v";
+// The message is the rest of the object: `"msg":"access","status":200`.
+constexpr const char* kJsonPattern = "{\"time\":\"%Y-%m-%dT%H:%M:%S.%e%z\",\"level\":\"%l\",%v}";
+
+bool NeedsQuotes(std::string_view s) {
+  if (s.empty()) return true;
+  for (unsigned char c : s) {
+    if (c <= ' ' || c == '"' || c == '=' || c == 0x7f) return true;
+  }
+  return false;
+}
+
+// A number as JSON, a double in its shortest form ("0.596", not Boost's
+// "5.96E-1").
+std::string Serialized(const boost::json::value& v) {
+  if (v.is_double()) return std::isfinite(v.get_double()) ? fmt::format("{}", v.get_double()) : "null";
+  return boost::json::serialize(v);
+}
+
+void AppendText(std::string& out, const boost::json::value& v) {
+  if (v.is_string()) {
+    std::string_view s = v.get_string();
+    if (NeedsQuotes(s)) {
+      out += boost::json::serialize(v);
+    } else {
+      out += s;
+    }
+    return;
+  }
+  out += Serialized(v);
+}
+
+// The default logger: stderr, unbuffered by the C library, one write per
+// line under spdlog's mutex.
+std::shared_ptr<spdlog::logger> MakeLogger() {
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto logger = std::make_shared<spdlog::logger>("qledger", sink);
+  logger->set_pattern(kTextPattern);
+  logger->set_level(Level::info);
+  logger->flush_on(Level::trace);
+  return logger;
+}
+
+spdlog::logger& Logger() {
+  static const bool installed = [] {
+    spdlog::set_default_logger(MakeLogger());
+    return true;
+  }();
+  (void)installed;
+  return *spdlog::default_logger_raw();
+}
+
+}  // namespace
+
+std::optional<Format> ParseFormat(std::string_view name) {
+  if (name == "text") return Format::kText;
+  if (name == "json") return Format::kJson;
+  return std::nullopt;
+}
+
+std::optional<Level> ParseLevel(std::string_view name) {
+  if (name == "trace") return Level::trace;
+  if (name == "debug") return Level::debug;
+  if (name == "info") return Level::info;
+  if (name == "warn" || name == "warning") return Level::warn;
+  if (name == "error") return Level::err;
+  if (name == "critical") return Level::critical;
+  if (name == "off") return Level::off;
+  return std::nullopt;
+}
+
+void Configure(Format format, Level level) {
+  spdlog::logger& logger = Logger();
+  g_format.store(format);
+  logger.set_pattern(format == Format::kJson ? kJsonPattern : kTextPattern);
+  logger.set_level(level);
+}
+
+bool Enabled(Level level) { return Logger().should_log(level); }
+
+void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  spdlog::logger& logger = Logger();
+  if (!logger.should_log(level)) return;
+  std::string line;
+  if (g_format.load() == Format::kJson) {
+    line = "\"msg\":" + boost::json::serialize(boost::json::value(msg));
+    for (const auto& [name, value] : fields) {
+      line += ',';
+      line += boost::json::serialize(boost::json::value(name));
+      line += ':';
+      line += Serialized(value);
+    }
+  } else {
+    line = msg;
+    for (const auto& [name, value] : fields) {
+      line += ' ';
+      line += name;
+      line += '=';
+      AppendText(line, value);
+    }
+  }
+  logger.log(level, "{}", line);
+}
+
+}  // namespace qledger::log
