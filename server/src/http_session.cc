@@ -43,7 +43,7 @@ http::message_generator ToBeast(Response&& r, unsigned version, bool keep_alive,
     res.set(http::field::date, HttpDate(std::time(nullptr)));
     if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
     if (!r.etag.empty()) res.set(http::field::etag, r.etag);
-    for (const auto& [name, value] : r.headers) res.set(name, value);
+    for (const auto& [name, value] : r.headers) res.insert(name, value);  // Vary may come twice
     res.keep_alive(keep_alive);
   };
   // 204 and 304 have no body and no Content-Length (RFC 9110 §8.6).
@@ -161,6 +161,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   r.target = std::string(req.target());
   if (auto it = req.find(http::field::if_none_match); it != req.end()) r.if_none_match = std::string(it->value());
   if (auto it = req.find(http::field::origin); it != req.end()) r.origin = std::string(it->value());
+  if (auto it = req.find(http::field::accept_encoding); it != req.end()) r.accept_encoding = std::string(it->value());
   bool head = req.method() == http::verb::head;
   // After a "Connection: close" request, read no more: the session ends
   // once the response is written.

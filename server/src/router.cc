@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "gzip.h"
 #include "qledger/domain/hash_chain.h"
 #include "qledger/server/dashboard.h"
 #include "qledger/server/follower.h"
@@ -83,6 +84,31 @@ Response NotModified(const Response& r) {
   return not_modified;
 }
 
+// Answers of this size and more are compressed for a client that accepts
+// gzip: below it, the header and the work cost more than they save.
+constexpr size_t kGzipFrom = 1024;
+
+bool Compressible(const std::string& content_type) {
+  return content_type.starts_with("application/json") || content_type.starts_with("text/");
+}
+
+bool HasHeader(const Response& r, std::string_view name, std::string_view value) {
+  return std::any_of(r.headers.begin(), r.headers.end(), [&](const auto& h) { return h.first == name && h.second == value; });
+}
+
+// A 200 of a compressible type says that it varies with Accept-Encoding;
+// when the client accepts gzip and the body is large, it is compressed, and
+// its ETag names the compressed representation ("…-gzip", as a strong ETag
+// must differ between representations, RFC 9110 §8.8.3). Done once.
+void Encode(Response& r, bool gzip) {
+  if (r.status != 200 || !Compressible(r.content_type) || HasHeader(r, "Vary", "Accept-Encoding")) return;
+  r.headers.emplace_back("Vary", "Accept-Encoding");
+  if (!gzip || r.body.size() < kGzipFrom) return;
+  r.body = Gzip(r.body);
+  r.headers.emplace_back("Content-Encoding", "gzip");
+  if (r.etag.size() >= 2 && r.etag.back() == '"') r.etag.insert(r.etag.size() - 1, "-gzip");
+}
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -123,6 +149,7 @@ bool Router::AllowsOrigin(const std::string& origin) const {
 
 Response Router::Handle(const Request& req) {
   auto start = std::chrono::steady_clock::now();
+  const bool gzip = AcceptsGzip(req.accept_encoding);
   Response res = [&]() -> Response {
     auto target = Target::Parse(req.target);
     const Route* route = nullptr;
@@ -191,6 +218,7 @@ Response Router::Handle(const Request& req) {
           r.body = boost::json::serialize(o) + "\n";
           r.headers.emplace_back("Cache-Control", "no-cache");
           r.etag = ETagFor(o["seq"].as_int64(), std::string(o["hash"].as_string()));
+          Encode(r, gzip);
           // While verification of this head is still running the body will
           // change under the same ETag, so only a settled answer is a 304.
           bool settled = !o["verified"].is_null();
@@ -235,6 +263,7 @@ Response Router::Handle(const Request& req) {
         r.headers.emplace_back("Cache-Control", "no-cache");
         if (r.status == 200) {
           r.etag = "\"" + domain::Sha256Hex(r.body).substr(0, 32) + "\"";
+          Encode(r, gzip);
           if (!req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) r = NotModified(r);
         }
         break;
@@ -249,11 +278,13 @@ Response Router::Handle(const Request& req) {
         // ETag names exactly the ledger state the body was derived from.
         r = follower_.Read([&](const storage::EventStore& store) -> Response {
           storage::Head h = store.head();
-          const std::string key = target->CacheKey();
+          // Each encoding is cached as its own representation.
+          const std::string key = target->CacheKey() + (gzip ? "\n+gzip" : "");
           if (auto cached = cache_.Get(key, h.seq)) return *cached;
           Response fresh = route->handler(store, *target);
           if (fresh.status == 200) fresh.etag = ETagFor(h.seq, h.hash);  // an error is no representation
           fresh.headers.emplace_back("Cache-Control", "no-cache");
+          Encode(fresh, gzip);
           cache_.Put(key, h.seq, std::make_shared<const Response>(fresh));
           return fresh;
         });
@@ -263,13 +294,19 @@ Response Router::Handle(const Request& req) {
         break;
       }
     }
+    Encode(r, gzip);  // the dashboard and the metrics
     r.route = route_name;
     return r;
   }();
   // CORS: the allowed origin may read the answer (and its ETag); Vary, so
   // that a shared cache keeps the answers per origin.
   if (!cors_origins_.empty()) {
-    res.headers.emplace_back("Vary", "Origin");
+    auto vary = std::find_if(res.headers.begin(), res.headers.end(), [](const auto& h) { return h.first == "Vary"; });
+    if (vary == res.headers.end()) {
+      res.headers.emplace_back("Vary", "Origin");
+    } else {
+      vary->second += ", Origin";  // one Vary: Accept-Encoding, Origin
+    }
     if (AllowsOrigin(req.origin)) {
       res.headers.emplace_back("Access-Control-Allow-Origin", req.origin);
       res.headers.emplace_back("Access-Control-Expose-Headers", "ETag");

@@ -83,7 +83,7 @@ TEST_P(AgreementTest, TheCliAndTheApiGiveTheSameAnswerOrTheSameError) {
   RunResult cli = RunQledger(args);
   Metrics metrics;
   Router router(*follower_, metrics);
-  Response api = router.Handle(Request{"GET", c.target, "", ""});
+  Response api = router.Handle(Request{"GET", c.target, "", "", ""});
 
   ASSERT_GE(cli.exit_code, 0) << cli.Describe();
   EXPECT_TRUE(StatusesOfExitCodes()[cli.exit_code].count(api.status))

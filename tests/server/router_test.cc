@@ -8,6 +8,7 @@
 #include <set>
 
 #include "demo_follower.h"
+#include "http_test_client.h"
 #include "demo_ledger.h"
 #include "qledger/server/follower.h"
 #include "qledger/server/metrics.h"
@@ -20,7 +21,7 @@ namespace json = boost::json;
 using qledger::testing::kDemoHeadSeq;
 using qledger::testing::TempDir;
 
-Request Get(const std::string& target) { return Request{"GET", target, "", ""}; }
+Request Get(const std::string& target) { return Request{"GET", target, "", "", ""}; }
 
 json::value Body(const Response& r) { return json::parse(r.body); }
 
@@ -121,13 +122,13 @@ TEST_F(RouterTest, UnknownPathIs404ProblemNamingThePath) {
 
 TEST_F(RouterTest, EveryMethodButGetHeadAndOptionsIs405WithAllow) {
   for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
-    Response r = router_->Handle(Request{method, "/v1/head", "", ""});
+    Response r = router_->Handle(Request{method, "/v1/head", "", "", ""});
     EXPECT_EQ(ProblemDetail(r, 405),
               std::string("method ") + method + " is not allowed: this API is read-only (GET, HEAD)");
     ASSERT_EQ(r.headers.size(), 1u);
     EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD, OPTIONS"}));
   }
-  EXPECT_EQ(router_->Handle(Request{"HEAD", "/v1/head", "", ""}).status, 200);
+  EXPECT_EQ(router_->Handle(Request{"HEAD", "/v1/head", "", "", ""}).status, 200);
 }
 
 // OPTIONS says what may be asked; CORS is off until origins are allowed,
@@ -139,29 +140,29 @@ TEST_F(RouterTest, OptionsAnswersAndCorsIsOnlyForTheOriginsAllowed) {
     }
     return std::string();
   };
-  Response options = router_->Handle(Request{"OPTIONS", "/v1/head", "", "https://dash.example.com"});
+  Response options = router_->Handle(Request{"OPTIONS", "/v1/head", "", "https://dash.example.com", ""});
   EXPECT_EQ(options.status, 204);
   EXPECT_EQ(options.body, "");
   EXPECT_EQ(header(options, "Allow"), "GET, HEAD, OPTIONS");
   EXPECT_EQ(header(options, "Access-Control-Allow-Methods"), "") << "CORS is off by default";
-  EXPECT_EQ(header(router_->Handle(Request{"GET", "/v1/head", "", "https://dash.example.com"}),
+  EXPECT_EQ(header(router_->Handle(Request{"GET", "/v1/head", "", "https://dash.example.com", ""}),
                    "Access-Control-Allow-Origin"), "");
 
   router_->AllowOrigins({"https://dash.example.com"});
-  Response preflight = router_->Handle(Request{"OPTIONS", "/v1/quarters/2026Q1/scores", "", "https://dash.example.com"});
+  Response preflight = router_->Handle(Request{"OPTIONS", "/v1/quarters/2026Q1/scores", "", "https://dash.example.com", ""});
   EXPECT_EQ(preflight.status, 204);
   EXPECT_EQ(header(preflight, "Access-Control-Allow-Origin"), "https://dash.example.com");
   EXPECT_EQ(header(preflight, "Access-Control-Allow-Methods"), "GET, HEAD");
   EXPECT_EQ(header(preflight, "Access-Control-Allow-Headers"), "If-None-Match");
-  Response get = router_->Handle(Request{"GET", "/v1/quarters/2026Q1/scores", "", "https://dash.example.com"});
+  Response get = router_->Handle(Request{"GET", "/v1/quarters/2026Q1/scores", "", "https://dash.example.com", ""});
   EXPECT_EQ(get.status, 200);
   EXPECT_EQ(header(get, "Access-Control-Allow-Origin"), "https://dash.example.com");
   EXPECT_EQ(header(get, "Access-Control-Expose-Headers"), "ETag");
-  EXPECT_EQ(header(get, "Vary"), "Origin");
-  Response other = router_->Handle(Request{"GET", "/v1/quarters/2026Q1/scores", "", "https://evil.example.com"});
+  EXPECT_EQ(header(get, "Vary"), "Accept-Encoding, Origin");
+  Response other = router_->Handle(Request{"GET", "/v1/quarters/2026Q1/scores", "", "https://evil.example.com", ""});
   EXPECT_EQ(header(other, "Access-Control-Allow-Origin"), "");
-  EXPECT_EQ(header(other, "Vary"), "Origin");
-  EXPECT_EQ(header(router_->Handle(Request{"OPTIONS", "/v1/head", "", "https://evil.example.com"}),
+  EXPECT_EQ(header(other, "Vary"), "Accept-Encoding, Origin");
+  EXPECT_EQ(header(router_->Handle(Request{"OPTIONS", "/v1/head", "", "https://evil.example.com", ""}),
                    "Access-Control-Allow-Methods"), "");
 }
 
@@ -203,13 +204,13 @@ TEST_F(RouterTest, LedgerResponsesCarryTheHeadETagAndIfNoneMatchGives304) {
 
   Response scores = router_->Handle(Get("/v1/quarters/2026Q3/scores"));
   EXPECT_EQ(scores.etag, etag);
-  Response again = router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "W/\"1-x\", " + etag, ""});
+  Response again = router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "W/\"1-x\", " + etag, "", ""});
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
   EXPECT_EQ(again.etag, etag);
-  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "\"309-0000\"", ""}).status, 200);
+  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q3/scores", "\"309-0000\"", "", ""}).status, 200);
   // A problem is never 304, even with "*".
-  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q9/scores", "*", ""}).status, 400);
+  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/quarters/2026Q9/scores", "*", "", ""}).status, 400);
 }
 
 TEST_F(RouterTest, RepeatedRequestsAreServedFromTheCache) {
@@ -379,7 +380,7 @@ TEST_F(RouterTest, DashboardIsOneSelfContainedPage) {
   // Nothing is fetched from outside: no absolute URLs to other hosts.
   EXPECT_EQ(r.body.find("http://"), std::string::npos);
   EXPECT_EQ(r.body.find("https://"), std::string::npos);
-  EXPECT_EQ(router_->Handle(Request{"POST", "/", "", ""}).status, 405);
+  EXPECT_EQ(router_->Handle(Request{"POST", "/", "", "", ""}).status, 405);
 }
 
 TEST_F(RouterTest, HeadReportsTheChainVerifiedByTheServer) {
@@ -395,7 +396,7 @@ TEST_F(RouterTest, HeadReportsTheChainVerifiedByTheServer) {
   EXPECT_EQ(a.at("verified_seq").as_int64(), kDemoHeadSeq);
   EXPECT_TRUE(a.at("verified").as_bool());
   EXPECT_TRUE(a.at("problem").is_null());
-  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/head", after.etag, ""}).status, 304);
+  EXPECT_EQ(router_->Handle(Request{"GET", "/v1/head", after.etag, "", ""}).status, 304);
 }
 
 TEST_F(RouterTest, LedgerHasFinalAndProvisionalAmountsAndTheQuota) {
@@ -467,7 +468,7 @@ TEST(RouterFollowTest, AnAppendShowsAfterCatchUpWithANewETag) {
   EXPECT_EQ(Body(after).at("score").at("total").as_string(), "92.21");
   EXPECT_NE(after.etag, before.etag);
   EXPECT_EQ(after.etag.substr(0, 5), "\"311-");
-  EXPECT_EQ(router.Handle(Request{"GET", "/v1/quarters/2026Q4/departments/wuhan", before.etag, ""}).status, 200);
+  EXPECT_EQ(router.Handle(Request{"GET", "/v1/quarters/2026Q4/departments/wuhan", before.etag, "", ""}).status, 200);
 }
 
 }  // namespace
@@ -495,6 +496,76 @@ TEST_F(RouterTest, ScoresLedgerAndComplaintsComeAsCsvFilesByFormat) {
   }
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/ledger?format=xml")), 400),
             "format: \"xml\" is not one of json, csv");
+}
+
+}  // namespace
+}  // namespace qledger::server
+
+namespace qledger::server {
+namespace {
+
+std::string HeaderOf(const Response& r, const std::string& name) {
+  std::string all;
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) all += (all.empty() ? "" : ", ") + v;
+  }
+  return all;
+}
+
+Request WithEncoding(const std::string& target, const std::string& accept, const std::string& if_none_match = "") {
+  Request r{"GET", target, if_none_match, "", accept};
+  return r;
+}
+
+// Issue 10, item 4: the larger answers are compressed for a client that
+// accepts gzip, as their own representation (ETag), and only for it.
+TEST_F(RouterTest, AClientThatAcceptsGzipGetsTheLargerAnswersCompressedUnderTheirOwnETag) {
+  Response plain = router_->Handle(Get("/v1/quarters/2026Q3/scores"));
+  ASSERT_EQ(plain.status, 200);
+  ASSERT_GE(plain.body.size(), 1024u);
+  EXPECT_EQ(HeaderOf(plain, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(HeaderOf(plain, "Content-Encoding"), "");
+
+  Response gz = router_->Handle(WithEncoding("/v1/quarters/2026Q3/scores", "gzip, deflate, br"));
+  ASSERT_EQ(gz.status, 200);
+  EXPECT_EQ(HeaderOf(gz, "Content-Encoding"), "gzip");
+  EXPECT_EQ(HeaderOf(gz, "Vary"), "Accept-Encoding");
+  EXPECT_LT(gz.body.size(), plain.body.size() / 3);
+  EXPECT_EQ(qledger::testing::Gunzip(gz.body), plain.body);
+  EXPECT_EQ(gz.etag, plain.etag.substr(0, plain.etag.size() - 1) + "-gzip\"");
+  // From the cache, the same.
+  Response again = router_->Handle(WithEncoding("/v1/quarters/2026Q3/scores", "gzip"));
+  EXPECT_EQ(again.body, gz.body);
+  EXPECT_EQ(again.etag, gz.etag);
+  EXPECT_EQ(router_->Handle(Get("/v1/quarters/2026Q3/scores")).body, plain.body);
+  // Each representation's ETag revalidates it.
+  EXPECT_EQ(router_->Handle(WithEncoding("/v1/quarters/2026Q3/scores", "gzip", gz.etag)).status, 304);
+  EXPECT_EQ(router_->Handle(WithEncoding("/v1/quarters/2026Q3/scores", "", plain.etag)).status, 304);
+  EXPECT_EQ(router_->Handle(WithEncoding("/v1/quarters/2026Q3/scores", "gzip", plain.etag)).status, 200);
+
+  // What does not accept gzip gets the plain answer.
+  for (const char* accept : {"gzip;q=0", "identity", "br", "*;q=0", "gzip;q=abc", "*, gzip;q=0"}) {
+    Response r = router_->Handle(WithEncoding("/v1/quarters/2026Q3/scores", accept));
+    EXPECT_EQ(r.body, plain.body) << accept;
+    EXPECT_EQ(HeaderOf(r, "Content-Encoding"), "") << accept;
+  }
+  for (const char* accept : {"*", "GZIP", "x-gzip", "br;q=1.0, gzip;q=0.5"}) {
+    EXPECT_EQ(HeaderOf(router_->Handle(WithEncoding("/v1/quarters/2026Q3/scores", accept)), "Content-Encoding"),
+              "gzip")
+        << accept;
+  }
+  // The dashboard page too; a small answer and a problem are not.
+  Response page = router_->Handle(WithEncoding("/", "gzip"));
+  EXPECT_EQ(HeaderOf(page, "Content-Encoding"), "gzip");
+  EXPECT_EQ(qledger::testing::Gunzip(page.body), router_->Handle(Get("/")).body);
+  Response head = router_->Handle(WithEncoding("/v1/head", "gzip"));
+  EXPECT_LT(head.body.size(), 1024u);
+  EXPECT_EQ(HeaderOf(head, "Content-Encoding"), "");
+  EXPECT_EQ(json::parse(head.body).at("seq").as_int64(), follower_->head().seq);
+  Response problem = router_->Handle(WithEncoding("/v1/quarters/2026Q9/scores", "gzip"));
+  EXPECT_EQ(problem.status, 400);
+  EXPECT_EQ(HeaderOf(problem, "Content-Encoding"), "");
+  EXPECT_EQ(HeaderOf(problem, "Vary"), "");
 }
 
 }  // namespace

@@ -601,3 +601,31 @@ TEST(ServeLifecycleTest, AnAddressInUseExitsNineAndSaysSo) {
 
 }  // namespace
 }  // namespace qledger::server
+
+namespace qledger::server {
+namespace {
+
+// Over the wire: Content-Encoding, Vary, and a body that inflates to the
+// plain one; HEAD tells the compressed length.
+TEST(ServeLifecycleTest, GzipIsSentToAClientThatAcceptsIt) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  Server server(dir, dir.Sub("ledger"));
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  Reply plain = Fetch(server.port(), "GET", "/v1/events?limit=200");
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.headers.count("content-encoding"), 0u);
+  EXPECT_EQ(plain.headers["vary"], "Accept-Encoding");
+  Reply gz = Fetch(server.port(), "GET", "/v1/events?limit=200", "Accept-Encoding: gzip\r\n");
+  ASSERT_EQ(gz.status, 200);
+  EXPECT_EQ(gz.headers["content-encoding"], "gzip");
+  EXPECT_EQ(gz.headers["vary"], "Accept-Encoding");
+  EXPECT_EQ(qledger::testing::Gunzip(gz.body), plain.body);
+  EXPECT_LT(gz.body.size(), plain.body.size());
+  Reply head = Fetch(server.port(), "HEAD", "/v1/events?limit=200", "Accept-Encoding: gzip\r\n");
+  EXPECT_EQ(head.headers["content-length"], std::to_string(gz.body.size()));
+  EXPECT_EQ(head.body, "");
+}
+
+}  // namespace
+}  // namespace qledger::server

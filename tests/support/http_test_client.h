@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <chrono>
@@ -121,16 +122,35 @@ class Connection {
   std::string buffer_;
 };
 
-std::string RequestText(const std::string& method, const std::string& target, const std::string& extra = "",
+inline std::string RequestText(const std::string& method, const std::string& target, const std::string& extra = "",
                         bool close = true) {
   return method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (close ? "Connection: close\r\n" : "") + extra +
          "\r\n";
 }
 
-Reply Fetch(int port, const std::string& method, const std::string& target, const std::string& extra = "") {
+inline Reply Fetch(int port, const std::string& method, const std::string& target, const std::string& extra = "") {
   Connection c(port);
   c.Send(RequestText(method, target, extra));
   return c.Read(method == "HEAD");
+}
+
+// A gzip stream inflated (the server's Content-Encoding: gzip).
+inline std::string Gunzip(const std::string& data) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 16) != Z_OK) return "(inflateInit2 failed)";
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  char chunk[16384];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof chunk;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  return rc == Z_STREAM_END ? out : "(not a whole gzip stream)";
 }
 
 // `qledger serve --listen 127.0.0.1:0` on a ledger; knows its port once the

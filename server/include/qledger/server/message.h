@@ -15,6 +15,7 @@ struct Request {
   std::string target = "/";     // origin-form: path and query, still encoded
   std::string if_none_match;    // the If-None-Match header, "" if absent
   std::string origin;           // the Origin header (CORS), "" if absent
+  std::string accept_encoding;  // the Accept-Encoding header, "" if absent
 };
 
 struct Response {
