@@ -26,3 +26,19 @@ if ((${#missing[@]})); then
   $sudo apt-get update -q
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# promtool (tests check /metrics with `promtool check metrics`). Debian has it
+# only in the prometheus package, whose install would start a Prometheus
+# server on :9090 where systemd runs: take promtool alone out of the package.
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "setup: installing promtool (from Debian's prometheus package)"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  tmp=$(mktemp -d)
+  if ! (cd "$tmp" && apt-get download -q prometheus >/dev/null 2>&1); then
+    $sudo apt-get update -q
+    (cd "$tmp" && apt-get download -q prometheus)
+  fi
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/x"
+  $sudo install -m 0755 "$tmp/x/usr/bin/promtool" /usr/local/bin/promtool
+  rm -rf "$tmp"
+fi

@@ -11,7 +11,10 @@ size_t ResponseCache::BytesOf(const std::string& key, const Response& r) {
 std::shared_ptr<const Response> ResponseCache::Get(const std::string& target, int64_t head_seq) const {
   std::lock_guard lock(mu_);
   auto it = entries_.find(target);
-  if (it == entries_.end() || it->second.head_seq != head_seq) return nullptr;
+  if (it == entries_.end() || it->second.head_seq != head_seq) {
+    ++misses_;
+    return nullptr;
+  }
   ++hits_;
   return it->second.response;
 }
@@ -56,6 +59,11 @@ size_t ResponseCache::bytes() const {
 uint64_t ResponseCache::hits() const {
   std::lock_guard lock(mu_);
   return hits_;
+}
+
+uint64_t ResponseCache::misses() const {
+  std::lock_guard lock(mu_);
+  return misses_;
 }
 
 }  // namespace qledger::server

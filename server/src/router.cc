@@ -247,6 +247,8 @@ Response Router::Handle(const Request& req) {
         g.cache_bytes = static_cast<int64_t>(cache_.bytes());
         g.damage = follower_.Damage();
         g.verified_seq = follower_.chain().verified_seq;
+        g.cache_hits = cache_.hits();
+        g.cache_misses = cache_.misses();
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         r.body = metrics_.Render(g);
         r.headers.emplace_back("Cache-Control", "no-store");

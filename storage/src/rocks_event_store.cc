@@ -10,6 +10,7 @@
 #include <system_error>
 #include <thread>
 
+#include <rocksdb/version.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -498,6 +499,10 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenFollower(const std::string& 
   QLEDGER_ASSIGN_OR_RETURN(auto store, RocksEventStore::OpenSecondary(dir, secondary_dir));
   QLEDGER_RETURN_IF_ERROR(store->CatchUp());
   return std::unique_ptr<EventStore>(std::move(store));
+}
+
+std::string RocksDbVersion() {
+  return std::to_string(ROCKSDB_MAJOR) + "." + std::to_string(ROCKSDB_MINOR) + "." + std::to_string(ROCKSDB_PATCH);
 }
 
 }  // namespace qledger::storage

@@ -629,3 +629,59 @@ TEST(ServeLifecycleTest, GzipIsSentToAClientThatAcceptsIt) {
 
 }  // namespace
 }  // namespace qledger::server
+
+namespace qledger::server {
+namespace {
+
+// The value of an unlabelled sample ("name value"), or nullopt.
+std::optional<double> Sample(const std::string& exposition, const std::string& name) {
+  std::istringstream in(exposition);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+  }
+  return std::nullopt;
+}
+
+// Issue 10, item 3: what an operator alerts on, and promtool accepts it.
+TEST(ServeLifecycleTest, MetricsTellTheChainTheCacheTheBuildAndTheProcessAndPromtoolAcceptsThem) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  Server server(dir, dir.Sub("ledger"));
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  ASSERT_EQ(Fetch(server.port(), "GET", "/v1/quarters").status, 200);
+  ASSERT_EQ(Fetch(server.port(), "GET", "/v1/quarters").status, 200);
+  Reply m;
+  for (int i = 0; i < 250; ++i) {
+    m = Fetch(server.port(), "GET", "/metrics");
+    if (Sample(m.body, "qledger_chain_verified") == 1.0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(Sample(m.body, "qledger_chain_verified"), 1.0) << m.body;
+  EXPECT_EQ(Sample(m.body, "qledger_chain_verified_seq"), Sample(m.body, "qledger_ledger_head_seq"));
+  EXPECT_GE(Sample(m.body, "qledger_response_cache_hits_total").value_or(0), 1.0);
+  EXPECT_GE(Sample(m.body, "qledger_response_cache_misses_total").value_or(0), 1.0);
+  EXPECT_LT(Sample(m.body, "qledger_follower_lag_seconds").value_or(99), 5.0);
+  EXPECT_NE(m.body.find("qledger_build_info{version=\"" QLEDGER_VERSION "\",rocksdb=\""), std::string::npos);
+  EXPECT_GT(Sample(m.body, "process_resident_memory_bytes").value_or(0), 1e6);
+  EXPECT_GT(Sample(m.body, "process_virtual_memory_bytes").value_or(0), 1e6);
+  EXPECT_GE(Sample(m.body, "process_cpu_seconds_total").value_or(-1), 0.0);
+  double fds = Sample(m.body, "process_open_fds").value_or(0);
+  EXPECT_GT(fds, 3);
+  EXPECT_LE(fds, Sample(m.body, "process_max_fds").value_or(0));
+  double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  double started = Sample(m.body, "process_start_time_seconds").value_or(0);
+  EXPECT_GT(started, now - 300);
+  EXPECT_LT(started, now + 5);
+
+  std::string file = dir.Sub("metrics.txt");
+  qledger::testing::WriteFile(file, m.body);
+  std::string out = dir.Sub("promtool.out");
+  int rc = std::system(("promtool check metrics < " + file + " > " + out + " 2>&1").c_str());
+  ASSERT_NE(rc, -1);
+  EXPECT_EQ(WEXITSTATUS(rc), 0) << "promtool check metrics (installed by scripts/setup.sh): "
+                                << qledger::testing::ReadFile(out);
+}
+
+}  // namespace
+}  // namespace qledger::server

@@ -23,7 +23,20 @@ struct Gauges {
   int64_t cache_bytes = 0;
   std::string damage;         // Follower::Damage(): "" while healthy
   int64_t verified_seq = 0;   // the chain re-computed up to here
+  uint64_t cache_hits = 0;
+  uint64_t cache_misses = 0;
 };
+
+// What /proc says of this process, for the standard process_* metrics.
+struct ProcessStats {
+  double cpu_seconds = 0;        // user + system
+  int64_t resident_bytes = 0;
+  int64_t virtual_bytes = 0;
+  int64_t open_fds = 0;
+  int64_t max_fds = 0;           // the soft RLIMIT_NOFILE
+  double start_time_seconds = 0; // since the Unix epoch
+};
+ProcessStats ReadProcessStats();
 
 class Metrics {
  public:

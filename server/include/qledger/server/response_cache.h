@@ -39,6 +39,8 @@ class ResponseCache {
   size_t bytes() const;
   // Answers served from the cache so far.
   uint64_t hits() const;
+  // Lookups that found nothing for their head (then rendered afresh).
+  uint64_t misses() const;
 
  private:
   struct Entry {
@@ -56,6 +58,7 @@ class ResponseCache {
   std::unordered_map<std::string, Entry> entries_;
   size_t bytes_ = 0;
   mutable uint64_t hits_ = 0;
+  mutable uint64_t misses_ = 0;
 };
 
 }  // namespace qledger::server

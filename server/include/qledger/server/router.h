@@ -48,6 +48,7 @@ class Router {
   bool AllowsOrigin(const std::string& origin) const;
   size_t cache_bytes() const { return cache_.bytes(); }
   uint64_t cache_hits() const { return cache_.hits(); }
+  uint64_t cache_misses() const { return cache_.misses(); }
 
  private:
   const Follower& follower_;

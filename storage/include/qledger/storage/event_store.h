@@ -193,6 +193,9 @@ class EventStore {
   EventStore() = default;
 };
 
+// The RocksDB release qledger runs on ("7.8.3"), for qledger_build_info.
+std::string RocksDbVersion();
+
 }  // namespace qledger::storage
 
 #endif  // QLEDGER_STORAGE_EVENT_STORE_H_
