@@ -27,6 +27,17 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# Node.js and npm run test tools only (the OpenAPI validators, the browser
+# test). Debian's own, unless a Node.js with npm is there already (another
+# repository's nodejs package would conflict with Debian's npm).
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs npm"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends nodejs npm
+fi
+
 # promtool (tests check /metrics with `promtool check metrics`). Debian has it
 # only in the prometheus package, whose install would start a Prometheus
 # server on :9090 where systemd runs: take promtool alone out of the package.
