@@ -12,6 +12,7 @@ packages=(
   curl wrk
   tzdata
   openssl
+  dpkg-dev adduser
 )
 
 missing=()

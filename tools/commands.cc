@@ -38,6 +38,23 @@ using domain::Result;
 using domain::Status;
 using storage::EventStore;
 
+std::string InstalledPolicyFile() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  // bin/qledger -> share/qledger/policy.json, wherever the prefix is.
+  return (exe.parent_path().parent_path() / "share" / "qledger" / "policy.json").string();
+}
+
+std::string DefaultPolicyFile() {
+  std::error_code ec;
+  for (const std::string& candidate : {InstalledPolicyFile(), std::string(QLEDGER_SOURCE_DIR) + "/config/policy.json",
+                                       std::string("config/policy.json")}) {
+    if (!candidate.empty() && std::filesystem::is_regular_file(candidate, ec)) return candidate;
+  }
+  return "";
+}
+
 int Fail(const char* cmd, const Status& s) {
   // What the user asked for is refused with a message to them; a failure of
   // qledger itself (RocksDB, the disk) is an error for the log.
@@ -125,10 +142,10 @@ Result<std::unique_ptr<EventStore>> OpenReader(const CommonFlags& c) { return Ev
 }  // namespace
 
 int RunInit(const CommonFlags& c, const InitFlags& f) {
-  std::string file = f.policy_file;
+  std::string file = f.policy_file.empty() ? DefaultPolicyFile() : f.policy_file;
   if (file.empty()) {
-    file = std::filesystem::exists("config/policy.json") ? "config/policy.json"
-                                                         : std::string(QLEDGER_SOURCE_DIR) + "/config/policy.json";
+    return Fail("init", domain::NotFound("no policy file: give --policy FILE (none installed at " +
+                                         InstalledPolicyFile() + ", and no config/policy.json here)"));
   }
   QLEDGER_ASSIGN_OR_FAIL("init", std::string text, ReadInput(file));
   json::error_code ec;

@@ -98,6 +98,13 @@ domain::Result<std::string> ReadInput(const std::string& file);
 // Prints `qledger cmd: message` and returns the exit code of s's code.
 int Fail(const char* cmd, const domain::Status& s);
 
+// PREFIX/share/qledger/policy.json for the binary at PREFIX/bin/qledger.
+std::string InstalledPolicyFile();
+// The policy `init` adopts without --policy: the installed one, else the
+// source tree's config/policy.json (a binary in the build tree), else
+// ./config/policy.json; "" when there is none.
+std::string DefaultPolicyFile();
+
 // `QLEDGER_ASSIGN_OR_FAIL("cmd", auto x, Compute());` declares x as the
 // value of the Result, or prints its error as `qledger cmd: ...` and
 // returns the exit code of its Status code from the command.

@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   qt::InitFlags init;
   auto* c_init = app.add_subcommand("init", "create a ledger; its first event adopts the policy");
   add_data(c_init);
-  c_init->add_option("--policy", init.policy_file, "policy JSON (default: config/policy.json)");
+  c_init->add_option("--policy", init.policy_file, "policy JSON (default: the installed PREFIX/share/qledger/policy.json)");
   c_init->add_option("--effective-from", init.effective_from, "first quarter the policy applies to (default 2013Q3, 第十七条)");
   c_init->add_option("--actor", init.actor, "who adopts it");
 
