@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses under fuzz/ with clang, AddressSanitizer and
-# UBSan into build-fuzz/, and runs each for QLEDGER_FUZZ_SECONDS (default 60)
+# UBSan into build-fuzz/, and runs each for QLEDGER_FUZZ_SECONDS (default 45)
 # from its seed corpus in fuzz/corpus/<name>/. Fails on any finding: the
 # input that found it is left in build-fuzz/artifacts/ (add it to the seed
 # corpus with a regression test when it is fixed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-seconds=${QLEDGER_FUZZ_SECONDS:-60}
+seconds=${QLEDGER_FUZZ_SECONDS:-45}
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQLEDGER_FUZZ=ON \
   -DQLEDGER_BUILD_TESTS=OFF -DQLEDGER_BUILD_BENCH=OFF >/dev/null
 cmake --build build-fuzz -j "${QLEDGER_JOBS:-2}"

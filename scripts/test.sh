@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: installs packages, builds, fuzzes each parser of outside
-# bytes for QLEDGER_FUZZ_SECONDS (default 60) under ASan/UBSan
+# bytes for QLEDGER_FUZZ_SECONDS (default 45) under ASan/UBSan
 # (scripts/fuzz.sh), runs the whole CTest suite (unit tests, real-RocksDB
 # storage tests, CLI end-to-end, fault-injection, server and crash tests,
 # the OpenAPI validators), builds the Debian package and runs it installed
