@@ -17,10 +17,18 @@ dpkg-deb -I "$deb" | grep -E "^ (Package|Version|Depends):"
 
 work=$(mktemp -d)
 server=
+# On every exit: stop the server, remove the package, keep the exit status.
 cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-  $sudo dpkg -r qledger >/dev/null 2>&1 || true
+  local status=$?
+  set +e
+  if [ -n "$server" ]; then
+    kill "$server" 2>/dev/null
+    wait "$server" 2>/dev/null
+    pkill -u qledger -f "qledger serve --data $work/ledger" 2>/dev/null
+  fi
+  $sudo dpkg -r qledger >/dev/null 2>&1
   $sudo rm -rf "$work"
+  exit "$status"
 }
 trap cleanup EXIT
 
