@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config python3
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  librocksdb-dev libssl-dev libcli11-dev libspdlog-dev zlib1g-dev
+  librocksdb-dev libssl-dev libcli11-dev libspdlog-dev zlib1g-dev libcereal-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev llvm-14
   curl wrk

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -24,6 +25,7 @@
 #include "qledger/app/json_mapping.h"
 #include "qledger/app/queries.h"
 #include "qledger/app/report_render.h"
+#include "qledger/app/snapshot.h"
 #include "qledger/app/views.h"
 
 #ifndef QLEDGER_SOURCE_DIR
@@ -134,6 +136,23 @@ int ReportAppend(const char* cmd, const Result<storage::AppendOutcome>& out, siz
   return 0;
 }
 
+void SaveDueSnapshots(const std::string& dir, const Result<storage::AppendOutcome>& outcome,
+                      const storage::AppendOptions& options, bool has_approval, double wait_seconds) {
+  if (!outcome.ok() || !outcome->errors.empty() || options.dry_run) return;
+  const int64_t after = outcome->head.seq;
+  const int64_t before = after - outcome->appended;
+  if (!app::SnapshotsDue(before, after, has_approval)) return;
+  auto saved = [&]() -> Result<int64_t> {
+    QLEDGER_ASSIGN_OR_RETURN(auto writer, EventStore::OpenWriter(dir, WaitFor(wait_seconds)));
+    return app::SaveSnapshots(*writer, before, has_approval);
+  }();
+  if (!saved.ok()) {
+    log::Warn("snapshots not saved", {{"ledger", dir}, {"detail", saved.status().message()}});
+  } else {
+    log::Debug("snapshots saved", {{"ledger", dir}, {"count", *saved}, {"head_seq", after}});
+  }
+}
+
 namespace {
 
 Result<std::unique_ptr<EventStore>> OpenReader(const CommonFlags& c) { return EventStore::OpenReader(c.data); }
@@ -197,8 +216,15 @@ int RunAppend(const CommonFlags& c, const AppendFlags& f) {
   options.dry_run = f.dry_run;
   options.now = TestNow();
   options.observe = progress.Observer(batch.size(), TestWriteObserver());
-  return ReportAppend("append", EventStore::AppendTo(c.data, batch, options, WaitFor(f.wait_seconds)), batch.size(),
-                      options);
+  auto outcome = EventStore::AppendTo(c.data, batch, options, WaitFor(f.wait_seconds));
+  int rc = ReportAppend("append", outcome, batch.size(), options);
+  bool has_approval = std::any_of(batch.begin(), batch.end(), [](const domain::InputEvent& in) {
+    const auto* o = in.json.if_object();
+    const auto* type = o ? o->if_contains("type") : nullptr;
+    return type && type->is_string() && type->get_string() == "quarter.approved";
+  });
+  if (rc == 0) SaveDueSnapshots(c.data, outcome, options, has_approval, f.wait_seconds);
+  return rc;
 }
 
 int RunScores(const CommonFlags& c, const ScoresFlags& f) {
@@ -295,7 +321,17 @@ int RunExport(const CommonFlags& c, const std::string& out_file) {
   return 0;
 }
 
-int RunVerify(const CommonFlags& c) {
+int RunVerify(const CommonFlags& c, bool rebuild_snapshots) {
+  if (rebuild_snapshots) {
+    auto rebuilt = [&]() -> Result<std::pair<int64_t, int64_t>> {
+      QLEDGER_ASSIGN_OR_RETURN(auto writer, EventStore::OpenWriter(c.data, WaitFor(10)));
+      QLEDGER_ASSIGN_OR_RETURN(int64_t dropped, writer->DropSnapshots());
+      QLEDGER_ASSIGN_OR_RETURN(int64_t saved, app::SaveSnapshots(*writer, 0, true));
+      return std::make_pair(dropped, saved);
+    }();
+    if (!rebuilt.ok()) return Fail("verify", rebuilt.status());
+    std::cout << "snapshots: removed " << rebuilt->first << ", made " << rebuilt->second << " from the events\n";
+  }
   QLEDGER_ASSIGN_OR_FAIL("verify", auto store, OpenReader(c));
   QLEDGER_ASSIGN_OR_FAIL("verify", storage::VerifyReport r, store->Verify());
   if (r.bad_seq) {
@@ -310,7 +346,19 @@ int RunVerify(const CommonFlags& c) {
               << "(rebuild the ledger from `qledger export`, see docs/verification.md)\n";
     return ExitCodeFor(domain::StatusCode::kDataLoss);
   }
+  // The projection snapshots, each re-derived from the events: a cache, but
+  // one that a replay would start from.
+  QLEDGER_ASSIGN_OR_FAIL("verify", app::SnapshotCheck snapshots, app::CheckSnapshots(*store));
+  if (!snapshots.problem.empty()) {
+    std::cerr << "qledger verify: FAILED: the chain of " << r.events << " events verifies, but " << snapshots.problem
+              << "; replays that start from it may be wrong (remove the snapshots with "
+              << "`qledger verify --rebuild-snapshots`; they are a cache, made again from the events)\n";
+    return ExitCodeFor(domain::StatusCode::kDataLoss);
+  }
   std::cout << "ok: " << r.events << " events verify, head seq " << r.head.seq << " hash " << r.head.hash << "\n";
+  if (snapshots.checked > 0) {
+    std::cout << "ok: " << snapshots.checked << " projection snapshots re-derive from the events\n";
+  }
   return 0;
 }
 

@@ -72,6 +72,12 @@ struct LogFlags {
 int ReportAppend(const char* cmd, const domain::Result<storage::AppendOutcome>& outcome, size_t batch_size,
                  const storage::AppendOptions& options);
 
+// After a successful append (not a dry run) from `before` to outcome's
+// head: saves the projection snapshots it calls for (app/snapshot.h). They
+// are a cache: a failure is a warning in the log, and the append stands.
+void SaveDueSnapshots(const std::string& dir, const domain::Result<storage::AppendOutcome>& outcome,
+                      const storage::AppendOptions& options, bool has_approval, double wait_seconds);
+
 // How long a writer waits for another to finish (--wait SECONDS).
 std::chrono::milliseconds WaitFor(double seconds);
 
@@ -134,7 +140,9 @@ int RunDiff(const CommonFlags& c, const DiffFlags& f);
 int RunQuarters(const CommonFlags& c);
 int RunLog(const CommonFlags& c, const LogFlags& f);
 int RunExport(const CommonFlags& c, const std::string& out_file);
-int RunVerify(const CommonFlags& c);
+// With rebuild_snapshots, first drops every projection snapshot and saves
+// them again from the events (app::SaveSnapshots from seq 0).
+int RunVerify(const CommonFlags& c, bool rebuild_snapshots = false);
 int RunBackup(const CommonFlags& c, const std::string& dir, double wait_seconds);
 
 }  // namespace qledger::tools

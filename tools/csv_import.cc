@@ -145,6 +145,9 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
               << rows << " row" << (rows == 1 ? "" : "s") << " of " << f.file << "; nothing was appended\n";
     return ExitCodeFor(domain::StatusCode::kInvalidArgument);
   }
+  // No snapshots here: making them reads a quarter's events whole, which an
+  // import streams so as never to hold (the next append, or
+  // `verify --rebuild-snapshots`, makes them).
   return ReportAppend("import", *outcome, rows, options);
 }
 

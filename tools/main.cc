@@ -208,6 +208,9 @@ int main(int argc, char** argv) {
   c_export->add_option("--out", export_out, "output file (default: standard output)");
   auto* c_verify = app.add_subcommand("verify", "re-compute the hash chain; exit 8 and name the first bad event");
   add_data(c_verify);
+  bool rebuild_snapshots = false;
+  c_verify->add_flag("--rebuild-snapshots", rebuild_snapshots,
+                     "first remove every projection snapshot and make them again from the events (a cache)");
   std::string backup_dir;
   double backup_wait = 10;
   auto* c_backup = app.add_subcommand("backup", "write a consistent copy of the ledger to DIR");
@@ -311,7 +314,7 @@ int main(int argc, char** argv) {
   if (c_quarters->parsed()) return qt::RunQuarters(common);
   if (c_log->parsed()) return qt::RunLog(common, log);
   if (c_export->parsed()) return qt::RunExport(common, export_out);
-  if (c_verify->parsed()) return qt::RunVerify(common);
+  if (c_verify->parsed()) return qt::RunVerify(common, rebuild_snapshots);
   if (c_backup->parsed()) return qt::RunBackup(common, backup_dir, backup_wait);
   if (c_serve->parsed()) return qt::RunServe(common.data, serve);
   if (c_checkpoint->parsed()) return qt::RunCheckpoint(common, checkpoint);

@@ -62,7 +62,82 @@ Result<ReplayPoint> ResolveReplayPoint(const ReplayInput& in, const ReplayOption
   return p;
 }
 
-Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
+namespace {
+
+// What one event does to the fold of (in.quarter, in.department): a fact of
+// the department is applied, a void that targets one takes it back, and an
+// event left out (what-if) does neither. Shared by Derive and FoldTo, so a
+// snapshot holds exactly what a replay would have folded.
+class Folder {
+ public:
+  enum class Effect { kNone, kApplied, kVoided, kLeftOut };
+
+  Folder(const ReplayInput& in, const std::set<std::string>& without) : in_(in), without_(without) {}
+
+  // Applies e to *state; *change gets the words unless change is nullptr.
+  Effect Apply(const Event& e, DepartmentQuarter* state, std::string* change) {
+    if (e.type == EventType::kEntryVoided) {
+      const std::string target = Str(e, "target");
+      if (!state->Owns(target) && !without_.count(target)) {
+        // A void of an event left out by --without, or of someone else's fact.
+        const Event* other = Find(target);
+        bool targets_us = other && HasDepartment(other->type) && other->department == in_.department &&
+                          other->quarter() == in_.quarter;
+        if (!targets_us) return Effect::kNone;
+      }
+      if (without_.count(e.id)) {
+        if (change) *change = "left out (what-if): void of " + target;
+        return Effect::kLeftOut;
+      }
+      std::string what = state->Void(target);
+      if (change) {
+        *change = (what.empty() ? "void of " + target + " (already left out)" : what) + ": " + Str(e, "reason");
+      }
+      return Effect::kVoided;
+    }
+    if (!HasDepartment(e.type) || e.department != in_.department || e.quarter() != in_.quarter) return Effect::kNone;
+    if (without_.count(e.id)) {
+      if (change) *change = "left out (what-if)";
+      return Effect::kLeftOut;
+    }
+    state->Apply(e, change);
+    if (change && !e.source.empty()) *change += " (" + SourceText(e.source) + ")";
+    return Effect::kApplied;
+  }
+
+ private:
+  // Events by id, built the first time a void's target is not one of ours.
+  const Event* Find(const std::string& id) {
+    if (by_id_.empty()) {
+      by_id_.reserve(in_.events.size());
+      for (const auto& other : in_.events) by_id_.emplace(other.id, &other);
+    }
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : it->second;
+  }
+
+  const ReplayInput& in_;
+  const std::set<std::string>& without_;
+  std::unordered_map<std::string_view, const Event*> by_id_;
+};
+
+}  // namespace
+
+FoldState FoldTo(const ReplayInput& in, int64_t to, FoldState* start) {
+  FoldState out;
+  if (start) out = std::move(*start);
+  const std::set<std::string> none;
+  Folder folder(in, none);
+  for (const auto& e : in.events) {
+    if (e.seq <= out.seq) continue;
+    if (e.seq > to) break;
+    if (folder.Apply(e, &out.state, nullptr) == Folder::Effect::kApplied) out.any_fact = true;
+  }
+  out.seq = std::max(out.seq, to);
+  return out;
+}
+
+Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options, FoldState* start) {
   Derivation d;
   d.without = options.without;
   QLEDGER_ASSIGN_OR_RETURN(ReplayPoint at, ResolveReplayPoint(in, options));
@@ -76,18 +151,15 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
   }
 
   std::set<std::string> without(options.without.begin(), options.without.end());
-  // Events by id, built the first time a void's target is not one of ours.
-  std::unordered_map<std::string_view, const Event*> by_id;
-  auto find = [&](const std::string& id) -> const Event* {
-    if (by_id.empty()) {
-      by_id.reserve(in.events.size());
-      for (const auto& other : in.events) by_id.emplace(other.id, &other);
-    }
-    auto it = by_id.find(id);
-    return it == by_id.end() ? nullptr : it->second;
-  };
+  Folder folder(in, without);
   DepartmentQuarter state;
   bool any_fact = false;  // one of ours has been applied
+  int64_t folded = 0;     // the events up to here are in the state already (a snapshot)
+  if (start && start->seq <= point && without.empty() && !options.trace) {
+    state = std::move(start->state);
+    any_fact = start->any_fact;
+    folded = start->seq;
+  }
   auto running = [&](Step* step) {
     step->running = any_fact;
     if (!any_fact) return;
@@ -104,6 +176,7 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
   };
   const std::string period = in.quarter.ToString();
   for (const auto& e : in.events) {
+    if (e.seq <= folded) continue;
     if (e.seq > point) break;
     Step step;
     step.seq = e.seq;
@@ -111,7 +184,6 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
     step.type = e.type;
     step.occurred_at = e.occurred_at;
     step.actor = e.actor;
-    bool ours = HasDepartment(e.type) && e.department == in.department && e.quarter() == in.quarter;
     if (e.type == EventType::kPolicyAdopted) {
       step.change = "policy version " + std::to_string(e.data.at("version").as_int64()) + " adopted, effective from " +
                     std::string(e.data.at("effective_from").as_string()) +
@@ -120,33 +192,11 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options) {
       if (e.period != period) continue;
       step.change = e.type == EventType::kQuarterApproved ? "quarter approved by " + Str(e, "approved_by")
                                                           : "quarter reopened: " + Str(e, "reason");
-    } else if (e.type == EventType::kEntryVoided) {
-      if (!state.Owns(Str(e, "target")) && !without.count(Str(e, "target"))) {
-        // A void of an event left out by --without, or of someone else's fact.
-        const Event* other = find(Str(e, "target"));
-        bool targets_us = other && HasDepartment(other->type) && other->department == in.department &&
-                          other->quarter() == in.quarter;
-        if (!targets_us) continue;
-      }
-      if (without.count(e.id)) {
-        step.left_out = true;
-        step.change = "left out (what-if): void of " + Str(e, "target");
-      } else {
-        std::string what = state.Void(Str(e, "target"));
-        step.change = (what.empty() ? "void of " + Str(e, "target") + " (already left out)" : what) + ": " +
-                      Str(e, "reason");
-      }
-    } else if (ours) {
-      if (without.count(e.id)) {
-        step.left_out = true;
-        step.change = "left out (what-if)";
-      } else {
-        state.Apply(e, options.trace ? &step.change : nullptr);
-        if (options.trace && !e.source.empty()) step.change += " (" + SourceText(e.source) + ")";
-        any_fact = true;
-      }
     } else {
-      continue;
+      Folder::Effect effect = folder.Apply(e, &state, options.trace ? &step.change : nullptr);
+      if (effect == Folder::Effect::kNone) continue;
+      step.left_out = effect == Folder::Effect::kLeftOut;
+      if (effect == Folder::Effect::kApplied) any_fact = true;
     }
     if (!options.trace) continue;
     running(&step);

@@ -170,6 +170,14 @@ std::string Metrics::Render(const Gauges& g) const {
       std::to_string(g.cache_hits));
   Add(out, "qledger_response_cache_misses_total", "counter", "Lookups of the response cache that found nothing.",
       std::to_string(g.cache_misses));
+  Add(out, "qledger_snapshot_hits_total", "counter", "Replays that started from a projection snapshot.",
+      std::to_string(g.snapshot_hits));
+  Add(out, "qledger_snapshot_misses_total", "counter",
+      "Replays that could have started from a projection snapshot and found none valid.",
+      std::to_string(g.snapshot_misses));
+  Add(out, "qledger_snapshot_rejected_total", "counter",
+      "Projection snapshots that failed a check and were passed over (see the log).",
+      std::to_string(g.snapshot_rejected));
   out += "# HELP qledger_build_info The qledger release and the library versions it was built with.\n";
   out += "# TYPE qledger_build_info gauge\n";
   out += "qledger_build_info{version=\"" QLEDGER_VERSION "\",rocksdb=\"" + storage::RocksDbVersion() + "\",boost=\"" +

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "gzip.h"
+#include "qledger/app/snapshot.h"
 #include "qledger/domain/hash_chain.h"
 #include "qledger/server/dashboard.h"
 #include "qledger/server/follower.h"
@@ -93,7 +94,8 @@ bool Compressible(const std::string& content_type) {
 }
 
 bool HasHeader(const Response& r, std::string_view name, std::string_view value) {
-  return std::any_of(r.headers.begin(), r.headers.end(), [&](const auto& h) { return h.first == name && h.second == value; });
+  return std::any_of(r.headers.begin(), r.headers.end(),
+                     [&](const auto& h) { return h.first == name && h.second == value; });
 }
 
 // A 200 of a compressible type says that it varies with Accept-Encoding;
@@ -249,6 +251,9 @@ Response Router::Handle(const Request& req) {
         g.verified_seq = follower_.chain().verified_seq;
         g.cache_hits = cache_.hits();
         g.cache_misses = cache_.misses();
+        g.snapshot_hits = app::Snapshots().hits.load();
+        g.snapshot_misses = app::Snapshots().misses.load();
+        g.snapshot_rejected = app::Snapshots().rejected.load();
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         r.body = metrics_.Render(g);
         r.headers.emplace_back("Cache-Control", "no-store");

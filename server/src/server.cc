@@ -99,7 +99,8 @@ class CatchUpTimer {
       log::Info("verifying", {{"verified_seq", chain.verified_seq}, {"head_seq", follower_.head().seq}});
     } else if (!told_verified_) {
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-      log::Info("chain verified", {{"verified_seq", chain.verified_seq}, {"seconds", std::round(seconds * 1000) / 1000}});
+      log::Info("chain verified",
+                {{"verified_seq", chain.verified_seq}, {"seconds", std::round(seconds * 1000) / 1000}});
       told_verified_ = true;
     } else if (chain.verified_seq != last_verified_) {
       log::Debug("chain verified", {{"verified_seq", chain.verified_seq}});

@@ -108,7 +108,10 @@ domain::Status CheckIndexes(rocksdb::DB* db, std::string* problem) {
     std::string key = it->key().ToString();
     // Events, the head, and the Merkle tree and its checkpoints (checked
     // apart: merkle_store.h).
-    if (key[0] == 'e' || key == kHeadKey || key[0] == 'n' || key == kTreeSizeKey || key[0] == 'C') continue;
+    // And the projection snapshots: a cache, checked by app::CheckSnapshots.
+    if (key[0] == 'e' || key == kHeadKey || key[0] == 'n' || key == kTreeSizeKey || key[0] == 'C' || key[0] == 'S') {
+      continue;
+    }
     if (key == kAckedMarkerKey) {
       if (!it->value().empty()) {
         *problem = "the ledger's mark " + Describe(key) + " holds data";

@@ -19,6 +19,9 @@
 //   'T'                          -> size(8): leaves the stored tree covers
 //   'C' size(8)                  -> a signed checkpoint of the tree of that size
 //                                    (a C2SP signed note, every signature on it)
+//   'S' quarter '/' dept '/' seq(8) -> a projection snapshot (app/snapshot.h):
+//                                    a disposable cache of the fold, checked
+//                                    by its reader; never hashed, not an index
 //   'A'                          -> "" : the writer records its acknowledged
 //                                    head in QLEDGER-HEAD (acked_head.h), so
 //                                    that file's absence is damage
@@ -87,6 +90,14 @@ inline std::string NodeKey(int level, uint64_t index) {
   std::string k = "n";  // after the events: a table file holds them first
   k.push_back(static_cast<char>(level));
   PutFixed64BE(&k, index);
+  return k;
+}
+inline std::string SnapshotPrefix(std::string_view quarter, std::string_view dept) {
+  return "S" + std::string(quarter) + "/" + std::string(dept) + "/";
+}
+inline std::string SnapshotKey(std::string_view quarter, std::string_view dept, int64_t seq) {
+  std::string k = SnapshotPrefix(quarter, dept);
+  PutFixed64BE(&k, static_cast<uint64_t>(seq));
   return k;
 }
 inline std::string CheckpointKey(uint64_t size) { return SeqKey('C', static_cast<int64_t>(size)); }

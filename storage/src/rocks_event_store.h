@@ -217,7 +217,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Status ScanAhead(int64_t from, int64_t to, const std::function<bool(const Event&)>& fn,
                    int threads) const override;
 
-  Status PrefixSeqs(const std::string& prefix, std::vector<int64_t>* out) const;
+  // The seqs of the keys prefix+seq(8), from seq `from` on.
+  Status PrefixSeqs(const std::string& prefix, std::vector<int64_t>* out, int64_t from = 0) const;
 
   Result<std::vector<Event>> GetMany(std::vector<int64_t> seqs) const;
 
@@ -247,6 +248,14 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   std::string CheckStoredCheckpoints() const;
   // kNotFound beyond the head, kFailedPrecondition beyond the stored tree.
   Status CheckTreeCovers(uint64_t size) const;
+
+  Status PutSnapshots(const std::vector<SnapshotRecord>& records) override;
+  Result<std::optional<SnapshotRecord>> SnapshotAtOrBefore(const std::string& quarter, const std::string& department,
+                                                           int64_t max_seq) const override;
+  Status ScanSnapshots(const std::function<bool(const SnapshotRecord&)>& fn) const override;
+  Result<int64_t> DropSnapshots() override;
+  Result<domain::ReplayInput> LoadReplayAfter(const domain::Quarter& q, const std::string& department,
+                                              int64_t after) const override;
 
   Status Backup(const std::string& dir) const override;
 

@@ -153,10 +153,12 @@ Status RocksEventStore::ScanAhead(int64_t from, int64_t to, const std::function<
   return finish(Status::Ok());
 }
 
-Status RocksEventStore::PrefixSeqs(const std::string& prefix, std::vector<int64_t>* out) const {
+Status RocksEventStore::PrefixSeqs(const std::string& prefix, std::vector<int64_t>* out, int64_t from) const {
   rocksdb::ReadOptions ro;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  std::string start = prefix;
+  if (from > 0) PutFixed64BE(&start, static_cast<uint64_t>(from));
+  for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     rocksdb::Slice k = it->key();
     if (k.size() != prefix.size() + 8) continue;
     out->push_back(static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + prefix.size(), 8))));
@@ -185,17 +187,7 @@ Result<std::vector<Event>> RocksEventStore::GetMany(std::vector<int64_t> seqs) c
 }
 
 Result<domain::ReplayInput> RocksEventStore::LoadReplay(const Quarter& q, const std::string& department) const {
-  std::vector<int64_t> seqs;
-  std::string qs = q.ToString();
-  QLEDGER_RETURN_IF_ERROR(PrefixSeqs(IndexPrefix(qs, department), &seqs));
-  QLEDGER_RETURN_IF_ERROR(PrefixSeqs(IndexPrefix(qs, ""), &seqs));
-  QLEDGER_RETURN_IF_ERROR(PrefixSeqs("p", &seqs));
-  domain::ReplayInput in;
-  QLEDGER_ASSIGN_OR_RETURN(in.events, GetMany(std::move(seqs)));
-  in.quarter = q;
-  in.department = department;
-  in.head_seq = head_.seq;
-  return in;
+  return LoadReplayAfter(q, department, 0);  // rocks_snapshots.cc
 }
 
 Result<std::vector<Event>> RocksEventStore::PolicyEvents() const {

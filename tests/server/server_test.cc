@@ -650,6 +650,8 @@ TEST(ServeLifecycleTest, MetricsTellTheChainTheCacheTheBuildAndTheProcessAndProm
   ASSERT_NE(server.port(), 0) << server.Stderr();
   ASSERT_EQ(Fetch(server.port(), "GET", "/v1/quarters").status, 200);
   ASSERT_EQ(Fetch(server.port(), "GET", "/v1/quarters").status, 200);
+  // An approved quarter's scores start from the snapshots of its approval.
+  ASSERT_EQ(Fetch(server.port(), "GET", "/v1/quarters/2026Q1/scores").status, 200);
   Reply m;
   for (int i = 0; i < 250; ++i) {
     m = Fetch(server.port(), "GET", "/metrics");
@@ -662,6 +664,8 @@ TEST(ServeLifecycleTest, MetricsTellTheChainTheCacheTheBuildAndTheProcessAndProm
   EXPECT_GE(Sample(m.body, "qledger_response_cache_hits_total").value_or(0), 1.0);
   EXPECT_GE(Sample(m.body, "qledger_response_cache_misses_total").value_or(0), 1.0);
   EXPECT_LT(Sample(m.body, "qledger_follower_lag_seconds").value_or(99), 5.0);
+  EXPECT_GE(Sample(m.body, "qledger_snapshot_hits_total").value_or(0), 7.0);  // each department of 2026Q1
+  EXPECT_EQ(Sample(m.body, "qledger_snapshot_rejected_total"), 0.0);
   EXPECT_NE(m.body.find("qledger_build_info{version=\"" QLEDGER_VERSION "\",rocksdb=\""), std::string::npos);
   EXPECT_GT(Sample(m.body, "process_resident_memory_bytes").value_or(0), 1e6);
   EXPECT_GT(Sample(m.body, "process_virtual_memory_bytes").value_or(0), 1e6);

@@ -126,9 +126,10 @@ inline void DeleteCheckpoints(const std::string& dir) {
 // without `verify` noticing: changes a score digit of event seq, recomputes
 // the hash of every event from there on and the head record, and removes
 // what would tell on it — the Merkle tree (the next writer builds it again,
-// over the rewritten events) and the acknowledged head (so that the ledger
-// looks like one of the first release). Only a checkpoint signed before,
-// held outside, can catch it.
+// over the rewritten events), the projection snapshots (a cache whose
+// headers name the old events' hashes) and the acknowledged head (so that
+// the ledger looks like one of the first release). Only a checkpoint signed
+// before, held outside, can catch it.
 inline void RewriteAndRechain(const std::string& dir, int64_t seq) {
   TamperScoreDigit(dir, seq);
   WithRawLedger(dir, [&](rocksdb::DB& db) {
@@ -156,6 +157,7 @@ inline void RewriteAndRechain(const std::string& dir, int64_t seq) {
     for (int i = 7; i >= 0; --i) head.push_back(static_cast<char>((static_cast<uint64_t>(last) >> (8 * i)) & 0xff));
     wb.Put("H", head + prev + last_recorded);
     for (it->Seek("n"); it->Valid() && it->key().starts_with("n"); it->Next()) wb.Delete(it->key());
+    for (it->Seek("S"); it->Valid() && it->key().starts_with("S"); it->Next()) wb.Delete(it->key());
     wb.Delete("T");
     wb.Delete("A");
     rocksdb::WriteOptions wo;

@@ -7,6 +7,7 @@
 #ifndef QLEDGER_DOMAIN_FOLD_H_
 #define QLEDGER_DOMAIN_FOLD_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -20,6 +21,11 @@
 #include "qledger/domain/score.h"
 
 namespace qledger::domain {
+
+// The version of the fold code: what a projection snapshot (app/snapshot.h)
+// of a DepartmentQuarter was made by. Raise it with every change to Apply,
+// Void or the members below; a snapshot of another version is not used.
+constexpr uint32_t kFoldVersion = 1;
 
 // The live facts of one department in one quarter.
 // Thread-compatible: no internal synchronisation.
@@ -43,23 +49,48 @@ class DepartmentQuarter {
   // Fills the component, total, grade and amount fields of *out.
   void Compute(const Policy& policy, const Quarter& q, Score* out) const;
 
+  // The state as a cereal archive takes it (defined in app/src/snapshot.cc,
+  // which includes cereal): every fact, the hash maps in key order so that
+  // equal states give equal bytes. The running tallies are not saved but
+  // recounted.
+  template <class Archive>
+  void save(Archive& ar) const;
+  template <class Archive>
+  void load(Archive& ar);
+
  private:
   struct Ruling {
     std::string id;
     std::string outcome;  // upheld / voided / rescored; for complaints "valid"/"invalid"
     Decimal score;
+    template <class Archive>
+    void serialize(Archive& ar) {
+      ar(id, outcome, score);
+    }
   };
   struct Response {
     Decimal score;
     std::vector<Ruling> rulings;  // in seq order
     int disputes = 0;
+    template <class Archive>
+    void serialize(Archive& ar) {
+      ar(score, rulings, disputes);
+    }
   };
   struct Complaint {
     std::vector<Ruling> rulings;
+    template <class Archive>
+    void serialize(Archive& ar) {
+      ar(rulings);
+    }
   };
   struct Adjustment {
     std::string component;
     Decimal points;
+    template <class Archive>
+    void serialize(Archive& ar) {
+      ar(component, points);
+    }
   };
 
   std::map<std::string, std::pair<std::string, Decimal>> self_;  // month -> (id, score)

@@ -14,6 +14,7 @@
 #include "qledger/domain/batch.h"  // QuarterStatus
 #include "qledger/domain/decimal.h"
 #include "qledger/domain/event.h"
+#include "qledger/domain/fold.h"
 #include "qledger/domain/period.h"
 #include "qledger/domain/policy.h"
 #include "qledger/domain/score.h"
@@ -77,6 +78,18 @@ struct ReplayPoint {
   AdoptedPolicy policy;
 };
 
+// The fold of one department's quarter up to a seq, with nothing left out
+// and no trace: what a projection snapshot holds (app/snapshot.h).
+struct FoldState {
+  int64_t seq = 0;        // the events up to here are folded
+  DepartmentQuarter state;
+  bool any_fact = false;  // one of the department's facts has been applied
+};
+
+// `start` (moved from; nullptr: the empty state at seq 0) folded on over the
+// events of `input` after start->seq up to and including `to`.
+FoldState FoldTo(const ReplayInput& input, int64_t to, FoldState* start);
+
 // Fails with NotFound when no policy is in force for the quarter. Needs of
 // `input.events` only the quarter's approvals/reopenings and the policies.
 Result<ReplayPoint> ResolveReplayPoint(const ReplayInput& input, const ReplayOptions& options);
@@ -85,7 +98,12 @@ Result<ReplayPoint> ResolveReplayPoint(const ReplayInput& input, const ReplayOpt
 // approved quarter the point is the approval event (the published scores).
 // Fails with NotFound when no policy is in force or the department is not in
 // it. as_of_hash is left empty for the caller (it knows the chain).
-Result<Derivation> Derive(const ReplayInput& input, const ReplayOptions& options);
+//
+// With `start` (moved from), the fold begins from that state and folds only
+// the events after start->seq: for a score without trace and with nothing
+// left out, whose point of replay is at or after start->seq (the caller
+// checks); the answer is the same as without it.
+Result<Derivation> Derive(const ReplayInput& input, const ReplayOptions& options, FoldState* start = nullptr);
 
 // The status of a quarter after the approvals/reopenings among `events`
 // (seq order) with seq <= point; *approved_seq is set to the approval in

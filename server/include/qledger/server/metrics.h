@@ -25,6 +25,9 @@ struct Gauges {
   int64_t verified_seq = 0;   // the chain re-computed up to here
   uint64_t cache_hits = 0;
   uint64_t cache_misses = 0;
+  uint64_t snapshot_hits = 0;      // app::Snapshots()
+  uint64_t snapshot_misses = 0;
+  uint64_t snapshot_rejected = 0;
 };
 
 // What /proc says of this process, for the standard process_* metrics.

@@ -80,6 +80,14 @@ struct VerifyReport {
   bool ok() const { return !bad_seq && index_problem.empty(); }
 };
 
+// A projection snapshot as stored (EventStore::PutSnapshots).
+struct SnapshotRecord {
+  std::string quarter;     // "2026Q3"
+  std::string department;  // "storage"
+  int64_t seq = 0;         // the events up to here are folded in it
+  std::string bytes;       // app/snapshot.h's encoding
+};
+
 class EventStore {
  public:
   virtual ~EventStore() = default;
@@ -185,6 +193,28 @@ class EventStore {
   virtual Result<std::optional<std::string>> Checkpoint(uint64_t size) const = 0;
   // The sizes that have a stored checkpoint, ascending.
   virtual Result<std::vector<uint64_t>> CheckpointSizes() const = 0;
+
+  // ---- Projection snapshots (app/snapshot.h): a disposable cache ----
+  // Opaque bytes under (quarter, department, seq), beside the events: never
+  // hashed into the chain, not in the tree, not an index. Whatever is stored
+  // here is checked by its reader before it is used.
+
+  // Writer only: stores the snapshots, synced, in one batch.
+  virtual Status PutSnapshots(const std::vector<SnapshotRecord>& records) = 0;
+  // The newest stored snapshot of (quarter, department) with seq <= max_seq.
+  virtual Result<std::optional<SnapshotRecord>> SnapshotAtOrBefore(const std::string& quarter,
+                                                                   const std::string& department,
+                                                                   int64_t max_seq) const = 0;
+  // Every stored snapshot, in key order (quarter, department, seq); calls
+  // fn until it returns false.
+  virtual Status ScanSnapshots(const std::function<bool(const SnapshotRecord&)>& fn) const = 0;
+  // Writer only: removes every stored snapshot (they are rebuilt from the
+  // events); how many.
+  virtual Result<int64_t> DropSnapshots() = 0;
+  // What LoadReplay gives, less the department's own events with seq <=
+  // after: a replay that starts from a snapshot at `after`.
+  virtual Result<domain::ReplayInput> LoadReplayAfter(const domain::Quarter& q, const std::string& department,
+                                                      int64_t after) const = 0;
 
   // A consistent copy of the ledger in dir (which must not exist).
   virtual Status Backup(const std::string& dir) const = 0;

@@ -1,0 +1,356 @@
+// Projection snapshots (snapshot.h): the cereal archive of a fold, its
+// header and checks, when they are made, and their verification.
+#include "qledger/app/snapshot.h"
+
+#include <algorithm>
+#include <exception>
+#include <map>
+#include <set>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/types/map.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/utility.hpp>
+#include <cereal/types/vector.hpp>
+
+#include "qledger/app/queries.h"
+#include "qledger/domain/fold.h"
+#include "qledger/domain/hash_chain.h"
+#include "qledger/domain/policy.h"
+#include "qledger/log/log.h"
+
+namespace qledger::domain {
+
+// Decimal as its hundredths.
+template <class Archive>
+int64_t save_minimal(const Archive&, const Decimal& d) {
+  return d.hundredths();
+}
+template <class Archive>
+void load_minimal(const Archive&, Decimal& d, const int64_t& hundredths) {
+  d = Decimal::FromHundredths(hundredths);
+}
+
+namespace {
+
+// A hash map as a map, so that equal states archive to equal bytes.
+template <typename K, typename V>
+std::map<K, V> Sorted(const std::unordered_map<K, V>& m) {
+  return std::map<K, V>(m.begin(), m.end());
+}
+
+template <typename K, typename V>
+void Unsorted(std::map<K, V>&& from, std::unordered_map<K, V>* to) {
+  to->clear();
+  to->reserve(from.size());
+  for (auto& [k, v] : from) to->emplace(k, std::move(v));
+}
+
+}  // namespace
+
+template <class Archive>
+void DepartmentQuarter::save(Archive& ar) const {
+  std::map<std::string, std::pair<int, std::string>> kinds;
+  for (const auto& [id, kind] : kinds_) kinds.emplace(id, std::make_pair(static_cast<int>(kind.first), kind.second));
+  ar(self_, spot_, Sorted(responses_), Sorted(complaints_), Sorted(direct_), Sorted(callbacks_), Sorted(adjustments_),
+     kinds);
+}
+
+template <class Archive>
+void DepartmentQuarter::load(Archive& ar) {
+  std::map<std::string, Response> responses;
+  std::map<std::string, Complaint> complaints;
+  std::map<std::string, Decimal> direct;
+  std::map<std::string, Decimal> callbacks;
+  std::map<std::string, Adjustment> adjustments;
+  std::map<std::string, std::pair<int, std::string>> kinds;
+  ar(self_, spot_, responses, complaints, direct, callbacks, adjustments, kinds);
+  Unsorted(std::move(responses), &responses_);
+  Unsorted(std::move(complaints), &complaints_);
+  Unsorted(std::move(direct), &direct_);
+  Unsorted(std::move(callbacks), &callbacks_);
+  Unsorted(std::move(adjustments), &adjustments_);
+  kinds_.clear();
+  kinds_.reserve(kinds.size());
+  for (auto& [id, kind] : kinds) kinds_.emplace(id, std::make_pair(static_cast<EventType>(kind.first), kind.second));
+  // The running tallies: recounted, not trusted from the bytes.
+  survey_ = SurveyTally{};
+  valid_complaints_ = 0;
+  for (const auto& [id, c] : complaints_) TallyComplaint(c, +1);
+}
+
+}  // namespace qledger::domain
+
+namespace qledger::app {
+
+namespace {
+
+using domain::Result;
+using domain::Status;
+
+constexpr std::string_view kMagic = "QLSNAPST";
+constexpr size_t kHeaderSize = 8 + 4 + 4 + 8 + 32 + 32;
+
+void PutU32(std::string* out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void PutU64(std::string* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+uint64_t GetU(std::string_view s, size_t at, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(s[at + static_cast<size_t>(i)]);
+  return v;
+}
+
+// 64 hex digits as 32 bytes; "" when they are not.
+std::string RawOfHex(const std::string& hex) {
+  if (hex.size() != 64) return "";
+  std::string raw;
+  for (size_t i = 0; i < 64; i += 2) {
+    auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+    int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return "";
+    raw.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return raw;
+}
+
+std::string StateBytes(const domain::FoldState& s) {
+  std::ostringstream out;
+  {
+    cereal::PortableBinaryOutputArchive ar(out);
+    ar(s.state, s.any_fact);
+  }
+  return out.str();
+}
+
+Result<std::string> EventHash(const storage::EventStore& store, int64_t seq) {
+  QLEDGER_ASSIGN_OR_RETURN(domain::Event e, store.Get(seq));
+  return e.hash;
+}
+
+// The departments of every adopted policy (departments can be retired).
+Result<std::vector<std::string>> AllDepartments(const storage::EventStore& store) {
+  QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
+  std::vector<std::string> out;
+  for (const auto& e : events) {
+    QLEDGER_ASSIGN_OR_RETURN(auto adopted, domain::AdoptedPolicyOf(e));
+    for (const auto& d : adopted.policy.departments) {
+      if (std::find(out.begin(), out.end(), d.code) == out.end()) out.push_back(d.code);
+    }
+  }
+  return out;
+}
+
+bool HasOwnEvents(const domain::ReplayInput& in, int64_t after, int64_t to) {
+  return std::any_of(in.events.begin(), in.events.end(), [&](const domain::Event& e) {
+    return e.seq > after && e.seq <= to && !e.department.empty() && e.department == in.department;
+  }) || std::any_of(in.events.begin(), in.events.end(), [&](const domain::Event& e) {
+    return e.seq > after && e.seq <= to && e.type == domain::EventType::kEntryVoided;
+  });
+}
+
+// The snapshot of (q, department) at seq, folded on from the newest one
+// before it; nullopt when there is nothing new to fold (the one before, or
+// none, serves as well) or one is there already.
+Result<std::optional<storage::SnapshotRecord>> MakeSnapshot(const storage::EventStore& store, const domain::Quarter& q,
+                                                            const std::string& department, int64_t seq) {
+  std::optional<storage::SnapshotRecord> none;
+  QLEDGER_ASSIGN_OR_RETURN(auto start, NewestSnapshot(store, q, department, seq));
+  if (start && start->seq == seq) return none;
+  int64_t after = start ? start->seq : 0;
+  QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplayAfter(q, department, after));
+  if (!HasOwnEvents(input, after, seq)) return none;
+  domain::FoldState folded = domain::FoldTo(input, seq, start ? &*start : nullptr);
+  if (!folded.any_fact) return none;
+  QLEDGER_ASSIGN_OR_RETURN(std::string hash, EventHash(store, seq));
+  storage::SnapshotRecord r;
+  r.quarter = q.ToString();
+  r.department = department;
+  r.seq = seq;
+  r.bytes = EncodeSnapshot(folded, hash);
+  return std::optional<storage::SnapshotRecord>(std::move(r));
+}
+
+}  // namespace
+
+std::string EncodeSnapshot(const domain::FoldState& s, const std::string& event_hash) {
+  std::string state = StateBytes(s);
+  std::string out(kMagic);
+  PutU32(&out, kSnapshotFormat);
+  PutU32(&out, domain::kFoldVersion);
+  PutU64(&out, static_cast<uint64_t>(s.seq));
+  out += RawOfHex(event_hash);
+  out += domain::Sha256Raw({state});
+  out += state;
+  return out;
+}
+
+Result<domain::FoldState> DecodeSnapshot(std::string_view bytes, int64_t seq, const std::string& event_hash) {
+  auto bad = [&](const std::string& what) {
+    return domain::DataLoss("the snapshot at seq " + std::to_string(seq) + " " + what);
+  };
+  if (bytes.size() < kHeaderSize || bytes.substr(0, 8) != kMagic) return bad("has no snapshot header");
+  if (GetU(bytes, 8, 4) != kSnapshotFormat) return bad("is of format " + std::to_string(GetU(bytes, 8, 4)));
+  if (GetU(bytes, 12, 4) != domain::kFoldVersion) {
+    return bad("was made by fold version " + std::to_string(GetU(bytes, 12, 4)) + ", not " +
+               std::to_string(domain::kFoldVersion));
+  }
+  if (static_cast<int64_t>(GetU(bytes, 16, 8)) != seq) return bad("says seq " + std::to_string(GetU(bytes, 16, 8)));
+  if (bytes.substr(24, 32) != RawOfHex(event_hash)) return bad("was made from another ledger (the hash of its event)");
+  std::string_view state = bytes.substr(kHeaderSize);
+  if (bytes.substr(56, 32) != domain::Sha256Raw({state})) return bad("does not match its SHA-256");
+  domain::FoldState out;
+  out.seq = seq;
+  try {
+    std::istringstream in{std::string(state)};
+    cereal::PortableBinaryInputArchive ar(in);
+    ar(out.state, out.any_fact);
+  } catch (const std::exception& e) {
+    return bad(std::string("does not decode: ") + e.what());
+  }
+  return out;
+}
+
+SnapshotStats& Snapshots() {
+  static SnapshotStats stats;
+  return stats;
+}
+
+Result<std::optional<domain::FoldState>> NewestSnapshot(const storage::EventStore& store, const domain::Quarter& q,
+                                                        const std::string& department, int64_t max_seq) {
+  const std::string qs = q.ToString();
+  while (max_seq > 0) {
+    QLEDGER_ASSIGN_OR_RETURN(auto record, store.SnapshotAtOrBefore(qs, department, max_seq));
+    if (!record) break;
+    auto hash = EventHash(store, record->seq);
+    Result<domain::FoldState> decoded =
+        hash.ok() ? DecodeSnapshot(record->bytes, record->seq, *hash) : Result<domain::FoldState>(hash.status());
+    if (decoded.ok()) return std::optional<domain::FoldState>(std::move(*decoded));
+    ++Snapshots().rejected;
+    log::Warn("snapshot ignored", {{"quarter", qs},
+                                   {"department", department},
+                                   {"seq", record->seq},
+                                   {"detail", decoded.status().message()}});
+    max_seq = record->seq - 1;
+  }
+  return std::optional<domain::FoldState>();
+}
+
+bool SnapshotsDue(int64_t before, int64_t after, bool has_approval, int64_t interval) {
+  return after > before && (has_approval || after / interval > before / interval);
+}
+
+Result<int64_t> SaveSnapshots(storage::EventStore& writer, int64_t after, bool find_approvals, int64_t interval) {
+  const int64_t head = writer.head().seq;
+  std::vector<storage::SnapshotRecord> records;
+  QLEDGER_ASSIGN_OR_RETURN(auto departments, AllDepartments(writer));
+  // Every department of the quarter at its approval; saved one point at a
+  // time, so that the next folds on from these.
+  auto add = [&](const domain::Quarter& q, int64_t seq) -> Status {
+    for (const auto& d : departments) {
+      QLEDGER_ASSIGN_OR_RETURN(auto r, MakeSnapshot(writer, q, d, seq));
+      if (r) records.push_back(std::move(*r));
+    }
+    QLEDGER_RETURN_IF_ERROR(writer.PutSnapshots(records));
+    return Status::Ok();
+  };
+  int64_t saved = 0;
+  if (find_approvals) {
+    std::vector<std::pair<domain::Quarter, int64_t>> approvals;
+    QLEDGER_RETURN_IF_ERROR(writer.Scan(after + 1, head, [&](const domain::Event& e) {
+      if (e.type == domain::EventType::kQuarterApproved) {
+        if (auto q = domain::Quarter::Parse(e.period)) approvals.emplace_back(*q, e.seq);
+      }
+      return true;
+    }));
+    for (const auto& [q, seq] : approvals) {
+      QLEDGER_RETURN_IF_ERROR(add(q, seq));
+      saved += static_cast<int64_t>(records.size());
+      records.clear();
+    }
+  }
+  // The last multiple of the interval the append crossed (a bulk import
+  // crosses many: the one at its end serves the replays after it).
+  if (const int64_t point = head / interval * interval; point > after) {
+    QLEDGER_ASSIGN_OR_RETURN(int64_t at_point, SaveSnapshotsAt(writer, {point}));
+    saved += at_point;
+  }
+  return saved;
+}
+
+Result<int64_t> SaveSnapshotsAt(storage::EventStore& writer, const std::vector<int64_t>& points) {
+  QLEDGER_ASSIGN_OR_RETURN(auto departments, AllDepartments(writer));
+  QLEDGER_ASSIGN_OR_RETURN(auto quarters, writer.Quarters());
+  int64_t saved = 0;
+  for (int64_t point : points) {
+    if (point <= 0 || point > writer.head().seq) continue;
+    std::vector<storage::SnapshotRecord> records;
+    for (const auto& qs : quarters) {
+      auto q = domain::Quarter::Parse(qs);
+      if (!q) continue;
+      for (const auto& d : departments) {
+        QLEDGER_ASSIGN_OR_RETURN(auto r, MakeSnapshot(writer, *q, d, point));
+        if (r) records.push_back(std::move(*r));
+      }
+    }
+    QLEDGER_RETURN_IF_ERROR(writer.PutSnapshots(records));
+    saved += static_cast<int64_t>(records.size());
+  }
+  return saved;
+}
+
+Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store) {
+  SnapshotCheck check;
+  Status failed = Status::Ok();
+  // The snapshots come in key order, (quarter, department, seq): each
+  // (quarter, department) is read once and folded on from one snapshot's
+  // seq to the next, so verify folds every event once, not once per snapshot.
+  std::string current;  // quarter "/" department of `input`
+  std::optional<domain::ReplayInput> input;
+  domain::FoldState fresh;
+  QLEDGER_RETURN_IF_ERROR(store.ScanSnapshots([&](const storage::SnapshotRecord& r) {
+    ++check.checked;
+    std::string where = "the snapshot of " + r.quarter + " " + r.department + " at seq " + std::to_string(r.seq);
+    if (r.quarter + "/" + r.department != current) {
+      auto q = domain::Quarter::Parse(r.quarter);
+      if (!q) {
+        check.problem = where + " names no quarter";
+        return false;
+      }
+      auto loaded = store.LoadReplay(*q, r.department);
+      if (!loaded.ok()) {
+        failed = loaded.status();
+        return false;
+      }
+      input = std::move(*loaded);
+      current = r.quarter + "/" + r.department;
+      fresh = domain::FoldState{};
+    }
+    if (r.seq > input->head_seq) {
+      check.problem = where + " is beyond the head";
+      return false;
+    }
+    fresh = domain::FoldTo(*input, r.seq, &fresh);
+    auto hash = EventHash(store, r.seq);
+    if (!hash.ok()) {
+      failed = hash.status();
+      return false;
+    }
+    if (EncodeSnapshot(fresh, *hash) != r.bytes) {
+      auto decoded = DecodeSnapshot(r.bytes, r.seq, *hash);
+      check.problem = where + (decoded.ok() ? " holds another state than its events fold to"
+                                            : ": " + decoded.status().message());
+      return false;
+    }
+    return true;
+  }));
+  QLEDGER_RETURN_IF_ERROR(failed);
+  return check;
+}
+
+}  // namespace qledger::app
