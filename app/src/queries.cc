@@ -59,10 +59,7 @@ Result<Quarter> ResolveQuarter(const std::string& text) {
   return *q;
 }
 
-Result<std::string> ResolveDepartment(const EventStore& store, const std::string& text, domain::StatusCode unknown) {
-  if (text.empty()) return std::string();
-  // Every department of every adopted policy (departments can be retired),
-  // in the order the policies list them.
+Result<std::vector<domain::Department>> KnownDepartments(const EventStore& store) {
   QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
   std::vector<domain::Department> known;
   for (const auto& e : events) {
@@ -73,6 +70,12 @@ Result<std::string> ResolveDepartment(const EventStore& store, const std::string
       }
     }
   }
+  return known;
+}
+
+Result<std::string> ResolveDepartment(const EventStore& store, const std::string& text, domain::StatusCode unknown) {
+  if (text.empty()) return std::string();
+  QLEDGER_ASSIGN_OR_RETURN(auto known, KnownDepartments(store));
   std::string lower = text;
   for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   for (const auto& d : known) {

@@ -133,24 +133,12 @@ Result<std::string> EventHash(const storage::EventStore& store, int64_t seq) {
   return e.hash;
 }
 
-// The departments of every adopted policy (departments can be retired).
-Result<std::vector<std::string>> AllDepartments(const storage::EventStore& store) {
-  QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
-  std::vector<std::string> out;
-  for (const auto& e : events) {
-    QLEDGER_ASSIGN_OR_RETURN(auto adopted, domain::AdoptedPolicyOf(e));
-    for (const auto& d : adopted.policy.departments) {
-      if (std::find(out.begin(), out.end(), d.code) == out.end()) out.push_back(d.code);
-    }
-  }
-  return out;
-}
-
+// Whether events after `after` up to `to` may change the fold: one of the
+// department's own, or a void.
 bool HasOwnEvents(const domain::ReplayInput& in, int64_t after, int64_t to) {
   return std::any_of(in.events.begin(), in.events.end(), [&](const domain::Event& e) {
-    return e.seq > after && e.seq <= to && !e.department.empty() && e.department == in.department;
-  }) || std::any_of(in.events.begin(), in.events.end(), [&](const domain::Event& e) {
-    return e.seq > after && e.seq <= to && e.type == domain::EventType::kEntryVoided;
+    return e.seq > after && e.seq <= to &&
+           (e.department == in.department || e.type == domain::EventType::kEntryVoided);
   });
 }
 
@@ -174,6 +162,31 @@ Result<std::optional<storage::SnapshotRecord>> MakeSnapshot(const storage::Event
   r.seq = seq;
   r.bytes = EncodeSnapshot(folded, hash);
   return std::optional<storage::SnapshotRecord>(std::move(r));
+}
+
+// The snapshots at seq of each of the quarters' departments that call for
+// one, saved in one batch (before the next point folds on from them). How
+// many.
+Result<int64_t> SavePoint(storage::EventStore& writer, const std::vector<domain::Quarter>& quarters,
+                          const std::vector<domain::Department>& departments, int64_t seq) {
+  std::vector<storage::SnapshotRecord> records;
+  for (const auto& q : quarters) {
+    for (const auto& d : departments) {
+      QLEDGER_ASSIGN_OR_RETURN(auto r, MakeSnapshot(writer, q, d.code, seq));
+      if (r) records.push_back(std::move(*r));
+    }
+  }
+  QLEDGER_RETURN_IF_ERROR(writer.PutSnapshots(records));
+  return static_cast<int64_t>(records.size());
+}
+
+Result<std::vector<domain::Quarter>> StoredQuarters(const storage::EventStore& store) {
+  QLEDGER_ASSIGN_OR_RETURN(auto names, store.Quarters());
+  std::vector<domain::Quarter> out;
+  for (const auto& name : names) {
+    if (auto q = domain::Quarter::Parse(name)) out.push_back(*q);
+  }
+  return out;
 }
 
 }  // namespace
@@ -247,20 +260,10 @@ bool SnapshotsDue(int64_t before, int64_t after, bool has_approval, int64_t inte
 
 Result<int64_t> SaveSnapshots(storage::EventStore& writer, int64_t after, bool find_approvals, int64_t interval) {
   const int64_t head = writer.head().seq;
-  std::vector<storage::SnapshotRecord> records;
-  QLEDGER_ASSIGN_OR_RETURN(auto departments, AllDepartments(writer));
-  // Every department of the quarter at its approval; saved one point at a
-  // time, so that the next folds on from these.
-  auto add = [&](const domain::Quarter& q, int64_t seq) -> Status {
-    for (const auto& d : departments) {
-      QLEDGER_ASSIGN_OR_RETURN(auto r, MakeSnapshot(writer, q, d, seq));
-      if (r) records.push_back(std::move(*r));
-    }
-    QLEDGER_RETURN_IF_ERROR(writer.PutSnapshots(records));
-    return Status::Ok();
-  };
+  QLEDGER_ASSIGN_OR_RETURN(auto departments, KnownDepartments(writer));
   int64_t saved = 0;
   if (find_approvals) {
+    // Every department of the quarter at its approval.
     std::vector<std::pair<domain::Quarter, int64_t>> approvals;
     QLEDGER_RETURN_IF_ERROR(writer.Scan(after + 1, head, [&](const domain::Event& e) {
       if (e.type == domain::EventType::kQuarterApproved) {
@@ -269,37 +272,28 @@ Result<int64_t> SaveSnapshots(storage::EventStore& writer, int64_t after, bool f
       return true;
     }));
     for (const auto& [q, seq] : approvals) {
-      QLEDGER_RETURN_IF_ERROR(add(q, seq));
-      saved += static_cast<int64_t>(records.size());
-      records.clear();
+      QLEDGER_ASSIGN_OR_RETURN(int64_t n, SavePoint(writer, {q}, departments, seq));
+      saved += n;
     }
   }
-  // The last multiple of the interval the append crossed (a bulk import
+  // The last multiple of the interval the append crossed (a bulk append
   // crosses many: the one at its end serves the replays after it).
   if (const int64_t point = head / interval * interval; point > after) {
-    QLEDGER_ASSIGN_OR_RETURN(int64_t at_point, SaveSnapshotsAt(writer, {point}));
-    saved += at_point;
+    QLEDGER_ASSIGN_OR_RETURN(auto quarters, StoredQuarters(writer));
+    QLEDGER_ASSIGN_OR_RETURN(int64_t n, SavePoint(writer, quarters, departments, point));
+    saved += n;
   }
   return saved;
 }
 
 Result<int64_t> SaveSnapshotsAt(storage::EventStore& writer, const std::vector<int64_t>& points) {
-  QLEDGER_ASSIGN_OR_RETURN(auto departments, AllDepartments(writer));
-  QLEDGER_ASSIGN_OR_RETURN(auto quarters, writer.Quarters());
+  QLEDGER_ASSIGN_OR_RETURN(auto departments, KnownDepartments(writer));
+  QLEDGER_ASSIGN_OR_RETURN(auto quarters, StoredQuarters(writer));
   int64_t saved = 0;
   for (int64_t point : points) {
     if (point <= 0 || point > writer.head().seq) continue;
-    std::vector<storage::SnapshotRecord> records;
-    for (const auto& qs : quarters) {
-      auto q = domain::Quarter::Parse(qs);
-      if (!q) continue;
-      for (const auto& d : departments) {
-        QLEDGER_ASSIGN_OR_RETURN(auto r, MakeSnapshot(writer, *q, d, point));
-        if (r) records.push_back(std::move(*r));
-      }
-    }
-    QLEDGER_RETURN_IF_ERROR(writer.PutSnapshots(records));
-    saved += static_cast<int64_t>(records.size());
+    QLEDGER_ASSIGN_OR_RETURN(int64_t n, SavePoint(writer, quarters, departments, point));
+    saved += n;
   }
   return saved;
 }

@@ -44,6 +44,10 @@ Result<int64_t> ResolveQuarterPoint(const storage::EventStore& store, const doma
 // Parses "2026Q3", failing with InvalidArgument naming the value.
 Result<domain::Quarter> ResolveQuarter(const std::string& text);
 
+// Every department of every adopted policy (departments can be retired),
+// in the order the policies list them.
+Result<std::vector<domain::Department>> KnownDepartments(const storage::EventStore& store);
+
 // The code of the department a user named — its code in any case, or its
 // Chinese name ("储运中心") — among the departments of every adopted
 // policy; "" stays "" (no department). Unknown: a Status of code `unknown`
