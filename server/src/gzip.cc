@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
 namespace qledger::server {
@@ -29,22 +30,13 @@ double QValue(const boost::beast::http::param_list& params) {
   return 1;
 }
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    if (x != b[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 bool AcceptsGzip(std::string_view accept_encoding) {
   std::optional<double> gzip;
   std::optional<double> any;
   for (const auto& [token, params] : boost::beast::http::ext_list(accept_encoding)) {
-    if (IEquals(token, "gzip") || IEquals(token, "x-gzip")) gzip = QValue(params);
+    if (boost::beast::iequals(token, "gzip") || boost::beast::iequals(token, "x-gzip")) gzip = QValue(params);
     if (token == "*") any = QValue(params);
   }
   if (gzip) return *gzip > 0;
