@@ -127,12 +127,10 @@ std::string Metrics::Render(const Gauges& g) const {
     out += "qledger_http_request_duration_seconds_sum{route=\"" + r + "\"} " + Num(h.sum) + "\n";
     out += "qledger_http_request_duration_seconds_count{route=\"" + r + "\"} " + std::to_string(h.count) + "\n";
   }
-  out += "# HELP qledger_ledger_head_seq Seq of the ledger head the server sees.\n";
-  out += "# TYPE qledger_ledger_head_seq gauge\n";
-  out += "qledger_ledger_head_seq " + std::to_string(g.head_seq) + "\n";
-  out += "# HELP qledger_ledger_healthy 1 while the chain verifies and the store holds every acknowledged event.\n";
-  out += "# TYPE qledger_ledger_healthy gauge\n";
-  out += "qledger_ledger_healthy " + std::string(g.damage.empty() ? "1" : "0") + "\n";
+  Add(out, "qledger_ledger_head_seq", "gauge", "Seq of the ledger head the server sees.", std::to_string(g.head_seq));
+  Add(out, "qledger_ledger_healthy", "gauge",
+      "1 while the chain verifies and the store holds every acknowledged event.",
+      std::string(g.damage.empty() ? "1" : "0"));
   if (!g.damage.empty()) {
     out += "# HELP qledger_ledger_damage_info Why the ledger is not healthy (the problem, cut to 200 bytes).\n";
     out += "# TYPE qledger_ledger_damage_info gauge\n";
@@ -142,30 +140,22 @@ std::string Metrics::Render(const Gauges& g) const {
       "1 once the server has re-computed every hash up to the head and found no damage; 0 while it has not yet, "
       "or found a problem.",
       g.damage.empty() && g.verified_seq >= g.head_seq ? "1" : "0");
-  out += "# HELP qledger_chain_verified_seq Events 1..N whose hashes the server has re-computed.\n";
-  out += "# TYPE qledger_chain_verified_seq gauge\n";
-  out += "qledger_chain_verified_seq " + std::to_string(g.verified_seq) + "\n";
-  out += "# HELP qledger_follower_lag_seconds Seconds since the last successful catch-up with the writer.\n";
-  out += "# TYPE qledger_follower_lag_seconds gauge\n";
-  out += "qledger_follower_lag_seconds " + Num(g.catch_up_age_seconds) + "\n";
-  out += "# HELP qledger_http_connections Open HTTP connections.\n";
-  out += "# TYPE qledger_http_connections gauge\n";
-  out += "qledger_http_connections " + std::to_string(g.connections) + "\n";
-  out += "# HELP qledger_http_connections_displaced_total Idle connections closed to admit a newer one.\n";
-  out += "# TYPE qledger_http_connections_displaced_total counter\n";
-  out += "qledger_http_connections_displaced_total " + std::to_string(connections_displaced.load()) + "\n";
-  out += "# HELP qledger_http_connections_refused_total Connections closed on accept because all others were busy.\n";
-  out += "# TYPE qledger_http_connections_refused_total counter\n";
-  out += "qledger_http_connections_refused_total " + std::to_string(connections_refused.load()) + "\n";
-  out += "# HELP qledger_http_accept_errors_total Failed accepts (such as running out of file descriptors).\n";
-  out += "# TYPE qledger_http_accept_errors_total counter\n";
-  out += "qledger_http_accept_errors_total " + std::to_string(accept_errors.load()) + "\n";
-  out += "# HELP qledger_response_cache_entries Rendered responses held in the cache.\n";
-  out += "# TYPE qledger_response_cache_entries gauge\n";
-  out += "qledger_response_cache_entries " + std::to_string(g.cache_entries) + "\n";
-  out += "# HELP qledger_response_cache_bytes Bytes the cached responses hold (bounded, 64 MiB by default).\n";
-  out += "# TYPE qledger_response_cache_bytes gauge\n";
-  out += "qledger_response_cache_bytes " + std::to_string(g.cache_bytes) + "\n";
+  Add(out, "qledger_chain_verified_seq", "gauge", "Events 1..N whose hashes the server has re-computed.",
+      std::to_string(g.verified_seq));
+  Add(out, "qledger_follower_lag_seconds", "gauge", "Seconds since the last successful catch-up with the writer.",
+      Num(g.catch_up_age_seconds));
+  Add(out, "qledger_http_connections", "gauge", "Open HTTP connections.", std::to_string(g.connections));
+  Add(out, "qledger_http_connections_displaced_total", "counter", "Idle connections closed to admit a newer one.",
+      std::to_string(connections_displaced.load()));
+  Add(out, "qledger_http_connections_refused_total", "counter",
+      "Connections closed on accept because all others were busy.",
+      std::to_string(connections_refused.load()));
+  Add(out, "qledger_http_accept_errors_total", "counter", "Failed accepts (such as running out of file descriptors).",
+      std::to_string(accept_errors.load()));
+  Add(out, "qledger_response_cache_entries", "gauge", "Rendered responses held in the cache.",
+      std::to_string(g.cache_entries));
+  Add(out, "qledger_response_cache_bytes", "gauge", "Bytes the cached responses hold (bounded, 64 MiB by default).",
+      std::to_string(g.cache_bytes));
   Add(out, "qledger_response_cache_hits_total", "counter", "Answers served from the response cache.",
       std::to_string(g.cache_hits));
   Add(out, "qledger_response_cache_misses_total", "counter", "Lookups of the response cache that found nothing.",
