@@ -90,22 +90,6 @@ Result<std::string> ReadState(const std::string& file) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// Replaces file with text: a temporary file beside it, synced, renamed.
-Status WriteState(const std::string& file, const std::string& text) {
-  std::string tmp = file + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return domain::Internal("cannot write " + tmp);
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) return domain::Internal("cannot replace " + file);
-  std::string dir = std::filesystem::path(file).parent_path().string();
-  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -129,7 +113,7 @@ int RunAudit(const AuditFlags& f) {
               << " is kept)\n";
     return ExitCodeFor(outcome.status().code());
   }
-  Status written = WriteState(f.state, outcome->store);
+  Status written = ReplaceFile(f.state, outcome->store);
   if (!written.ok()) return Fail("audit", written);
   std::cout << "ok: " << outcome->summary << "\n";
   return 0;

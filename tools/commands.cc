@@ -1,10 +1,13 @@
 #include "commands.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -27,6 +30,7 @@
 #include "qledger/app/report_render.h"
 #include "qledger/app/snapshot.h"
 #include "qledger/app/views.h"
+#include "qledger/app/xlsx.h"
 
 #ifndef QLEDGER_SOURCE_DIR
 #define QLEDGER_SOURCE_DIR "."
@@ -67,6 +71,41 @@ int Fail(const char* cmd, const Status& s) {
   }
   return ExitCodeFor(s.code());
 }
+
+Status ReplaceFile(const std::string& file, const std::string& bytes) {
+  std::string tmp = file + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return domain::Internal("cannot write " + tmp + ": " + std::strerror(errno));
+  bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return domain::Internal("cannot replace " + file);
+  }
+  std::string dir = std::filesystem::path(file).parent_path().string();
+  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::Ok();
+}
+
+int Emit(const char* cmd, const std::string& out_file, const std::string& bytes, bool binary) {
+  if (!out_file.empty()) {
+    Status written = ReplaceFile(out_file, bytes);
+    if (!written.ok()) return Fail(cmd, written);
+    return 0;
+  }
+  if (binary && ::isatty(STDOUT_FILENO)) {
+    std::cerr << "qledger " << cmd << ": an xlsx workbook is binary: give --out FILE.xlsx or redirect the output\n";
+    return kUsageExitCode;
+  }
+  std::cout << bytes;
+  std::cout.flush();
+  return std::cout ? 0 : Fail(cmd, domain::Internal("cannot write to standard output"));
+}
+
 
 Result<std::string> ReadInput(const std::string& file) {
   if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -227,63 +266,79 @@ int RunAppend(const CommonFlags& c, const AppendFlags& f) {
   return rc;
 }
 
+namespace {
+
+// The xlsx form of a table-shaped answer, or the error naming why not.
+int EmitXlsx(const char* cmd, const std::string& out_file, const std::vector<app::Table>& tables) {
+  QLEDGER_ASSIGN_OR_FAIL(cmd, std::string bytes, app::TablesToXlsx(tables));
+  return Emit(cmd, out_file, bytes, /*binary=*/true);
+}
+
+}  // namespace
+
 int RunScores(const CommonFlags& c, const ScoresFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("scores", auto store, OpenReader(c));
-  QLEDGER_ASSIGN_OR_FAIL("scores", auto scores, app::Scores(*store, {f.quarter, f.as_of, f.without}));
-  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(scores));
-  else if (f.format == "csv") std::cout << app::ScoresToCsv(scores);
-  else std::cout << app::ScoresToText(scores, !f.without.empty());
-  return 0;
+  app::ScoresQuery query{f.quarter, f.as_of, f.without};
+  query.lang = c.lang;
+  QLEDGER_ASSIGN_OR_FAIL("scores", auto scores, app::Scores(*store, query));
+  if (f.format == "xlsx") return EmitXlsx("scores", f.out, app::ScoresTables(scores, c.lang));
+  if (f.format == "json") return Emit("scores", f.out, app::JsonBody(app::ToJson(scores)));
+  if (f.format == "csv") return Emit("scores", f.out, app::ScoresToCsv(scores, c.lang));
+  return Emit("scores", f.out, app::ScoresToText(scores, !f.without.empty(), c.lang));
 }
 
 int RunReplay(const CommonFlags& c, const ReplayFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("replay", auto store, OpenReader(c));
-  QLEDGER_ASSIGN_OR_FAIL("replay", auto d, app::Replay(*store, {f.quarter, f.department, f.as_of, f.without}));
+  app::ReplayQuery query{f.quarter, f.department, f.as_of, f.without};
+  query.lang = c.lang;
+  QLEDGER_ASSIGN_OR_FAIL("replay", auto d, app::Replay(*store, query));
   if (f.format == "json") std::cout << app::JsonBody(app::ToJson(d));
-  else std::cout << domain::DerivationToText(d);
+  else std::cout << domain::DerivationToText(d, c.lang);
   return 0;
 }
 
 int RunDiff(const CommonFlags& c, const DiffFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("diff", auto store, OpenReader(c));
-  QLEDGER_ASSIGN_OR_FAIL("diff", auto d, app::Diff(*store, {f.quarter, f.department, f.from, f.to, f.without}));
+  app::DiffQuery query{f.quarter, f.department, f.from, f.to, f.without};
+  query.lang = c.lang;
+  QLEDGER_ASSIGN_OR_FAIL("diff", auto d, app::Diff(*store, query));
   if (f.format == "json") std::cout << app::JsonBody(app::ToJson(d));
-  else std::cout << domain::DiffToText(d);
+  else std::cout << domain::DiffToText(d, c.lang);
   return 0;
 }
 
 int RunLedger(const CommonFlags& c, const ViewFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("ledger", auto store, OpenReader(c));
   QLEDGER_ASSIGN_OR_FAIL("ledger", auto l, app::BuildLedger(*store, {f.year, f.department}));
-  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(l));
-  else if (f.format == "csv") std::cout << app::LedgerToCsv(l);
-  else std::cout << app::LedgerToText(l);
-  return 0;
+  if (f.format == "xlsx") return EmitXlsx("ledger", f.out, app::LedgerTables(l, c.lang));
+  if (f.format == "json") return Emit("ledger", f.out, app::JsonBody(app::ToJson(l)));
+  if (f.format == "csv") return Emit("ledger", f.out, app::LedgerToCsv(l, c.lang));
+  return Emit("ledger", f.out, app::LedgerToText(l, c.lang));
 }
 
 int RunComplaints(const CommonFlags& c, const ViewFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("complaints", auto store, OpenReader(c));
   QLEDGER_ASSIGN_OR_FAIL("complaints", auto r, app::BuildComplaints(*store, {f.quarter, f.department}));
-  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(r));
-  else if (f.format == "csv") std::cout << app::ComplaintsToCsv(r);
-  else std::cout << app::ComplaintsToText(r);
-  return 0;
+  if (f.format == "xlsx") return EmitXlsx("complaints", f.out, app::ComplaintsTables(r, c.lang));
+  if (f.format == "json") return Emit("complaints", f.out, app::JsonBody(app::ToJson(r)));
+  if (f.format == "csv") return Emit("complaints", f.out, app::ComplaintsToCsv(r, c.lang));
+  return Emit("complaints", f.out, app::ComplaintsToText(r, c.lang));
 }
 
 int RunReport(const CommonFlags& c, const ViewFlags& f) {
   QLEDGER_ASSIGN_OR_FAIL("report", auto store, OpenReader(c));
   QLEDGER_ASSIGN_OR_FAIL("report", auto r, app::BuildReport(*store, {f.quarter, f.as_of}));
-  if (f.format == "json") std::cout << app::JsonBody(app::ToJson(r));
-  else if (f.format == "md") std::cout << app::ReportToMarkdown(r);
-  else if (f.format == "csv") std::cout << app::ReportToCsv(r);
-  else std::cout << app::ReportToHtml(r);
-  return 0;
+  if (f.format == "xlsx") return EmitXlsx("report", f.out, app::ReportTables(r, c.lang));
+  if (f.format == "json") return Emit("report", f.out, app::JsonBody(app::ToJson(r)));
+  if (f.format == "md") return Emit("report", f.out, app::ReportToMarkdown(r, c.lang));
+  if (f.format == "csv") return Emit("report", f.out, app::ReportToCsv(r, c.lang));
+  return Emit("report", f.out, app::ReportToHtml(r, c.lang));
 }
 
 int RunQuarters(const CommonFlags& c) {
   QLEDGER_ASSIGN_OR_FAIL("quarters", auto store, OpenReader(c));
   QLEDGER_ASSIGN_OR_FAIL("quarters", auto list, app::ListQuarters(*store));
-  std::cout << app::QuartersToText(list);
+  std::cout << app::QuartersToText(list, c.lang);
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "qledger/domain/lang.h"
 #include "qledger/domain/status.h"
 #include "qledger/storage/event_store.h"
 
@@ -16,6 +17,7 @@ namespace qledger::tools {
 
 struct CommonFlags {
   std::string data;
+  domain::Lang lang = domain::Lang::kZh;  // --lang: of headers, grades and sentences
 };
 
 struct InitFlags {
@@ -37,6 +39,7 @@ struct ScoresFlags {
   std::string as_of;
   std::vector<std::string> without;
   std::string format = "json";
+  std::string out;  // --out FILE: write there instead of standard output
 };
 
 struct ReplayFlags {
@@ -104,6 +107,15 @@ domain::Result<std::string> ReadInput(const std::string& file);
 // Prints `qledger cmd: message` and returns the exit code of s's code.
 int Fail(const char* cmd, const domain::Status& s);
 
+// Replaces file with bytes: a temporary file beside it, synced, renamed, so
+// that a reader never sees half of it.
+domain::Status ReplaceFile(const std::string& file, const std::string& bytes);
+
+// Writes a command's answer to out_file (replaced whole) or, when it is
+// empty, to standard output; a binary answer (xlsx) is refused on a
+// terminal with a usage error asking for --out. Returns the exit code.
+int Emit(const char* cmd, const std::string& out_file, const std::string& bytes, bool binary = false);
+
 // PREFIX/share/qledger/policy.json for the binary at PREFIX/bin/qledger.
 std::string InstalledPolicyFile();
 // The policy `init` adopts without --policy: the installed one, else the
@@ -131,6 +143,7 @@ struct ViewFlags {
   std::string department;
   std::string as_of;
   std::string format;
+  std::string out;  // --out FILE
 };
 
 int RunLedger(const CommonFlags& c, const ViewFlags& f);

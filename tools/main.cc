@@ -33,7 +33,7 @@ namespace {
 std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--data" || arg == "--log-format" || arg == "--log-level") {
+    if (arg == "--data" || arg == "--log-format" || arg == "--log-level" || arg == "--lang") {
       ++i;  // its value
       continue;
     }
@@ -94,6 +94,10 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info (default), warn, error or off")
       ->envname("QLEDGER_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error", "critical", "off"}));
+  std::string lang = "zh";
+  app.add_option("--lang", lang, "zh (default) or en: the one language of headers, grades and sentences")
+      ->envname("QLEDGER_LANG")
+      ->check(CLI::IsMember({"zh", "en"}));
   app.fallthrough();
 
   auto add_data = [&](CLI::App* sub) {
@@ -140,7 +144,9 @@ int main(int argc, char** argv) {
   c_scores->add_option("--quarter", scores.quarter, "quarter, e.g. 2026Q3")->required();
   c_scores->add_option("--as-of", scores.as_of, "a seq, a date/date-time, or 'approved' (default: the head)");
   c_scores->add_option("--without", scores.without, "leave this event out (what-if); repeatable");
-  c_scores->add_option("--format", scores.format, "json (default), table or csv")->check(CLI::IsMember({"json", "table", "csv"}));
+  c_scores->add_option("--format", scores.format, "json (default), table, csv or xlsx")
+      ->check(CLI::IsMember({"json", "table", "csv", "xlsx"}));
+  c_scores->add_option("--out", scores.out, "write to FILE instead of standard output");
 
   // replay
   qt::ReplayFlags replay;
@@ -170,21 +176,27 @@ int main(int argc, char** argv) {
   add_data(c_ledger);
   c_ledger->add_option("--year", ledger.year, "year, e.g. 2026 (default: the latest)");
   c_ledger->add_option("--department", ledger.department, "only this department");
-  c_ledger->add_option("--format", ledger.format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+  c_ledger->add_option("--format", ledger.format, "text, json, csv or xlsx")
+      ->check(CLI::IsMember({"text", "json", "csv", "xlsx"}));
+  c_ledger->add_option("--out", ledger.out, "write to FILE instead of standard output");
   qt::ViewFlags complaints;
   complaints.format = "text";
   auto* c_complaints = app.add_subcommand("complaints", "the complaint register (附件4)");
   add_data(c_complaints);
   c_complaints->add_option("--quarter", complaints.quarter, "only this quarter");
   c_complaints->add_option("--department", complaints.department, "only this department");
-  c_complaints->add_option("--format", complaints.format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+  c_complaints->add_option("--format", complaints.format, "text, json, csv or xlsx")
+      ->check(CLI::IsMember({"text", "json", "csv", "xlsx"}));
+  c_complaints->add_option("--out", complaints.out, "write to FILE instead of standard output");
   qt::ViewFlags report;
   report.format = "html";
   auto* c_report = app.add_subcommand("report", "the quarterly analysis report (第十五条)");
   add_data(c_report);
   c_report->add_option("--quarter", report.quarter, "quarter, e.g. 2026Q3")->required();
   c_report->add_option("--as-of", report.as_of, "a seq, a date/date-time, or 'approved' (default: as published or the head)");
-  c_report->add_option("--format", report.format, "html, md, csv or json")->check(CLI::IsMember({"html", "md", "csv", "json"}));
+  c_report->add_option("--format", report.format, "html, md, csv, xlsx or json")
+      ->check(CLI::IsMember({"html", "md", "csv", "xlsx", "json"}));
+  c_report->add_option("--out", report.out, "write to FILE instead of standard output");
 
   // quarters
   auto* c_quarters = app.add_subcommand("quarters", "every quarter in the ledger with its status");
@@ -290,6 +302,7 @@ int main(int argc, char** argv) {
   }
 
   qledger::log::Configure(*qledger::log::ParseFormat(log_format), *qledger::log::ParseLevel(log_level));
+  common.lang = *qledger::domain::ParseLang(lang);
 
   if (std::string hook = qt::RefusedTestHook(); !hook.empty()) {
     std::cerr << "qledger: " << hook << "\n";

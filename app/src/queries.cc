@@ -303,6 +303,7 @@ Result<std::vector<QuarterSummary>> ListQuarters(const EventStore& store) {
 Result<std::vector<domain::Score>> Scores(const EventStore& store, const ScoresQuery& query) {
   QLEDGER_ASSIGN_OR_RETURN(Quarter q, ResolveQuarter(query.quarter));
   QLEDGER_ASSIGN_OR_RETURN(auto options, ResolveReplayOptions(store, q, query.as_of, query.without));
+  options.lang = query.lang;
   return ScoreQuarter(store, q, options);
 }
 
@@ -311,6 +312,7 @@ Result<domain::Derivation> Replay(const EventStore& store, const ReplayQuery& qu
   QLEDGER_ASSIGN_OR_RETURN(std::string department,
                            ResolveDepartment(store, query.department, domain::StatusCode::kNotFound));
   QLEDGER_ASSIGN_OR_RETURN(auto options, ResolveReplayOptions(store, q, query.as_of, query.without));
+  options.lang = query.lang;
   return DeriveDepartment(store, q, department, options);
 }
 
@@ -327,8 +329,11 @@ Result<domain::ScoreDiff> Diff(const EventStore& store, const DiffQuery& query) 
   QLEDGER_RETURN_IF_ERROR(CheckWithout(store, query.without));
   QLEDGER_ASSIGN_OR_RETURN(std::string department,
                            ResolveDepartment(store, query.department, domain::StatusCode::kNotFound));
-  QLEDGER_ASSIGN_OR_RETURN(auto before, DeriveDepartment(store, q, department, {*from, query.without}));
-  QLEDGER_ASSIGN_OR_RETURN(auto after, DeriveDepartment(store, q, department, {*to, query.without}));
+  domain::ReplayOptions options{*from, query.without};
+  options.lang = query.lang;
+  QLEDGER_ASSIGN_OR_RETURN(auto before, DeriveDepartment(store, q, department, options));
+  options.as_of_seq = *to;
+  QLEDGER_ASSIGN_OR_RETURN(auto after, DeriveDepartment(store, q, department, options));
   return domain::DiffDerivations(std::move(before), std::move(after));
 }
 

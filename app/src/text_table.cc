@@ -50,6 +50,22 @@ std::string RenderTable(const Row& header, const std::vector<Row>& rows, const s
   return out;
 }
 
+bool Table::IsNumeric(size_t column) const {
+  return std::find(numeric.begin(), numeric.end(), column) != numeric.end();
+}
+
+std::string RenderTable(const Table& t) {
+  std::vector<Row> rows = t.rows;
+  for (auto& row : rows) {
+    for (auto& cell : row) {
+      if (cell.empty()) cell = "—";
+    }
+  }
+  return RenderTable(t.header, rows, t.numeric);
+}
+
+std::string RenderCsv(const Table& t) { return RenderCsv(t.header, t.rows); }
+
 std::string RenderCsv(const Row& header, const std::vector<Row>& rows) {
   auto field = [](const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;

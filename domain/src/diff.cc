@@ -101,33 +101,66 @@ json::object DiffToJson(const ScoreDiff& d) {
   return o;
 }
 
-std::string DiffToText(const ScoreDiff& d) {
+namespace {
+
+std::string FigureLabel(const std::string& figure, Lang lang) {
+  if (lang == Lang::kEn) return figure;
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"selfcheck", "自查"},  {"survey", "问卷"},          {"complaint", "投诉"}, {"weighted", "加权"},
+      {"callback_deductions", "回访扣分"}, {"adjustments", "调整"}, {"total", "总分"},     {"grade", "等次"},
+      {"amount", "奖惩"},     {"status", "状态"}};
+  for (const auto& [en, zh] : kNames) {
+    if (figure == en) return zh;
+  }
+  return figure;
+}
+
+std::string ValueLabel(const std::string& figure, const std::string& value, Lang lang) {
+  if (value.empty()) return "—";
+  if (figure == "grade") return GradeLabel(value, lang);
+  if (figure == "status" && lang == Lang::kZh) {
+    return value == "approved" ? "已审定" : value == "reopened" ? "已重新打开" : "未审定";
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string DiffToText(const ScoreDiff& d, Lang lang) {
   const Score& a = d.after.score;
-  std::string out = "Diff of " + a.department + " " + a.name + ", " + a.quarter + ": seq " +
+  const bool zh = lang == Lang::kZh;
+  std::string out = (zh ? a.name + "（" + a.department + "）" + a.quarter + " 得分变化：seq "
+                        : "Diff of " + a.department + " " + a.name + ", " + a.quarter + ": seq ") +
                     std::to_string(d.before.score.as_of_seq) + " → seq " + std::to_string(a.as_of_seq) + "\n";
-  if (d.before.hypothetical() || d.after.hypothetical()) out += "HYPOTHETICAL: events left out; the ledger is unchanged\n";
+  if (d.before.hypothetical() || d.after.hypothetical()) {
+    out += zh ? "假设（HYPOTHETICAL）：有事件不计；账本本身不变\n" : "HYPOTHETICAL: events left out; the ledger is unchanged\n";
+  }
   out += "\n";
   if (d.changes.empty()) {
-    out += "No figure changed.\n";
+    out += zh ? "没有数值变化。\n" : "No figure changed.\n";
   } else {
-    char line[160];
-    std::snprintf(line, sizeof line, "%-20s %12s %12s\n", "figure", "before", "after");
-    out += line;
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({Pick(lang, "项目", "figure"), Pick(lang, "之前", "before"), Pick(lang, "之后", "after")});
     for (const auto& c : d.changes) {
-      std::snprintf(line, sizeof line, "%-20s %12s %12s\n", c.figure.c_str(), c.before.empty() ? "—" : c.before.c_str(),
-                    c.after.empty() ? "—" : c.after.c_str());
+      rows.push_back({FigureLabel(c.figure, lang), ValueLabel(c.figure, c.before, lang), ValueLabel(c.figure, c.after, lang)});
+    }
+    char line[200];
+    for (const auto& r : rows) {
+      std::snprintf(line, sizeof line, "%-20s %12s %12s\n", r[0].c_str(), r[1].c_str(), r[2].c_str());
       out += line;
     }
   }
-  out += "\nEvents that changed the score (" + std::to_string(d.changed_by.size()) + "):\n";
+  out += (zh ? "\n改变得分的事件（" : "\nEvents that changed the score (") + std::to_string(d.changed_by.size()) +
+         (zh ? "）：\n" : "):\n");
   for (const auto& s : d.changed_by) {
-    out += "  #" + std::to_string(s.seq) + "  " + s.occurred_at + "  " + EventTypeName(s.type) + "  " + s.id + "\n      " +
-           s.change + "  → total " + s.total.ToString() + "\n";
+    out += "  #" + std::to_string(s.seq) + "  " + s.occurred_at + "  " + EventTypeLabel(s.type, lang) + "  " + s.id +
+           "\n      " + s.change + (zh ? "  → 总分 " : "  → total ") + s.total.ToString() + "\n";
   }
   if (!d.other_events.empty()) {
-    out += "Events in between that changed nothing (" + std::to_string(d.other_events.size()) + "):\n";
+    out += (zh ? "其间未改变得分的事件（" : "Events in between that changed nothing (") +
+           std::to_string(d.other_events.size()) + (zh ? "）：\n" : "):\n");
     for (const auto& s : d.other_events) {
-      out += "  #" + std::to_string(s.seq) + "  " + EventTypeName(s.type) + "  " + s.id + "\n";
+      out += "  #" + std::to_string(s.seq) + "  " + EventTypeLabel(s.type, lang) + "  " + s.id + "\n";
     }
   }
   return out;

@@ -22,29 +22,32 @@ Decimal Dec(const Event& e, const char* key) {
 
 }  // namespace
 
-std::string DepartmentQuarter::Apply(const Event& e) {
+std::string DepartmentQuarter::Apply(const Event& e, Lang lang) {
   std::string change;
-  Apply(e, &change);
+  Apply(e, &change, lang);
   return change;
 }
 
 // The sentence is built only when asked for: a full rebuild folds every event
 // of the ledger and throws the trace away, and building it (string
 // concatenation, Decimal::ToString) cost as much as the fold itself.
-void DepartmentQuarter::Apply(const Event& e, std::string* change) {
+void DepartmentQuarter::Apply(const Event& e, std::string* change, Lang lang) {
+  const bool zh = lang == Lang::kZh;
   switch (e.type) {
     case EventType::kSelfcheckReported: {
       Decimal score = Dec(e, "score");
       self_[e.period] = {e.id, score};
       kinds_[e.id] = {e.type, {}};
-      if (change) *change = "self-check for " + e.period + " reported: " + score.ToString();
+      if (change) *change = zh ? e.period + " 自查上报 " + score.ToString() + " 分"
+                            : "self-check for " + e.period + " reported: " + score.ToString();
       return;
     }
     case EventType::kSpotcheckRecorded: {
       Decimal score = Dec(e, "score");
       spot_[e.period] = {e.id, score};
       kinds_[e.id] = {e.type, {}};
-      if (change) *change = "spot check of " + e.period + " by " + Str(e, "inspector") + ": " + score.ToString();
+      if (change) *change = zh ? e.period + " 工作组抽查（" + Str(e, "inspector") + "）" + score.ToString() + " 分"
+                            : "spot check of " + e.period + " by " + Str(e, "inspector") + ": " + score.ToString();
       return;
     }
     case EventType::kSurveyResponded: {
@@ -54,26 +57,28 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
       r = Response{score, {}, 0};
       TallyResponse(r, +1);
       kinds_[e.id] = {e.type, {}};
-      if (change) *change = "survey response from " + Str(e, "respondent") + ": " + score.ToString();
+      if (change) *change = zh ? "客户 " + Str(e, "respondent") + " 问卷 " + score.ToString() + " 分"
+                            : "survey response from " + Str(e, "respondent") + ": " + score.ToString();
       return;
     }
     case EventType::kSurveyDisputed: {
       std::string target = Str(e, "response");
       auto it = responses_.find(target);
       if (it == responses_.end()) {
-        if (change) *change = "dispute of an unknown response " + target + " (no effect)";
+        if (change) *change = zh ? "对未知问卷 " + target + " 的异议（无影响）" : "dispute of an unknown response " + target + " (no effect)";
         return;
       }
       ++it->second.disputes;
       kinds_[e.id] = {e.type, target};
-      if (change) *change = "response " + target + " disputed: " + Str(e, "reason") + " (still counts until ruled)";
+      if (change) *change = zh ? "问卷 " + target + " 提出异议：" + Str(e, "reason") + "（审定前仍计分）"
+                            : "response " + target + " disputed: " + Str(e, "reason") + " (still counts until ruled)";
       return;
     }
     case EventType::kSurveyRuled: {
       std::string target = Str(e, "response");
       auto it = responses_.find(target);
       if (it == responses_.end()) {
-        if (change) *change = "ruling on an unknown response " + target + " (no effect)";
+        if (change) *change = zh ? "对未知问卷 " + target + " 的审定（无影响）" : "ruling on an unknown response " + target + " (no effect)";
         return;
       }
       std::string outcome = Str(e, "outcome");
@@ -83,10 +88,11 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
       TallyResponse(it->second, +1);
       kinds_[e.id] = {e.type, target};
       if (change) {
-        std::string what = outcome == "voided" ? "no longer counted"
-                           : outcome == "rescored" ? "rescored to " + score.ToString()
-                                                   : "upheld, unchanged";
-        *change = "response " + target + " ruled (" + Str(e, "ruling") + "): " + what;
+        std::string what = outcome == "voided"     ? Pick(lang, "不再计分", "no longer counted")
+                           : outcome == "rescored" ? Pick(lang, "改为 ", "rescored to ") + score.ToString()
+                                                   : Pick(lang, "维持原分", "upheld, unchanged");
+        *change = zh ? "问卷 " + target + " 审定（" + Str(e, "ruling") + "）：" + what
+                     : "response " + target + " ruled (" + Str(e, "ruling") + "): " + what;
       }
       return;
     }
@@ -95,13 +101,14 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
       complaints_[e.id] = Complaint{};
       TallyComplaint(complaints_[e.id], +1);
       kinds_[e.id] = {e.type, {}};
-      if (change) *change = "complaint recorded (" + Str(e, "channel") + "): " + Str(e, "summary");
+      if (change) *change = zh ? "受理投诉（" + Str(e, "channel") + "）：" + Str(e, "summary")
+                          : "complaint recorded (" + Str(e, "channel") + "): " + Str(e, "summary");
       return;
     case EventType::kComplaintRuled: {
       std::string target = Str(e, "complaint");
       auto it = complaints_.find(target);
       if (it == complaints_.end()) {
-        if (change) *change = "ruling on an unknown complaint " + target + " (no effect)";
+        if (change) *change = zh ? "对未知投诉 " + target + " 的认定（无影响）" : "ruling on an unknown complaint " + target + " (no effect)";
         return;
       }
       bool valid = e.data.contains("valid") && e.data.at("valid").is_bool() && e.data.at("valid").get_bool();
@@ -109,27 +116,34 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
       it->second.rulings.push_back({e.id, valid ? "valid" : "invalid", Decimal()});
       TallyComplaint(it->second, +1);
       kinds_[e.id] = {e.type, target};
-      if (change) *change = "complaint " + target + " ruled " + (valid ? "valid" : "invalid") + " (" + Str(e, "ruling") + ")";
+      if (change) {
+        *change = zh ? "投诉 " + target + " 认定为" + (valid ? "有效" : "无效") + "（" + Str(e, "ruling") + "）"
+                     : "complaint " + target + " ruled " + (valid ? "valid" : "invalid") + " (" + Str(e, "ruling") + ")";
+      }
       return;
     }
     case EventType::kComplaintHandled:
       kinds_[e.id] = {e.type, Str(e, "complaint")};
       if (change) {
-        *change = "complaint " + Str(e, "complaint") + " " + Str(e, "stage") + " (register only, no score effect)";
+        std::string stage = Str(e, "stage");
+        *change = zh ? "投诉 " + Str(e, "complaint") + (stage == "resolved" ? " 已处理" : " 已受理") + "（仅登记，不影响得分）"
+                     : "complaint " + Str(e, "complaint") + " " + stage + " (register only, no score effect)";
       }
       return;
     case EventType::kDeductionDirect: {
       Decimal p = Dec(e, "points");
       direct_[e.id] = p;
       kinds_[e.id] = {e.type, {}};
-      if (change) *change = "direct deduction " + p.ToString() + ": " + Str(e, "reason");
+      if (change) *change = zh ? "主业直接扣 " + p.ToString() + " 分：" + Str(e, "reason")
+                          : "direct deduction " + p.ToString() + ": " + Str(e, "reason");
       return;
     }
     case EventType::kCallbackFinding: {
       Decimal p = Dec(e, "points");
       callbacks_[e.id] = p;
       kinds_[e.id] = {e.type, {}};
-      if (change) *change = "callback finding −" + p.ToString() + ": " + Str(e, "reason");
+      if (change) *change = zh ? "电话回访扣 " + p.ToString() + " 分：" + Str(e, "reason")
+                          : "callback finding −" + p.ToString() + ": " + Str(e, "reason");
       return;
     }
     case EventType::kScoreAdjusted: {
@@ -137,8 +151,10 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change) {
       adjustments_[e.id] = {Str(e, "component"), p};
       kinds_[e.id] = {e.type, {}};
       if (change) {
-        *change = "adjustment of " + Str(e, "component") + " by " + (p > Decimal() ? "+" : "") + p.ToString() + " (" +
-                  Str(e, "ruling") + ")";
+        std::string signed_points = (p > Decimal() ? "+" : "") + p.ToString();
+        *change = zh ? "委员会调整" + ComponentLabel(Str(e, "component"), lang) + " " + signed_points + " 分（" +
+                           Str(e, "ruling") + "）"
+                     : "adjustment of " + Str(e, "component") + " by " + signed_points + " (" + Str(e, "ruling") + ")";
       }
       return;
     }
@@ -174,7 +190,8 @@ bool DepartmentQuarter::Counts(const Complaint& c) {
   return ComplaintCounts(/*voided=*/false, ruled_valid);  // a voided one is erased
 }
 
-std::string DepartmentQuarter::Void(const std::string& target) {
+std::string DepartmentQuarter::Void(const std::string& target, Lang lang) {
+  const bool zh = lang == Lang::kZh;
   auto k = kinds_.find(target);
   if (k == kinds_.end()) return "";
   auto [type, anchor] = k->second;
@@ -191,6 +208,7 @@ std::string DepartmentQuarter::Void(const std::string& target) {
         if (it->second.first == target) {
           std::string month = it->first;
           m.erase(it);
+          if (zh) return month + (type == EventType::kSelfcheckReported ? " 自查" : " 抽查") + "（" + target + "）作废";
           return std::string(type == EventType::kSelfcheckReported ? "self-check" : "spot check") + " of " + month +
                  " (" + target + ") voided";
         }
@@ -202,34 +220,41 @@ std::string DepartmentQuarter::Void(const std::string& target) {
         TallyResponse(it->second, -1);
         responses_.erase(it);
       }
-      return "survey response " + target + " voided";
+      return zh ? "问卷 " + target + " 作废" : "survey response " + target + " voided";
     case EventType::kSurveyDisputed:
       if (auto it = responses_.find(anchor); it != responses_.end() && it->second.disputes > 0) --it->second.disputes;
-      return "dispute " + target + " voided";
+      return zh ? "异议 " + target + " 作废" : "dispute " + target + " voided";
     case EventType::kSurveyRuled:
       if (auto it = responses_.find(anchor); it != responses_.end()) {
         TallyResponse(it->second, -1);
         erase_ruling(it->second.rulings);
         TallyResponse(it->second, +1);
       }
-      return "ruling " + target + " on response " + anchor + " voided";
+      return zh ? "问卷 " + anchor + " 的审定 " + target + " 作废" : "ruling " + target + " on response " + anchor + " voided";
     case EventType::kComplaintRecorded:
       if (auto it = complaints_.find(target); it != complaints_.end()) {
         TallyComplaint(it->second, -1);
         complaints_.erase(it);
       }
-      return "complaint " + target + " voided";
+      return zh ? "投诉 " + target + " 作废" : "complaint " + target + " voided";
     case EventType::kComplaintRuled:
       if (auto it = complaints_.find(anchor); it != complaints_.end()) {
         TallyComplaint(it->second, -1);
         erase_ruling(it->second.rulings);
         TallyComplaint(it->second, +1);
       }
-      return "ruling " + target + " on complaint " + anchor + " voided";
-    case EventType::kComplaintHandled: return "handling record " + target + " voided (register only)";
-    case EventType::kDeductionDirect: direct_.erase(target); return "direct deduction " + target + " voided";
-    case EventType::kCallbackFinding: callbacks_.erase(target); return "callback finding " + target + " voided";
-    case EventType::kScoreAdjusted: adjustments_.erase(target); return "adjustment " + target + " voided";
+      return zh ? "投诉 " + anchor + " 的认定 " + target + " 作废" : "ruling " + target + " on complaint " + anchor + " voided";
+    case EventType::kComplaintHandled:
+      return zh ? "投诉处理记录 " + target + " 作废（仅登记）" : "handling record " + target + " voided (register only)";
+    case EventType::kDeductionDirect:
+      direct_.erase(target);
+      return zh ? "直接扣分 " + target + " 作废" : "direct deduction " + target + " voided";
+    case EventType::kCallbackFinding:
+      callbacks_.erase(target);
+      return zh ? "回访扣分 " + target + " 作废" : "callback finding " + target + " voided";
+    case EventType::kScoreAdjusted:
+      adjustments_.erase(target);
+      return zh ? "调整 " + target + " 作废" : "adjustment " + target + " voided";
     default: return "";
   }
 }

@@ -15,16 +15,21 @@ namespace {
 
 std::string Str(const Event& e, const char* key) { return DataString(e, key); }
 
-// "from 自查2026Q3.csv row 7" (with the sheet of a workbook: "… sheet 自查 row 7").
-std::string SourceText(const boost::json::object& source) {
+// "来自 自查2026Q3.xlsx 自查 第7行", or "from 自查2026Q3.csv row 7" (with the
+// sheet of a workbook: "… sheet 自查 row 7").
+std::string SourceText(const boost::json::object& source, Lang lang) {
   auto text = [&](const char* key) {
     auto it = source.find(key);
     return it != source.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
   };
   auto row = source.find("row");
-  std::string out = "from " + text("file");
-  if (!text("sheet").empty()) out += " sheet " + text("sheet");
-  if (row != source.end() && row->value().is_int64()) out += " row " + std::to_string(row->value().get_int64());
+  const bool zh = lang == Lang::kZh;
+  std::string out = (zh ? "来自 " : "from ") + text("file");
+  if (!text("sheet").empty()) out += (zh ? " " : " sheet ") + text("sheet");
+  if (row != source.end() && row->value().is_int64()) {
+    std::string n = std::to_string(row->value().get_int64());
+    out += zh ? " 第" + n + "行" : " row " + n;
+  }
   return out;
 }
 
@@ -72,7 +77,8 @@ class Folder {
  public:
   enum class Effect { kNone, kApplied, kVoided, kLeftOut };
 
-  Folder(const ReplayInput& in, const std::set<std::string>& without) : in_(in), without_(without) {}
+  Folder(const ReplayInput& in, const std::set<std::string>& without, Lang lang = Lang::kEn)
+      : in_(in), without_(without), lang_(lang) {}
 
   // Applies e to *state; *change gets the words unless change is nullptr.
   Effect Apply(const Event& e, DepartmentQuarter* state, std::string* change) {
@@ -86,22 +92,25 @@ class Folder {
         if (!targets_us) return Effect::kNone;
       }
       if (without_.count(e.id)) {
-        if (change) *change = "left out (what-if): void of " + target;
+        if (change) *change = Pick(lang_, "假设不计（what-if）：作废 ", "left out (what-if): void of ") + target;
         return Effect::kLeftOut;
       }
-      std::string what = state->Void(target);
+      std::string what = state->Void(target, lang_);
       if (change) {
-        *change = (what.empty() ? "void of " + target + " (already left out)" : what) + ": " + Str(e, "reason");
+        if (what.empty()) what = Pick(lang_, "作废 " + target + "（已假设不计）", "void of " + target + " (already left out)");
+        *change = what + Pick(lang_, "：", ": ") + Str(e, "reason");
       }
       return Effect::kVoided;
     }
     if (!HasDepartment(e.type) || e.department != in_.department || e.quarter() != in_.quarter) return Effect::kNone;
     if (without_.count(e.id)) {
-      if (change) *change = "left out (what-if)";
+      if (change) *change = Pick(lang_, "假设不计（what-if）", "left out (what-if)");
       return Effect::kLeftOut;
     }
-    state->Apply(e, change);
-    if (change && !e.source.empty()) *change += " (" + SourceText(e.source) + ")";
+    state->Apply(e, change, lang_);
+    if (change && !e.source.empty()) {
+      *change += lang_ == Lang::kZh ? "（" + SourceText(e.source, lang_) + "）" : " (" + SourceText(e.source, lang_) + ")";
+    }
     return Effect::kApplied;
   }
 
@@ -118,6 +127,7 @@ class Folder {
 
   const ReplayInput& in_;
   const std::set<std::string>& without_;
+  const Lang lang_;
   std::unordered_map<std::string_view, const Event*> by_id_;
 };
 
@@ -151,7 +161,7 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options, F
   }
 
   std::set<std::string> without(options.without.begin(), options.without.end());
-  Folder folder(in, without);
+  Folder folder(in, without, options.lang);
   DepartmentQuarter state;
   bool any_fact = false;  // one of ours has been applied
   int64_t folded = 0;     // the events up to here are in the state already (a snapshot)
@@ -164,7 +174,7 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options, F
     step->running = any_fact;
     if (!any_fact) return;
     Score s;
-    state.Compute(adopted->policy, in.quarter, &s);
+    state.Compute(adopted->policy, in.quarter, &s, options.lang);
     // Without a report the component is 0 and weighs in as 0 (SPEC §2).
     step->selfcheck = s.selfcheck.score;
     step->survey = s.survey.score;
@@ -185,13 +195,19 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options, F
     step.occurred_at = e.occurred_at;
     step.actor = e.actor;
     if (e.type == EventType::kPolicyAdopted) {
-      step.change = "policy version " + std::to_string(e.data.at("version").as_int64()) + " adopted, effective from " +
-                    std::string(e.data.at("effective_from").as_string()) +
-                    (e.seq == adopted->seq ? " (the policy this quarter is scored with)" : "");
+      const std::string version = std::to_string(e.data.at("version").as_int64());
+      const std::string from(e.data.at("effective_from").as_string());
+      const bool ours = e.seq == adopted->seq;
+      step.change = options.lang == Lang::kZh
+                        ? "采用考核办法第 " + version + " 版，自 " + from + " 起执行" + (ours ? "（本季度按此版计分）" : "")
+                        : "policy version " + version + " adopted, effective from " + from +
+                              (ours ? " (the policy this quarter is scored with)" : "");
     } else if (e.type == EventType::kQuarterApproved || e.type == EventType::kQuarterReopened) {
       if (e.period != period) continue;
-      step.change = e.type == EventType::kQuarterApproved ? "quarter approved by " + Str(e, "approved_by")
-                                                          : "quarter reopened: " + Str(e, "reason");
+      const bool zh = options.lang == Lang::kZh;
+      step.change = e.type == EventType::kQuarterApproved
+                        ? (zh ? "季度审定（" + Str(e, "approved_by") + "）" : "quarter approved by " + Str(e, "approved_by"))
+                        : (zh ? "季度重新打开：" : "quarter reopened: ") + Str(e, "reason");
     } else {
       Folder::Effect effect = folder.Apply(e, &state, options.trace ? &step.change : nullptr);
       if (effect == Folder::Effect::kNone) continue;
@@ -210,9 +226,11 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options, F
   s.status = status;
   s.as_of_seq = point;
   s.policy_version = adopted->version;
-  state.Compute(adopted->policy, in.quarter, &s);
+  state.Compute(adopted->policy, in.quarter, &s, options.lang);
   for (const auto& id : options.without) {
-    s.warnings.push_back("hypothetical: event \"" + id + "\" is left out; the ledger is unchanged");
+    s.warnings.push_back(options.lang == Lang::kZh
+                             ? "假设（hypothetical）：不计事件 \"" + id + "\"；账本本身不变"
+                             : "hypothetical: event \"" + id + "\" is left out; the ledger is unchanged");
   }
   return d;
 }

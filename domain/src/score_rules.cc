@@ -42,7 +42,8 @@ void GradeAndAmount(const Policy& policy, Decimal total, std::string* grade, Dec
 }
 
 
-void DepartmentQuarter::Compute(const Policy& policy, const Quarter& q, Score* out) const {
+void DepartmentQuarter::Compute(const Policy& policy, const Quarter& q, Score* out, Lang lang) const {
+  const bool zh = lang == Lang::kZh;
   Decimal adj_self, adj_survey, adj_complaint, adj_total;
   for (const auto& [id, a] : adjustments_) {
     if (a.component == "selfcheck") adj_self += a.points;
@@ -68,8 +69,9 @@ void DepartmentQuarter::Compute(const Policy& policy, const Quarter& q, Score* o
         line.deduction = policy.SpotDeduction(Abs(*line.spot - *line.self));
       } else {
         line.deduction = policy.LargestSpotDeduction();
-        out->warnings.push_back("spot check of " + month + " has no self-check report: the largest deduction (" +
-                                line.deduction.ToString() + ") applies");
+        out->warnings.push_back(zh ? month + " 有抽查而无自查上报：按最高扣分 " + line.deduction.ToString() + " 扣分"
+                                   : "spot check of " + month + " has no self-check report: the largest deduction (" +
+                                         line.deduction.ToString() + ") applies");
       }
     }
     sc.deductions += line.deduction;
@@ -81,7 +83,8 @@ void DepartmentQuarter::Compute(const Policy& policy, const Quarter& q, Score* o
     sc.score = Clamp(*sc.average - sc.deductions + adj_self, k0, k100);
   } else {
     sc.score = Decimal();
-    out->warnings.push_back("no self-check report in " + q.ToString() + ": the self-check component is 0");
+    out->warnings.push_back(zh ? q.ToString() + " 无自查上报：自查得分计 0"
+                               : "no self-check report in " + q.ToString() + ": the self-check component is 0");
   }
 
   // Survey (第八条.2, 第十一条).
@@ -98,9 +101,12 @@ void DepartmentQuarter::Compute(const Policy& policy, const Quarter& q, Score* o
     Decimal mean = Decimal::FromHundredths(DivRoundHalfUp(survey_.sum, survey_.counted));
     sv.score = Clamp(mean + adj_survey, k0, k100);
   } else {
-    out->warnings.push_back("no counted survey response in " + q.ToString() +
-                            ": the survey weight is shared over the other components");
-    if (adj_survey != Decimal()) out->warnings.push_back("survey adjustments have no component to apply to");
+    out->warnings.push_back(zh ? q.ToString() + " 无计分的问卷：问卷权重按比例分摊到其他分项"
+                               : "no counted survey response in " + q.ToString() +
+                                     ": the survey weight is shared over the other components");
+    if (adj_survey != Decimal()) {
+      out->warnings.push_back(Pick(lang, "问卷调整无分项可用", "survey adjustments have no component to apply to"));
+    }
   }
 
   // Complaints (第八条.3, 第十二条).

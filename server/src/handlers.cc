@@ -7,6 +7,8 @@
 #include "qledger/app/report_render.h"
 #include "qledger/app/tlog.h"
 #include "qledger/app/views.h"
+#include "qledger/app/xlsx.h"
+#include "qledger/domain/lang.h"
 #include "qledger/server/http_errors.h"
 #include "qledger/storage/event_store.h"
 
@@ -44,13 +46,33 @@ Result<std::string> FormatOf(const Target& t, std::initializer_list<std::string_
   return domain::InvalidArgument("format: \"" + format + "\" is not one of " + all);
 }
 
-// A CSV answer, offered as a file of that name (what a spreadsheet opens).
-Response Csv(std::string body, const std::string& file) {
+// ?lang=: zh (the default) or en, the one language of headers, grades and
+// sentences; kInvalidArgument naming it.
+Result<domain::Lang> LangOf(const Target& t) {
+  QLEDGER_ASSIGN_OR_RETURN(std::string lang, t.One("lang"));
+  if (lang.empty()) return domain::Lang::kZh;
+  auto parsed = domain::ParseLang(lang);
+  if (!parsed) return domain::InvalidArgument("lang: \"" + lang + "\" is not one of zh, en");
+  return *parsed;
+}
+
+// A file offered for download under its name (what a spreadsheet opens).
+Response Attachment(std::string body, const char* content_type, const std::string& file) {
   Response r;
-  r.content_type = "text/csv; charset=utf-8";
+  r.content_type = content_type;
   r.body = std::move(body);
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file + "\"");
   return r;
+}
+
+Response Csv(std::string body, const std::string& stem) {
+  return Attachment(std::move(body), "text/csv; charset=utf-8", stem + ".csv");
+}
+
+Result<Response> Xlsx(const std::vector<app::Table>& tables, const std::string& stem) {
+  QLEDGER_ASSIGN_OR_RETURN(std::string bytes, app::TablesToXlsx(tables));
+  return Attachment(std::move(bytes), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    stem + ".xlsx");
 }
 
 Result<Response> HeadOf(const EventStore& store, const Target& t) {
@@ -71,18 +93,24 @@ Result<Response> QuartersOf(const EventStore& store, const Target& t) {
 }
 
 Result<Response> ScoresOf(const EventStore& store, const Target& t) {
-  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without", "format"}));
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without", "format", "lang"}));
   QLEDGER_ASSIGN_OR_RETURN(std::string as_of, t.One("as_of"));
-  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"csv"}));
-  QLEDGER_ASSIGN_OR_RETURN(auto scores, app::Scores(store, {t.segments()[2], as_of, t.All("without")}));
-  if (format == "csv") return Csv(app::ScoresToCsv(scores), "scores-" + scores.front().quarter + ".csv");
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"csv", "xlsx"}));
+  app::ScoresQuery query{t.segments()[2], as_of, t.All("without")};
+  QLEDGER_ASSIGN_OR_RETURN(query.lang, LangOf(t));
+  QLEDGER_ASSIGN_OR_RETURN(auto scores, app::Scores(store, query));
+  const std::string stem = "scores-" + scores.front().quarter;
+  if (format == "csv") return Csv(app::ScoresToCsv(scores, query.lang), stem);
+  if (format == "xlsx") return Xlsx(app::ScoresTables(scores, query.lang), stem);
   return Json(app::ToJson(scores));
 }
 
 Result<Response> DepartmentOf(const EventStore& store, const Target& t) {
-  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without"}));
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "without", "lang"}));
   QLEDGER_ASSIGN_OR_RETURN(std::string as_of, t.One("as_of"));
-  QLEDGER_ASSIGN_OR_RETURN(auto d, app::Replay(store, {t.segments()[2], t.segments()[4], as_of, t.All("without")}));
+  app::ReplayQuery query{t.segments()[2], t.segments()[4], as_of, t.All("without")};
+  QLEDGER_ASSIGN_OR_RETURN(query.lang, LangOf(t));
+  QLEDGER_ASSIGN_OR_RETURN(auto d, app::Replay(store, query));
   return Json(app::ToJson(d));
 }
 
@@ -120,43 +148,48 @@ Result<Response> EventOf(const EventStore& store, const Target& t) {
 }
 
 Result<Response> LedgerOf(const EventStore& store, const Target& t) {
-  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"year", "department", "format"}));
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"year", "department", "format", "lang"}));
   app::LedgerQuery q;
   QLEDGER_ASSIGN_OR_RETURN(q.year, t.One("year"));
   QLEDGER_ASSIGN_OR_RETURN(q.department, t.One("department"));
-  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"csv"}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"csv", "xlsx"}));
+  QLEDGER_ASSIGN_OR_RETURN(domain::Lang lang, LangOf(t));
   QLEDGER_ASSIGN_OR_RETURN(auto ledger, app::BuildLedger(store, q));
-  if (format == "csv") return Csv(app::LedgerToCsv(ledger), "ledger-" + ledger.year + ".csv");
+  if (format == "csv") return Csv(app::LedgerToCsv(ledger, lang), "ledger-" + ledger.year);
+  if (format == "xlsx") return Xlsx(app::LedgerTables(ledger, lang), "ledger-" + ledger.year);
   return Json(app::ToJson(ledger));
 }
 
 Result<Response> ComplaintsOf(const EventStore& store, const Target& t) {
-  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"quarter", "department", "format"}));
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"quarter", "department", "format", "lang"}));
   app::ComplaintsQuery q;
   QLEDGER_ASSIGN_OR_RETURN(q.quarter, t.One("quarter"));
   QLEDGER_ASSIGN_OR_RETURN(q.department, t.One("department"));
-  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"csv"}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"csv", "xlsx"}));
+  QLEDGER_ASSIGN_OR_RETURN(domain::Lang lang, LangOf(t));
   QLEDGER_ASSIGN_OR_RETURN(auto complaints, app::BuildComplaints(store, q));
-  if (format == "csv") {
-    return Csv(app::ComplaintsToCsv(complaints), "complaints" + (complaints.quarter ? "-" + *complaints.quarter : "") + ".csv");
-  }
+  const std::string stem = "complaints" + (complaints.quarter ? "-" + *complaints.quarter : "");
+  if (format == "csv") return Csv(app::ComplaintsToCsv(complaints, lang), stem);
+  if (format == "xlsx") return Xlsx(app::ComplaintsTables(complaints, lang), stem);
   return Json(app::ToJson(complaints));
 }
 
 Result<Response> ReportOf(const EventStore& store, const Target& t) {
-  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "format"}));
+  QLEDGER_RETURN_IF_ERROR(t.CheckAllowed({"as_of", "format", "lang"}));
   QLEDGER_ASSIGN_OR_RETURN(std::string as_of, t.One("as_of"));
-  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"html", "md", "csv"}));
+  QLEDGER_ASSIGN_OR_RETURN(std::string format, FormatOf(t, {"html", "md", "csv", "xlsx"}));
+  QLEDGER_ASSIGN_OR_RETURN(domain::Lang lang, LangOf(t));
   QLEDGER_ASSIGN_OR_RETURN(auto report, app::BuildReport(store, {t.segments()[2], as_of}));
-  if (format == "csv") return Csv(app::ReportToCsv(report), "report-" + report.quarter + ".csv");
+  if (format == "csv") return Csv(app::ReportToCsv(report, lang), "report-" + report.quarter);
+  if (format == "xlsx") return Xlsx(app::ReportTables(report, lang), "report-" + report.quarter);
   if (format == "json") return Json(app::ToJson(report));
   Response res;
   if (format == "html") {
     res.content_type = "text/html; charset=utf-8";
-    res.body = app::ReportToHtml(report);
+    res.body = app::ReportToHtml(report, lang);
   } else {
     res.content_type = "text/markdown; charset=utf-8";
-    res.body = app::ReportToMarkdown(report);
+    res.body = app::ReportToMarkdown(report, lang);
   }
   return res;
 }

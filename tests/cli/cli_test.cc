@@ -300,7 +300,7 @@ TEST_F(CliTest, ScoresTableAndCsvKeepTheChineseNamesIntact) {
   ASSERT_NO_FATAL_FAILURE(InitDemo());
   RunResult table = Q("scores", {"--quarter", "2026Q3", "--format", "table"});
   ASSERT_EQ(table.exit_code, kOk) << table.Describe();
-  RunResult csv = Q("scores", {"--quarter", "2026Q3", "--format", "csv"});
+  RunResult csv = Q("scores", {"--quarter", "2026Q3", "--format", "csv", "--lang", "en"});
   ASSERT_EQ(csv.exit_code, kOk) << csv.Describe();
   for (const char* name : {"市场经营部", "物流业务部", "武汉业务部", "订单处理中心", "储运中心", "招标分公司", "计量检测中心"}) {
     EXPECT_TRUE(Contains(table.out, name)) << name << "\n" << table.out;
@@ -313,6 +313,15 @@ TEST_F(CliTest, ScoresTableAndCsvKeepTheChineseNamesIntact) {
   // For Excel: a UTF-8 BOM first (SPEC §6), and a missing number is an empty
   // cell, never "—". In 2026Q4 no department has a survey yet.
   EXPECT_TRUE(csv.out.starts_with("\xEF\xBB\xBF" "department,name,status,")) << csv.out;
+  // By default (zh) the headers, statuses and grades are Chinese; the
+  // numbers are the same.
+  RunResult zh = Q("scores", {"--quarter", "2026Q3", "--format", "csv"});
+  ASSERT_EQ(zh.exit_code, kOk) << zh.Describe();
+  EXPECT_TRUE(zh.out.starts_with("\xEF\xBB\xBF" "部门代码,部门,状态,自查,问卷,投诉,加权,回访扣分,调整,总分,等次,奖惩(元)\r\n"))
+      << zh.out;
+  EXPECT_TRUE(Contains(zh.out, "storage,储运中心,未审定,92.56,100.00,100.00,96.28,0.00,0.00,96.28,优秀,2560.00")) << zh.out;
+  EXPECT_FALSE(Contains(zh.out, "excellent")) << zh.out;
+  EXPECT_TRUE(Contains(table.out, "等次")) << table.out;
   for (const char* q : {"2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"}) {
     RunResult other = Q("scores", {"--quarter", q, "--format", "csv"});
     ASSERT_EQ(other.exit_code, kOk) << other.Describe();
@@ -367,7 +376,14 @@ TEST_F(CliTest, ReplayEndsInTheScoreAndShowsEveryEventOfTheDepartmentAndQuarter)
   ASSERT_EQ(text.exit_code, kOk) << text.Describe();
   EXPECT_TRUE(Contains(text.out, "储运中心")) << text.out;
   for (const auto& id : step_ids) EXPECT_TRUE(Contains(text.out, id)) << id;
-  EXPECT_TRUE(Contains(text.out, "Total: 96.28")) << text.out;
+  EXPECT_TRUE(Contains(text.out, "总分：96.28  等次 优秀")) << text.out;
+  EXPECT_TRUE(Contains(text.out, "自查上报")) << "event kinds in Chinese\n" << text.out;
+  EXPECT_FALSE(Contains(text.out, "selfcheck.reported")) << text.out;
+  RunResult en = Q("replay", {"--quarter", "2026Q3", "--department", "storage", "--lang", "en"});
+  ASSERT_EQ(en.exit_code, kOk) << en.Describe();
+  EXPECT_TRUE(Contains(en.out, "Total: 96.28  grade excellent")) << en.out;
+  EXPECT_TRUE(Contains(en.out, "selfcheck.reported")) << en.out;
+  EXPECT_FALSE(Contains(en.out, "自查上报")) << en.out;
 }
 
 TEST_F(CliTest, TheReleaseBuildRefusesTheTestClockAndAppendsNothing) {
@@ -906,7 +922,9 @@ TEST_F(CliTest, TheFirstQuartersReportHasNoPreviousQuarterAndADerivationNoTotalB
   EXPECT_EQ(steps[1].at("type"), "selfcheck.reported");
   EXPECT_TRUE(steps[1].at("total").is_string());
   RunResult text = Q("replay", {"--quarter", "2026Q3", "--department", "storage"});
-  EXPECT_TRUE(Contains(text.out, "(no running total before the department's first fact of the quarter)")) << text.out;
+  EXPECT_TRUE(Contains(text.out, "（本季度该部门第一条记录之前，没有累计得分）")) << text.out;
+  RunResult en = Q("replay", {"--lang", "en", "--quarter", "2026Q3", "--department", "storage"});
+  EXPECT_TRUE(Contains(en.out, "(no running total before the department's first fact of the quarter)")) << en.out;
 }
 
 }  // namespace

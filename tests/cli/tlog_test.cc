@@ -85,10 +85,14 @@ TEST_F(TlogTest, ACheckpointIsSignedThenCosignedAndBothSignaturesCheck) {
   // The approved quarter's report prints the checkpoint whole, with its
   // signers: the paper copy is enough to check the ledger later.
   for (const char* format : {"md", "html"}) {
-    RunResult report = Q({"report", "--quarter", "2025Q4", "--format", format});
+    RunResult report = Q({"report", "--quarter", "2025Q4", "--format", format, "--lang", "en"});
     ASSERT_EQ(report.exit_code, 0) << report.Describe();
     EXPECT_NE(report.out.find("74 events of qledger/"), std::string::npos) << format;
     EXPECT_NE(report.out.find("signed by qledger-log, committee-li"), std::string::npos) << format;
+    RunResult zh = Q({"report", "--quarter", "2025Q4", "--format", format});
+    ASSERT_EQ(zh.exit_code, 0) << zh.Describe();
+    EXPECT_NE(zh.out.find("的前 74 个事件"), std::string::npos) << format;
+    EXPECT_NE(zh.out.find("签名人 qledger-log, committee-li"), std::string::npos) << format;
   }
   RunResult as_json = Q({"report", "--quarter", "2025Q4", "--format", "json"});
   ASSERT_EQ(as_json.exit_code, 0) << as_json.Describe();

@@ -526,7 +526,9 @@ TEST_F(ImportTest, EachImportedEventRecordsTheFileAndRowItCameFrom) {
   EXPECT_EQ(verified.exit_code, 0) << verified.Describe();
   // And the derivation says where the fact came from.
   RunResult d = RunQledger({"replay", "--data", ledger_, "--quarter", "2026Q3", "--department", "storage"});
-  EXPECT_NE(d.out.find("from 自查2026Q3.csv row 2"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("来自 自查2026Q3.csv 第2行"), std::string::npos) << d.out;
+  RunResult en = RunQledger({"replay", "--data", ledger_, "--quarter", "2026Q3", "--department", "storage", "--lang", "en"});
+  EXPECT_NE(en.out.find("from 自查2026Q3.csv row 2"), std::string::npos) << en.out;
 }
 
 TEST_F(ImportTest, AnAppendedSourceMustNameTheFileItsHashAndTheRow) {

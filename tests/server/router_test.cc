@@ -191,7 +191,7 @@ TEST_F(RouterTest, UnknownWithoutIdIs404AndUnknownParameterIs400) {
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?without=no-such-event")), 404),
             "without: no event \"no-such-event\" in the ledger");
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?asof=3")), 400),
-            "query parameter \"asof\" is not known here (known: as_of, without, format)");
+            "query parameter \"asof\" is not known here (known: as_of, without, format, lang)");
 }
 
 TEST_F(RouterTest, LedgerResponsesCarryTheHeadETagAndIfNoneMatchGives304) {
@@ -495,7 +495,32 @@ TEST_F(RouterTest, ScoresLedgerAndComplaintsComeAsCsvFilesByFormat) {
     EXPECT_TRUE(disposition.starts_with("attachment; filename=\"" + file)) << target << ": " << disposition;
   }
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/ledger?format=xml")), 400),
-            "format: \"xml\" is not one of json, csv");
+            "format: \"xml\" is not one of json, csv, xlsx");
+  EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/ledger?format=csv&lang=fr")), 400),
+            "lang: \"fr\" is not one of zh, en");
+  // Chinese headers by default, English with ?lang=en.
+  EXPECT_TRUE(router_->Handle(Get("/v1/quarters/2026Q1/scores?format=csv")).body.starts_with("\xEF\xBB\xBF部门代码,部门,"));
+  EXPECT_TRUE(
+      router_->Handle(Get("/v1/quarters/2026Q1/scores?format=csv&lang=en")).body.starts_with("\xEF\xBB\xBF" "department,name,"));
+}
+
+// And as Excel workbooks: a zip file (the xlsx container) offered by name.
+TEST_F(RouterTest, TableShapedAnswersComeAsXlsxWorkbooksByFormat) {
+  for (auto [target, file] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/quarters/2026Q1/scores?format=xlsx", "scores-2026Q1.xlsx"},
+           {"/v1/ledger?format=xlsx&lang=en", "ledger-"},
+           {"/v1/complaints?format=xlsx", "complaints.xlsx"},
+           {"/v1/quarters/2026Q1/report?format=xlsx", "report-2026Q1.xlsx"}}) {
+    Response r = router_->Handle(Get(target));
+    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+    EXPECT_EQ(r.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") << target;
+    EXPECT_TRUE(r.body.starts_with("PK\x03\x04")) << target;
+    std::string disposition;
+    for (const auto& [name, value] : r.headers) {
+      if (name == "Content-Disposition") disposition = value;
+    }
+    EXPECT_TRUE(disposition.starts_with("attachment; filename=\"" + file)) << target << ": " << disposition;
+  }
 }
 
 }  // namespace

@@ -136,7 +136,9 @@ TEST_F(ViewsTest, LedgerFlagsAnExpenseThatTakesTheWorkGroupOverQuota) {
   json::object l = Json({"ledger", "--year", "2026", "--format", "json"}).as_object();
   EXPECT_TRUE(l["quota"].as_object()["over_quota"].as_bool());
   RunResult text = Run({"ledger", "--year", "2026"});
-  EXPECT_NE(text.out.find("OVER QUOTA"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("超出额度"), std::string::npos) << text.out;
+  RunResult en = Run({"ledger", "--year", "2026", "--lang", "en"});
+  EXPECT_NE(en.out.find("OVER QUOTA"), std::string::npos) << en.out;
 }
 
 TEST_F(ViewsTest, LedgerRejectsBadYearAndUnknownDepartment) {
@@ -169,9 +171,14 @@ TEST_F(ViewsTest, ComplaintRegisterShowsValidityHandlingAndTimeToResolve) {
   // An invalid ruling shows in the whole register (the demo has one).
   json::object all = Json({"complaints", "--format", "json"}).as_object();
   EXPECT_GE(all["summary"].as_object()["invalid"].as_int64(), 1);
-  RunResult csv = Run({"complaints", "--format", "csv"});
+  RunResult csv = Run({"complaints", "--format", "csv", "--lang", "en"});
   EXPECT_EQ(csv.exit_code, 0);
   EXPECT_EQ(csv.out.rfind("\xEF\xBB\xBFquarter,department,name,id,received_at", 0), 0u) << csv.out.substr(0, 200);
+  RunResult zh = Run({"complaints", "--format", "csv"});
+  EXPECT_EQ(zh.exit_code, 0);
+  EXPECT_EQ(zh.out.rfind("\xEF\xBB\xBF季度,部门代码,部门,编号,受理时间", 0), 0u) << zh.out.substr(0, 200);
+  EXPECT_EQ(zh.out.find(",yes,"), std::string::npos) << "yes/no in Chinese";
+  EXPECT_NE(zh.out.find(",是,"), std::string::npos);
 }
 
 TEST_F(ViewsTest, ReportOfAnApprovedQuarterCarriesTheApprovalHead) {
@@ -221,9 +228,29 @@ TEST_F(ViewsTest, ReportFormatsPrintTheHeadAndChineseNames) {
   EXPECT_NE(html.out.find("size: A4"), std::string::npos);
   EXPECT_NE(html.out.find("招标分公司"), std::string::npos);
   RunResult md = Run({"report", "--quarter", "2026Q2", "--format", "md"});
-  EXPECT_NE(md.out.find("| 1 | 招标分公司 (bidding) |"), std::string::npos) << md.out.substr(0, 2000);
-  RunResult csv = Run({"report", "--quarter", "2026Q2", "--format", "csv"});
+  EXPECT_NE(md.out.find("| 1 | 招标分公司 |"), std::string::npos) << md.out.substr(0, 2000);
+  RunResult md_en = Run({"report", "--quarter", "2026Q2", "--format", "md", "--lang", "en"});
+  EXPECT_NE(md_en.out.find("| 1 | 招标分公司 (bidding) |"), std::string::npos) << md_en.out.substr(0, 2000);
+  RunResult csv = Run({"report", "--quarter", "2026Q2", "--format", "csv", "--lang", "en"});
   EXPECT_EQ(csv.out.rfind("\xEF\xBB\xBFquarter,status,rank,department", 0), 0u);
+  RunResult csv_zh = Run({"report", "--quarter", "2026Q2", "--format", "csv"});
+  EXPECT_EQ(csv_zh.out.rfind("\xEF\xBB\xBF季度,状态,名次,部门代码", 0), 0u);
+  // One language at a time: the Chinese report has no English heading, the
+  // English one no Chinese heading; both have the signature block and page
+  // numbers for print.
+  RunResult html_en = Run({"report", "--quarter", "2026Q2", "--format", "html", "--lang", "en"});
+  for (const char* en : {"Scores and grades", "Survey statistics", "Complaints", "Ledger head"}) {
+    EXPECT_EQ(html.out.find(en), std::string::npos) << en;
+    EXPECT_NE(html_en.out.find(en), std::string::npos) << en;
+  }
+  for (const char* zh : {"考核结果", "问卷调查", "客户投诉", "账本头"}) {
+    EXPECT_NE(html.out.find(zh), std::string::npos) << zh;
+    EXPECT_EQ(html_en.out.find(zh), std::string::npos) << zh;
+  }
+  for (const char* sign : {"编制", "审核", "批准", "counter(page)"}) EXPECT_NE(html.out.find(sign), std::string::npos) << sign;
+  for (const char* sign : {"Prepared by", "Reviewed by", "Approved by", "counter(pages)"}) {
+    EXPECT_NE(html_en.out.find(sign), std::string::npos) << sign;
+  }
   json::object j = Json({"report", "--quarter", "2026Q2", "--format", "json"}).as_object();
   EXPECT_NE(html.out.find(std::string(j["as_of_hash"].as_string())), std::string::npos);
   EXPECT_NE(md.out.find(std::string(j["as_of_hash"].as_string())), std::string::npos);

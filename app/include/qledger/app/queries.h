@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "qledger/domain/diff.h"
+#include "qledger/domain/lang.h"
 #include "qledger/domain/policy.h"
 #include "qledger/domain/scoring.h"
 #include "qledger/storage/event_store.h"
@@ -138,6 +139,7 @@ struct ScoresQuery {
   std::string quarter;
   std::string as_of;
   std::vector<std::string> without;
+  domain::Lang lang = domain::Lang::kZh;  // of the sentences and warnings
 };
 Result<std::vector<domain::Score>> Scores(const storage::EventStore& store, const ScoresQuery& query);
 
@@ -147,6 +149,7 @@ struct ReplayQuery {
   std::string department;
   std::string as_of;
   std::vector<std::string> without;
+  domain::Lang lang = domain::Lang::kZh;  // of the sentences and warnings
 };
 Result<domain::Derivation> Replay(const storage::EventStore& store, const ReplayQuery& query);
 
@@ -159,6 +162,7 @@ struct DiffQuery {
   std::string from;
   std::string to;
   std::vector<std::string> without;
+  domain::Lang lang = domain::Lang::kZh;  // of the sentences and warnings
 };
 Result<domain::ScoreDiff> Diff(const storage::EventStore& store, const DiffQuery& query);
 

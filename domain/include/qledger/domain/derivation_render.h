@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "qledger/domain/lang.h"
 #include "qledger/domain/replay.h"
 #include "qledger/domain/score.h"
 
@@ -16,7 +17,8 @@ namespace qledger::domain {
 boost::json::object ScoreToJson(const Score& s);
 
 boost::json::object DerivationToJson(const Derivation& d);
-std::string DerivationToText(const Derivation& d);
+// For people, in `lang` (the sentences of the steps were made in theirs).
+std::string DerivationToText(const Derivation& d, Lang lang = Lang::kEn);
 
 }  // namespace qledger::domain
 

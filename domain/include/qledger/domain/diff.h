@@ -9,6 +9,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "qledger/domain/lang.h"
 #include "qledger/domain/scoring.h"
 
 namespace qledger::domain {
@@ -31,7 +32,7 @@ struct ScoreDiff {
 ScoreDiff DiffDerivations(Derivation before, Derivation after);
 
 boost::json::object DiffToJson(const ScoreDiff& d);
-std::string DiffToText(const ScoreDiff& d);
+std::string DiffToText(const ScoreDiff& d, Lang lang = Lang::kEn);
 
 }  // namespace qledger::domain
 

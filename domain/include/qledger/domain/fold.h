@@ -16,6 +16,7 @@
 
 #include "qledger/domain/decimal.h"
 #include "qledger/domain/event.h"
+#include "qledger/domain/lang.h"
 #include "qledger/domain/period.h"
 #include "qledger/domain/policy.h"
 #include "qledger/domain/score.h"
@@ -35,19 +36,20 @@ class DepartmentQuarter {
 
   // Applies an event of this department and quarter. Returns what it
   // changed, in words (for the derivation trace).
-  std::string Apply(const Event& e);
+  std::string Apply(const Event& e, Lang lang = Lang::kEn);
   // The same; sets *change to the words unless change is nullptr (a fold
   // that needs no trace, such as a full rebuild, skips building them).
-  void Apply(const Event& e, std::string* change);
+  void Apply(const Event& e, std::string* change, Lang lang = Lang::kEn);
 
   // Takes back the effect of the event `target_id` (entry.voided).
   // Returns what that changed, or "" when the target is not one of ours.
-  std::string Void(const std::string& target_id);
+  std::string Void(const std::string& target_id, Lang lang = Lang::kEn);
 
   bool Owns(const std::string& id) const { return kinds_.count(id) > 0; }
 
   // Fills the component, total, grade and amount fields of *out.
-  void Compute(const Policy& policy, const Quarter& q, Score* out) const;
+  // Warnings are in `lang`.
+  void Compute(const Policy& policy, const Quarter& q, Score* out, Lang lang = Lang::kEn) const;
 
   // The state as a cereal archive takes it (defined in app/src/snapshot.cc,
   // which includes cereal): every fact, the hash maps in key order so that

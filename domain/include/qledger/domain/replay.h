@@ -15,6 +15,7 @@
 #include "qledger/domain/decimal.h"
 #include "qledger/domain/event.h"
 #include "qledger/domain/fold.h"
+#include "qledger/domain/lang.h"
 #include "qledger/domain/period.h"
 #include "qledger/domain/policy.h"
 #include "qledger/domain/score.h"
@@ -67,6 +68,8 @@ struct ReplayOptions {
   // false: the score only, without the steps and their sentences (a
   // quarter's table needs no trace; the score is the same).
   bool trace = true;
+  // The language of the steps' sentences and of the score's warnings.
+  Lang lang = Lang::kEn;
 };
 
 // Where a replay of `input.quarter` stands: the point of replay (the
