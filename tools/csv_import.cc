@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "csv_reader.h"
 #include "csv_rows.h"
 #include "csv_templates.h"
+#include "xlsx_reader.h"
 #include "exit_codes.h"
 #include "test_hooks.h"
 #include "qledger/domain/hash_chain.h"
@@ -41,31 +43,57 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
     std::cerr << "qledger import: --kind must be selfcheck, spotcheck, survey or complaint\n";
     return kUsageExitCode;
   }
-  auto text = ReadInput(f.file);
-  if (!text.ok()) return Fail(text.status());
-  auto in_file = [&](const Status& s) { return Status(s.code(), f.file + ": " + s.message()); };
   auto encoding = csv::ParseEncoding(f.encoding);
   if (!encoding) {
     std::cerr << "qledger import: --encoding must be auto, utf-8 or gb18030, not \"" << f.encoding << "\"\n";
     return kUsageExitCode;
   }
+  auto text = ReadInput(f.file);
+  if (!text.ok()) return Fail(text.status());
+  auto in_file = [&](const Status& s) { return Status(s.code(), f.file + ": " + s.message()); };
   // Each event records the file it came from: its name and SHA-256 (of
-  // the bytes as they are in the file).
+  // the bytes as they are in the file), and for a workbook the sheet.
   csv::SourceFile source{f.file == "-" ? "stdin" : std::filesystem::path(f.file).filename().string(),
                          domain::Sha256Hex(*text), ""};
-  auto used = csv::DecodeInPlace(&*text, *encoding);
-  if (!used.ok()) return Fail(in_file(used.status()));
-  // Which encoding was read, where a person sees it (standard output is
-  // the outcome's JSON).
-  std::cerr << "qledger import: " << f.file << ": read as " << *used << "\n";
-  std::string_view body = *text;
-  // The rows are read, mapped and appended one at a time (a large sheet is
-  // never held as rows or events: EventStore::StreamTo).
-  csv::CsvCursor cursor(body);
+  const bool workbook = xlsx::LooksLikeZip(*text);
+  if (!workbook && !f.sheet.empty()) {
+    return Fail(domain::InvalidArgument(f.file + ": --sheet is for an .xlsx workbook; this file is CSV"));
+  }
+
+  // The records, one at a time: a CSV file's from its text (never held as
+  // records), a workbook's sheet from the rows read out of it.
+  csv::CsvCursor cursor("");
+  xlsx::Sheet sheet;
+  size_t next_row = 0;
+  std::function<Result<bool>(csv::CsvRecord*)> next_record;
+  if (workbook) {
+    if (f.file == "-") return Fail(domain::InvalidArgument("an .xlsx workbook is read from its file, not from standard input"));
+    auto read = xlsx::ReadSheet(f.file, f.sheet);
+    if (!read.ok()) return Fail(in_file(read.status()));
+    sheet = std::move(*read);
+    source.sheet = sheet.name;
+    std::cerr << "qledger import: " << f.file << ": read sheet " << sheet.name << " (" << sheet.records.size()
+              << " rows with cells)\n";
+    next_record = [&](csv::CsvRecord* out) -> Result<bool> {
+      if (next_row >= sheet.records.size()) return false;
+      *out = std::move(sheet.records[next_row++]);
+      return true;
+    };
+  } else {
+    auto used = csv::DecodeInPlace(&*text, *encoding);
+    if (!used.ok()) return Fail(in_file(used.status()));
+    // Which encoding was read, where a person sees it (standard output is
+    // the outcome's JSON).
+    std::cerr << "qledger import: " << f.file << ": read as " << *used << "\n";
+    cursor = csv::CsvCursor(*text);
+    next_record = [&](csv::CsvRecord* out) { return cursor.Next(out); };
+  }
   csv::CsvRecord record;
-  auto first = cursor.Next(&record);
+  auto first = next_record(&record);
   if (!first.ok()) return Fail(in_file(first.status()));
   if (!*first) return Fail(domain::InvalidArgument(f.file + ": no header row"));
+  // A workbook's problems name its cells (自查!C7).
+  if (workbook) csv::LocateInSheet(sheet.name, record.fields);
   auto header = ReadHeader(*t, record);
   if (!header.ok()) {
     // One line per problem, each naming the file.
@@ -78,10 +106,13 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
     return ExitCodeFor(domain::StatusCode::kInvalidArgument);
   }
   {
-    csv::CsvCursor probe = cursor;
-    csv::CsvRecord row;
-    auto any = probe.Next(&row);
-    if (any.ok() && !*any) return Fail(domain::InvalidArgument(f.file + ": no rows below the header"));
+    bool any = workbook ? next_row < sheet.records.size() : [&] {
+      csv::CsvCursor probe = cursor;
+      csv::CsvRecord row;
+      auto more = probe.Next(&row);
+      return !more.ok() || *more;
+    }();
+    if (!any) return Fail(domain::InvalidArgument(f.file + ": no rows below the header"));
   }
   auto departments = [&]() -> Result<std::vector<domain::Department>> {
     QLEDGER_ASSIGN_OR_RETURN(auto store, storage::EventStore::OpenReader(c.data));
@@ -103,7 +134,7 @@ int RunImport(const CommonFlags& c, const ImportFlags& f) {
   Status csv_status = Status::Ok();
   storage::InputStream next = [&](domain::InputEvent* in) -> Result<bool> {
     for (;;) {
-      auto more = cursor.Next(&record);
+      auto more = next_record(&record);
       if (!more.ok()) {
         // Told as the file's error, not the ledger's.
         csv_status = more.status();

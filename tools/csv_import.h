@@ -21,6 +21,7 @@ struct ImportFlags {
   std::string file;  // the CSV file, or - for standard input
   std::string kind;  // selfcheck | spotcheck | survey | complaint
   std::string encoding = "auto";  // auto | utf-8 | gb18030 (csv::ParseEncoding)
+  std::string sheet;              // of an .xlsx workbook; "" = its first sheet
   std::optional<int64_t> expect_head;
   bool dry_run = false;
   double wait_seconds = 10;

@@ -16,7 +16,46 @@ namespace qledger::tools::csv {
 using domain::Result;
 using domain::Status;
 
+namespace {
+
+struct SheetLocation {
+  std::string sheet;  // "" for CSV
+  std::vector<std::string> columns;
+};
+
+SheetLocation& Location() {
+  static SheetLocation location;
+  return location;
+}
+
+}  // namespace
+
+std::string ColumnLetters(size_t column) {
+  std::string letters;
+  for (size_t c = column + 1; c > 0; c = (c - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
+  return letters;
+}
+
+void LocateInSheet(std::string sheet, std::vector<std::string> columns) {
+  for (auto& c : columns) c = Trim(c);
+  Location() = SheetLocation{std::move(sheet), std::move(columns)};
+}
+
 std::string At(int line, std::string_view column, std::string_view why) {
+  const SheetLocation& in = Location();
+  if (!in.sheet.empty()) {
+    std::string out = in.sheet;
+    size_t index = in.columns.size();
+    for (size_t i = 0; !column.empty() && i < in.columns.size(); ++i) {
+      if (in.columns[i] == column) {
+        index = i;
+        break;
+      }
+    }
+    if (index < in.columns.size()) out += "!" + ColumnLetters(index) + std::to_string(line) + ", column " + std::string(column);
+    else out += " row " + std::to_string(line) + (column.empty() ? "" : ", column " + std::string(column));
+    return out + ": " + std::string(why);
+  }
   std::string out = "CSV line " + std::to_string(line);
   if (!column.empty()) out += ", column " + std::string(column);
   return out + ": " + std::string(why);

@@ -15,8 +15,18 @@
 
 namespace qledger::tools::csv {
 
-// "CSV line 4, column 自查得分: why", or "CSV line 4: why" without a column.
+// "CSV line 4, column 自查得分: why", or "CSV line 4: why" without a column;
+// for a worksheet (LocateInSheet) "自查!C7, column 自查得分: why" and
+// "自查 row 7: why".
 std::string At(int line, std::string_view column, std::string_view why);
+
+// Makes At name the cells of worksheet `sheet`, whose header row holds
+// `columns` as written (trimmed). One import runs per process: the CLI sets
+// it once, before the rows are read.
+void LocateInSheet(std::string sheet, std::vector<std::string> columns);
+
+// A spreadsheet's column name: "A" for index 0, "C" for 2, "AA" for 26.
+std::string ColumnLetters(size_t column);
 
 // s without surrounding ASCII white space and ideographic spaces (U+3000),
 // which Chinese input methods leave behind.

@@ -124,9 +124,11 @@ int main(int argc, char** argv) {
 
   // import
   qt::ImportFlags import_flags;
-  auto* c_import = app.add_subcommand("import", "import a spreadsheet (CSV) of one kind as events; all or nothing");
+  auto* c_import = app.add_subcommand("import", "import a spreadsheet (CSV or .xlsx) of one kind as events; all or nothing");
   add_data(c_import);
-  c_import->add_option("file", import_flags.file, "CSV file (UTF-8 or GB18030), or - for standard input")->required();
+  c_import->add_option("file", import_flags.file, "CSV file (UTF-8 or GB18030), .xlsx workbook, or - for CSV on standard input")
+      ->required();
+  c_import->add_option("--sheet", import_flags.sheet, "the sheet of an .xlsx workbook (default: its first)");
   c_import->add_option("--encoding", import_flags.encoding,
                        "auto (default: a BOM, else UTF-8, else GB18030), utf-8 or gb18030");
   c_import->add_option("--kind", import_flags.kind, "selfcheck, spotcheck, survey or complaint")
