@@ -16,6 +16,14 @@ packages=(
   dpkg-dev adduser
 )
 
+# The browser test's own (scripts/check-browser.sh and scripts/test.sh ask
+# for them with QLEDGER_SETUP_TESTS=1; the run command does not need them):
+# Debian's headless Chromium, CJK fonts for the dashboard and the printed
+# report, poppler's pdftotext/pdftoppm to read the printed pages back.
+if [ "${QLEDGER_SETUP_TESTS:-0}" = 1 ]; then
+  packages+=(chromium fonts-noto-cjk poppler-utils)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -114,8 +114,8 @@ std::vector<Table> Sections(const QuarterReport& r, Lang lang) {
            {},
            {7}};
   for (const auto& c : r.complaints) {
-    cp.rows.push_back({c.name, c.received_at, c.channel, c.summary, Validity(c, lang), B(c.counts, lang),
-                       S(c.resolved_at), S(c.hours_to_resolve)});
+    cp.rows.push_back({c.name, c.received_local, c.channel, c.summary, Validity(c, lang), B(c.counts, lang),
+                       S(c.resolved_local), S(c.hours_to_resolve)});
   }
   out.push_back(std::move(cp));
 
@@ -295,7 +295,7 @@ std::string ReportToHtml(const QuarterReport& r, Lang lang) {
   std::string page_label = zh ? "\"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\""
                               : "\"Page \" counter(page) \" of \" counter(pages)";
   std::string out = std::string("<!DOCTYPE html>\n<html lang=\"") + (zh ? "zh-CN" : "en") +
-                    "\"><head><meta charset=\"utf-8\">\n<title>" + Escape(Title(r, lang)) +
+                    "\"><head><meta charset=\"utf-8\">\n<link rel=\"icon\" href=\"data:,\">\n<title>" + Escape(Title(r, lang)) +
                     "</title>\n<style>\n"
                     "@page { size: A4; margin: 16mm 12mm 16mm;\n"
                     "  @bottom-center { content: " + page_label + "; font-size: 8pt; color: #444; }\n"
@@ -438,9 +438,9 @@ std::vector<Table> ComplaintsTables(const ComplaintRegister& c, Lang lang) {
           {},
           {18}};
   for (const auto& x : c.complaints) {
-    t.rows.push_back({x.quarter, x.department, x.name, x.id, x.received_at, x.channel, x.summary, S(x.customer),
-                      S(x.category), B(x.valid, lang), S(x.ruling), S(x.ruling_reason), S(x.acknowledged_at),
-                      S(x.resolved_at), S(x.resolution), B(x.satisfied, lang), B(x.voided, lang), B(x.counts, lang),
+    t.rows.push_back({x.quarter, x.department, x.name, x.id, x.received_local, x.channel, x.summary, S(x.customer),
+                      S(x.category), B(x.valid, lang), S(x.ruling), S(x.ruling_reason), S(x.acknowledged_local),
+                      S(x.resolved_local), S(x.resolution), B(x.satisfied, lang), B(x.voided, lang), B(x.counts, lang),
                       S(x.hours_to_resolve)});
   }
   return {std::move(t)};
@@ -455,8 +455,8 @@ std::string ComplaintsToText(const ComplaintRegister& c, Lang lang) {
           {},
           {10}};
   for (const auto& x : c.complaints) {
-    t.rows.push_back({x.quarter, x.name, x.id, x.received_at, x.channel, x.summary, Validity(x, lang), S(x.ruling),
-                      S(x.acknowledged_at), S(x.resolved_at), S(x.hours_to_resolve), B(x.counts, lang)});
+    t.rows.push_back({x.quarter, x.name, x.id, x.received_local, x.channel, x.summary, Validity(x, lang), S(x.ruling),
+                      S(x.acknowledged_local), S(x.resolved_local), S(x.hours_to_resolve), B(x.counts, lang)});
   }
   std::string out = RenderTable(t);
   const ComplaintSummary& s = c.summary;

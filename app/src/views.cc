@@ -48,6 +48,18 @@ Result<Facts> LoadFacts(const EventStore& store, const Quarter& q, const std::st
   return f;
 }
 
+// A recorded date-time as local time in tz, as people read it.
+std::string LocalTime(const std::string& text, const domain::TimeZone& tz) {
+  auto at = domain::ParseInstantIn(text, tz);
+  if (!at) return text;
+  std::string s = domain::FormatLocal(*at, tz);  // "2026-12-03 09:30:00 +08:00"
+  return s.compare(16, 3, ":00") == 0 ? s.substr(0, 16) : s.substr(0, 19);
+}
+
+std::optional<std::string> LocalTime(const std::optional<std::string>& text, const domain::TimeZone& tz) {
+  return text ? std::optional<std::string>(LocalTime(*text, tz)) : std::nullopt;
+}
+
 std::vector<ComplaintLine> ComplaintRegisterOf(const Facts& f, const std::string& quarter,
                                                const domain::Department& department, const domain::TimeZone& tz) {
   std::map<std::string, ComplaintLine> by_id;
@@ -97,6 +109,9 @@ std::vector<ComplaintLine> ComplaintRegisterOf(const Facts& f, const std::string
     c.valid = valid.value_or(true);
     c.counts = domain::ComplaintCounts(c.voided, valid);
     if (c.resolved_at) c.hours_to_resolve = domain::HoursBetween(c.received_at, *c.resolved_at, tz);
+    c.received_local = LocalTime(c.received_at, tz);
+    c.acknowledged_local = LocalTime(c.acknowledged_at, tz);
+    c.resolved_local = LocalTime(c.resolved_at, tz);
     out.push_back(std::move(c));
   }
   return out;
@@ -186,6 +201,7 @@ Result<RewardLedger> BuildLedger(const EventStore& store, const LedgerQuery& que
   l.as_of_hash = store.head().hash;
 
   std::map<std::string, LedgerTotal> totals;  // by department code
+  std::vector<std::string> order;             // the codes in policy order, as first scored
   Decimal rewards_final, rewards_provisional;
   std::optional<domain::AdoptedPolicy> last_policy;
   for (const auto& qs : quarters) {
@@ -204,6 +220,7 @@ Result<RewardLedger> BuildLedger(const EventStore& store, const LedgerQuery& que
       (reward ? (final ? rewards_final : rewards_provisional) : (final ? l.penalties_final : l.penalties_provisional)) +=
           size;
       if (!department.empty() && s.department != department) continue;
+      if (!totals.count(s.department)) order.push_back(s.department);
       LedgerTotal& t = totals[s.department];
       t.department = s.department;
       t.name = s.name;
@@ -217,7 +234,7 @@ Result<RewardLedger> BuildLedger(const EventStore& store, const LedgerQuery& que
   if (!department.empty() && totals.empty()) {
     return domain::NotFound("department \"" + department + "\" has no scored quarter in " + l.year);
   }
-  for (auto& [code, t] : totals) l.totals.push_back(std::move(t));
+  for (const auto& code : order) l.totals.push_back(std::move(totals[code]));
 
   // The quota is the work group's (第十四条.4): all departments' rewards count.
   QLEDGER_ASSIGN_OR_RETURN(auto year_events, store.YearEvents(l.year));

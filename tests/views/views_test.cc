@@ -179,6 +179,9 @@ TEST_F(ViewsTest, ComplaintRegisterShowsValidityHandlingAndTimeToResolve) {
   EXPECT_EQ(zh.out.rfind("\xEF\xBB\xBF季度,部门代码,部门,编号,受理时间", 0), 0u) << zh.out.substr(0, 200);
   EXPECT_EQ(zh.out.find(",yes,"), std::string::npos) << "yes/no in Chinese";
   EXPECT_NE(zh.out.find(",是,"), std::string::npos);
+  // Times as people read them: local time in the ledger's zone, no offset.
+  EXPECT_EQ(zh.out.find("+08:00"), std::string::npos) << zh.out.substr(0, 600);
+  EXPECT_NE(zh.out.find("2025-11-12 15:30"), std::string::npos) << zh.out.substr(0, 600);
 }
 
 TEST_F(ViewsTest, ReportOfAnApprovedQuarterCarriesTheApprovalHead) {

@@ -48,6 +48,12 @@ struct ComplaintLine {
   std::optional<bool> satisfied;
   bool counts = false;  // domain::ComplaintCounts
   std::optional<Decimal> hours_to_resolve;
+  // The three times as people read them: local time in the ledger's zone,
+  // "2026-12-03 09:30" (seconds when there are any). Not in the JSON form,
+  // which keeps the times as recorded.
+  std::string received_local;
+  std::optional<std::string> acknowledged_local;
+  std::optional<std::string> resolved_local;
 };
 
 struct ComplaintSummary {
