@@ -348,7 +348,7 @@ int RunLog(const CommonFlags& c, const LogFlags& f) {
   app::EventQuery q{f.type, f.department, f.quarter, f.after, f.limit, /*default_limit=*/0, /*max_limit=*/0,
                     /*scan_budget=*/0};
   auto page = app::ListEvents(*store, q, [&](const domain::Event& e) {
-    std::cout << (f.format == "json" ? app::EventLine(e) : app::EventToText(e, tz)) << "\n";
+    std::cout << (f.format == "json" ? app::EventLine(e) : app::EventToText(e, tz, c.lang)) << "\n";
   });
   if (!page.ok()) return Fail("log", page.status());
   return 0;

@@ -520,10 +520,10 @@ std::string QuartersToText(const std::vector<QuarterSummary>& quarters, Lang lan
   return RenderTable(t);
 }
 
-std::string EventToText(const domain::Event& e, const domain::TimeZone& tz) {
+std::string EventToText(const domain::Event& e, const domain::TimeZone& tz, Lang lang) {
   auto recorded = domain::ParseInstant(e.recorded_at);
   std::string when = recorded ? domain::FormatLocal(*recorded, tz) : e.recorded_at;
-  std::string out = "#" + S(e.seq) + "  " + when + "  " + domain::EventTypeName(e.type) + "  " + e.id;
+  std::string out = "#" + S(e.seq) + "  " + when + "  " + domain::EventTypeLabel(e.type, lang) + "  " + e.id;
   if (!e.department.empty()) out += "  " + e.department;
   if (!e.period.empty()) out += "  " + e.period;
   out += "  (" + e.actor + ", " + e.occurred_at + ")  " + json::serialize(e.data);

@@ -71,6 +71,11 @@ try {
   const fit = await page.$eval("#complaints", (e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
   check(fit.scroll <= fit.client, `the complaint register fits at 1400 px (${fit.scroll} <= ${fit.client})`);
 
+  // Complaint times are local time in the ledger's zone, without the offset.
+  const register = await page.$eval("#complaints", (e) => e.textContent);
+  check(!register.includes("+08:00") && !register.includes("T0") && /\d{4}-\d\d-\d\d \d\d:\d\d/.test(register),
+        "complaint times shown as local time");
+
   // A click on a score opens its derivation, in Chinese.
   await page.click('button.score[data-d="storage"]');
   await page.waitForSelector("#overlay.open #panel tr.step");

@@ -41,8 +41,9 @@ std::string ScoresToText(const std::vector<domain::Score>& scores, bool hypothet
 std::string ScoresToCsv(const std::vector<domain::Score>& scores, Lang lang);
 
 std::string QuartersToText(const std::vector<QuarterSummary>& quarters, Lang lang);
-// One line of `qledger log`, without the newline; recorded_at shown in tz.
-std::string EventToText(const domain::Event& e, const domain::TimeZone& tz);
+// One line of `qledger log`, without the newline; recorded_at shown in tz,
+// the event's kind in lang.
+std::string EventToText(const domain::Event& e, const domain::TimeZone& tz, Lang lang);
 
 }  // namespace qledger::app
 
