@@ -13,7 +13,7 @@ cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_
 cmake --build build-fuzz -j "${QLEDGER_JOBS:-2}"
 mkdir -p build-fuzz/artifacts
 failed=0
-for harness in event_json csv http_target stored tlog; do
+for harness in event_json csv http_target stored tlog xlsx; do
   work=build-fuzz/corpus/$harness  # new inputs go here, not into the repository
   mkdir -p "$work"
   echo "fuzz: $harness for ${seconds}s"
@@ -31,4 +31,4 @@ done
 if ((failed)); then
   exit 1
 fi
-echo "fuzz: 5 harnesses ran ${seconds}s each without a finding"
+echo "fuzz: 6 harnesses ran ${seconds}s each without a finding"

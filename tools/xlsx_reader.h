@@ -8,6 +8,8 @@
 #ifndef QLEDGER_TOOLS_XLSX_READER_H_
 #define QLEDGER_TOOLS_XLSX_READER_H_
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,14 @@ bool LooksLikeZip(std::string_view bytes);
 // not one of them. Parts are bounded (64 MiB uncompressed each) so that a
 // zip bomb is refused, not expanded.
 domain::Result<Sheet> ReadSheet(const std::string& path, const std::string& sheet);
+
+// A part of the workbook by its path in the zip ("xl/workbook.xml"); nullopt
+// when there is none.
+using PartReader = std::function<domain::Result<std::optional<std::string>>(const std::string& name)>;
+
+// The same from the parts `read` gives (the zip container's, or a fuzz
+// harness's): the XML side alone.
+domain::Result<Sheet> ReadSheetFrom(const PartReader& read, const std::string& sheet);
 
 // "C7" for row 7, column index 2.
 std::string CellName(int row, size_t column);

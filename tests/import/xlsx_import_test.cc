@@ -201,6 +201,15 @@ TEST_F(XlsxImportTest, AFileThatIsNotAWorkbookOrASheetOptionOnCsvIsRefused) {
   std::string csv = dir_.Sub("a.csv");
   WriteFile(csv, "部门,月份,自查得分,填报人,填报日期\n储运中心,2026-07,96,a,2026-08-03\n");
   ExpectRejected(Import("selfcheck", csv, {"--sheet", "自查"}), "--sheet is for an .xlsx workbook", before);
+  // A zip bomb: a part that would expand to 65 MiB is refused, not unpacked.
+  std::string bomb = dir_.Sub("bomb.xlsx");
+  RunResult made = RunProgram("/usr/bin/python3", {"-c",
+      "import sys, zipfile\n"
+      "with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n"
+      "    z.writestr('xl/workbook.xml', b'<workbook>' + b' ' * (65 << 20) + b'</workbook>')\n", bomb});
+  ASSERT_EQ(made.exit_code, 0) << made.Describe();
+  ExpectRejected(Import("selfcheck", bomb), "xl/workbook.xml: 68157461 bytes uncompressed, over the 64 MiB a part may have",
+                 before);
   // Standard input is CSV only: a workbook needs its file.
   RunResult stdin_book = RunQledger({"import", "--data", ledger_, "--kind", "selfcheck", "-"}, std::string("PK\x03\x04", 4));
   EXPECT_EQ(stdin_book.exit_code, 3) << stdin_book.Describe();
