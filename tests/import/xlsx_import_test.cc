@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "csv_reader.h"
+#include "import_fixture.h"
 #include "qledger_test_support.h"
 #include "xlsx_reader.h"
 
@@ -73,47 +74,7 @@ std::vector<Cell> SelfcheckHeader() {
   return {T("部门"), T("月份"), T("自查得分"), T("填报人"), T("填报日期")};
 }
 
-class XlsxImportTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ledger_ = dir_.Sub("ledger");
-    RunResult r = RunQledger({"init", "--data", ledger_, "--policy", SourcePath("config/policy.json")});
-    ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  }
-
-  RunResult Import(const std::string& kind, const std::string& file, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"import", "--data", ledger_, "--kind", kind, file};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return RunQledger(args);
-  }
-
-  std::string Export() {
-    RunResult r = RunQledger({"export", "--data", ledger_});
-    EXPECT_EQ(r.exit_code, 0) << r.Describe();
-    return r.out;
-  }
-
-  std::vector<json::object> EventsAfter(int64_t after) {
-    RunResult r = RunQledger({"log", "--data", ledger_, "--format", "json", "--after", std::to_string(after)});
-    EXPECT_EQ(r.exit_code, 0) << r.Describe();
-    std::vector<json::object> out;
-    std::istringstream lines(r.out);
-    for (std::string line; std::getline(lines, line);) {
-      if (!line.empty()) out.push_back(json::parse(line).as_object());
-    }
-    return out;
-  }
-
-  void ExpectRejected(const RunResult& r, const std::string& message, const std::string& before) {
-    EXPECT_EQ(r.exit_code, 3) << r.Describe();
-    EXPECT_NE(r.err.find(message), std::string::npos) << "expected: " << message << "\n" << r.Describe();
-    EXPECT_EQ(r.out, "") << r.Describe();
-    EXPECT_EQ(Export(), before) << "the ledger changed";
-  }
-
-  TempDir dir_;
-  std::string ledger_;
-};
+using XlsxImportTest = ImportFixture;
 
 TEST_F(XlsxImportTest, ASelfcheckWorkbookBecomesTheEventsItsCsvWouldAndRecordsSheetAndRow) {
   std::string file = dir_.Sub("自查2026Q3.xlsx");
@@ -122,7 +83,7 @@ TEST_F(XlsxImportTest, ASelfcheckWorkbookBecomesTheEventsItsCsvWouldAndRecordsSh
                                  {T("储运中心"), T("2026-07"), N(96.5), T("储运中心/质量管理员"), D(2026, 8, 3)},
                                  {},  // an empty row is skipped, and row numbers stay the sheet's
                                  {T("storage"), T("2026年8月"), N(97), T("储运中心/质量管理员"), D(2026, 9, 3)}}}});
-  RunResult r = Import("selfcheck", file);
+  RunResult r = ImportFile("selfcheck", file);
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_NE(r.err.find("read sheet 自查"), std::string::npos) << r.Describe();
   EXPECT_EQ(json::parse(r.out).at("appended"), 2);
@@ -143,7 +104,7 @@ TEST_F(XlsxImportTest, ASelfcheckWorkbookBecomesTheEventsItsCsvWouldAndRecordsSh
   RunResult d = RunQledger({"replay", "--data", ledger_, "--quarter", "2026Q3", "--department", "storage"});
   EXPECT_NE(d.out.find("来自 自查2026Q3.xlsx 自查 第2行"), std::string::npos) << d.out;
   // Importing the same workbook again appends nothing.
-  RunResult again = Import("selfcheck", file);
+  RunResult again = ImportFile("selfcheck", file);
   ASSERT_EQ(again.exit_code, 0) << again.Describe();
   EXPECT_EQ(json::parse(again.out).at("appended"), 0);
   EXPECT_EQ(json::parse(again.out).at("duplicates"), 2);
@@ -156,7 +117,7 @@ TEST_F(XlsxImportTest, ErrorsNameTheSheetAndTheCellAndNothingIsAppended) {
                                  {T("储运中心"), T("2026-08"), N(101), T("a"), D(2026, 9, 3)},
                                  {T("财务部"), T("2026-09"), N(90), T("a"), D(2026, 10, 3)}}}});
   std::string before = Export();
-  RunResult r = Import("selfcheck", file);
+  RunResult r = ImportFile("selfcheck", file);
   ExpectRejected(r, "自查!C3, column 自查得分: 101.00 is above 100.00", before);
   EXPECT_NE(r.err.find("自查!A4, column 部门"), std::string::npos) << r.Describe();
   EXPECT_NE(r.err.find("nothing was appended"), std::string::npos) << r.Describe();
@@ -168,12 +129,12 @@ TEST_F(XlsxImportTest, SheetPicksTheSheetAndAnUnknownOneListsThem) {
                        {"自查", {SelfcheckHeader(), {T("储运中心"), T("2026-07"), N(96), T("a"), D(2026, 8, 3)}}}});
   std::string before = Export();
   // The first sheet is the notes: its header is not the template's.
-  RunResult first = Import("selfcheck", file);
+  RunResult first = ImportFile("selfcheck", file);
   EXPECT_EQ(first.exit_code, 3) << first.Describe();
   EXPECT_EQ(Export(), before);
-  RunResult unknown = Import("selfcheck", file, {"--sheet", "抽查"});
+  RunResult unknown = ImportFile("selfcheck", file, {"--sheet", "抽查"});
   ExpectRejected(unknown, "--sheet: the workbook has no sheet \"抽查\" (its sheets: 说明, 自查)", before);
-  RunResult chosen = Import("selfcheck", file, {"--sheet", "自查"});
+  RunResult chosen = ImportFile("selfcheck", file, {"--sheet", "自查"});
   ASSERT_EQ(chosen.exit_code, 0) << chosen.Describe();
   EXPECT_EQ(EventsAfter(1).at(0).at("source").at("sheet"), "自查");
 }
@@ -183,7 +144,7 @@ TEST_F(XlsxImportTest, AComplaintsDateTimeCellIsReadAsTheClerkTypedIt) {
   WriteWorkbook(file, {{"投诉", {{T("部门"), T("季度"), T("受理时间"), T("渠道"), T("投诉内容"), T("记录日期"), T("记录人")},
                                  {T("物流业务部"), T("2026Q4"), DT(2026, 12, 3, 9, 30), T("投诉电话"), T("车辆晚到"),
                                   D(2026, 12, 3), T("投诉受理")}}}});
-  RunResult r = Import("complaint", file);
+  RunResult r = ImportFile("complaint", file);
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   auto events = EventsAfter(1);
   ASSERT_EQ(events.size(), 1u);
@@ -197,10 +158,10 @@ TEST_F(XlsxImportTest, AFileThatIsNotAWorkbookOrASheetOptionOnCsvIsRefused) {
   std::string before = Export();
   std::string broken = dir_.Sub("broken.xlsx");
   WriteFile(broken, std::string("PK\x03\x04", 4) + "not really a zip file");
-  ExpectRejected(Import("selfcheck", broken), "broken.xlsx: not a readable .xlsx workbook", before);
+  ExpectRejected(ImportFile("selfcheck", broken), "broken.xlsx: not a readable .xlsx workbook", before);
   std::string csv = dir_.Sub("a.csv");
   WriteFile(csv, "部门,月份,自查得分,填报人,填报日期\n储运中心,2026-07,96,a,2026-08-03\n");
-  ExpectRejected(Import("selfcheck", csv, {"--sheet", "自查"}), "--sheet is for an .xlsx workbook", before);
+  ExpectRejected(ImportFile("selfcheck", csv, {"--sheet", "自查"}), "--sheet is for an .xlsx workbook", before);
   // A zip bomb: a part that would expand to 65 MiB is refused, not unpacked.
   std::string bomb = dir_.Sub("bomb.xlsx");
   RunResult made = RunProgram("/usr/bin/python3", {"-c",
@@ -208,7 +169,7 @@ TEST_F(XlsxImportTest, AFileThatIsNotAWorkbookOrASheetOptionOnCsvIsRefused) {
       "with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n"
       "    z.writestr('xl/workbook.xml', b'<workbook>' + b' ' * (65 << 20) + b'</workbook>')\n", bomb});
   ASSERT_EQ(made.exit_code, 0) << made.Describe();
-  ExpectRejected(Import("selfcheck", bomb), "xl/workbook.xml: 68157461 bytes uncompressed, over the 64 MiB a part may have",
+  ExpectRejected(ImportFile("selfcheck", bomb), "xl/workbook.xml: 68157461 bytes uncompressed, over the 64 MiB a part may have",
                  before);
   // Standard input is CSV only: a workbook needs its file.
   RunResult stdin_book = RunQledger({"import", "--data", ledger_, "--kind", "selfcheck", "-"}, std::string("PK\x03\x04", 4));
