@@ -48,6 +48,13 @@ run() {  # name url
 run "hello (ceiling, $scores_size-byte body)" "http://127.0.0.1:$hello_port/"
 run "qledger scores" "$scores"
 run "qledger derivation" "$derivation"
+# /v1/head beside a ceiling of its own body's size.
+head_size=$(curl -s "http://127.0.0.1:$port/v1/head" | wc -c)
+"$work/hello_server" "$((hello_port + 1))" "$threads" "$head_size" &
+pids+=("$!")
+sleep 0.3
+run "hello (ceiling, $head_size-byte body)" "http://127.0.0.1:$((hello_port + 1))/"
+run "qledger head" "http://127.0.0.1:$port/v1/head"
 echo "qledger serve RSS: $(grep -E 'VmRSS|VmHWM' /proc/$spid/status | tr -s ' \t' ' ' | paste -sd ';')"
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^qledger_(http_requests_total|ledger_head_seq|follower_lag|response_cache)'
 kill -TERM "$spid"; wait "$spid" && echo "qledger serve exited 0 on SIGTERM"

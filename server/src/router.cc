@@ -205,28 +205,50 @@ Response Router::Handle(const Request& req) {
         r.headers.emplace_back("Cache-Control", "no-cache");
         break;
       case Kind::kHead: {
-        // Not cached: the chain's verification moves on without the head.
-        r = follower_.Read([&](const storage::EventStore& store) { return route->handler(store, *target); });
-        if (r.status == 200) {
-          boost::json::object o = boost::json::parse(r.body).as_object();
-          ChainStatus chain = follower_.chain();
-          o["verified_seq"] = chain.verified_seq;
-          o["verified"] = chain.broken ? boost::json::value(false)
-                          : chain.verified_seq == o["seq"].as_int64() ? boost::json::value(true)
-                                                                       : boost::json::value(nullptr);
-          std::string damage = follower_.Damage();
-          if (!damage.empty()) o["verified"] = false;
-          o["problem"] = damage.empty() ? boost::json::value(nullptr) : boost::json::value(damage);
-          r.body = boost::json::serialize(o) + "\n";
-          r.headers.emplace_back("Cache-Control", "no-cache");
-          r.etag = ETagFor(o["seq"].as_int64(), std::string(o["hash"].as_string()));
-          Encode(r, gzip);
-          // While verification of this head is still running the body will
-          // change under the same ETag, so only a settled answer is a 304.
-          bool settled = !o["verified"].is_null();
-          if (settled && !req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) {
-            r = NotModified(r);
+        // Not in the response cache: the chain's verification moves on
+        // without the head. The last answer is reused while what it was made
+        // from holds.
+        const storage::Head now = follower_.head();
+        const ChainStatus chain = follower_.chain();
+        const std::string damage = follower_.Damage();
+        HeadAnswer& memo = head_answers_[gzip ? 1 : 0];
+        std::shared_ptr<const Response> made;
+        {
+          std::lock_guard<std::mutex> lock(head_mu_);
+          if (memo.response && memo.seq == now.seq && memo.hash == now.hash && memo.verified_seq == chain.verified_seq &&
+              memo.broken == chain.broken && memo.damage == damage) {
+            made = memo.response;
           }
+        }
+        bool settled = false;
+        if (made) {
+          r = *made;
+          settled = chain.broken || !damage.empty() || chain.verified_seq == now.seq;
+        } else {
+          r = follower_.Read([&](const storage::EventStore& store) { return route->handler(store, *target); });
+          if (r.status == 200) {
+            boost::json::object o = boost::json::parse(r.body).as_object();
+            const int64_t seq = o["seq"].as_int64();
+            const std::string hash(o["hash"].as_string());
+            o["verified_seq"] = chain.verified_seq;
+            o["verified"] = chain.broken                  ? boost::json::value(false)
+                            : chain.verified_seq == seq ? boost::json::value(true)
+                                                        : boost::json::value(nullptr);
+            if (!damage.empty()) o["verified"] = false;
+            o["problem"] = damage.empty() ? boost::json::value(nullptr) : boost::json::value(damage);
+            r.body = boost::json::serialize(o) + "\n";
+            r.headers.emplace_back("Cache-Control", "no-cache");
+            r.etag = ETagFor(seq, hash);
+            Encode(r, gzip);
+            settled = !o["verified"].is_null();
+            std::lock_guard<std::mutex> lock(head_mu_);
+            memo = HeadAnswer{seq, hash, chain.verified_seq, chain.broken, damage, std::make_shared<const Response>(r)};
+          }
+        }
+        // While verification of this head is still running the body will
+        // change under the same ETag, so only a settled answer is a 304.
+        if (r.status == 200 && settled && !req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) {
+          r = NotModified(r);
         }
         break;
       }

@@ -593,5 +593,27 @@ TEST_F(RouterTest, AClientThatAcceptsGzipGetsTheLargerAnswersCompressedUnderThei
   EXPECT_EQ(HeaderOf(problem, "Vary"), "");
 }
 
+// /v1/head is answered again from its last rendering while the head and the
+// chain's verification stay: the same bytes, the same ETag, a 304 once it
+// is settled; each request still counts in the metrics.
+TEST_F(RouterTest, RepeatedHeadRequestsGiveTheSameAnswer) {
+  Response first = router_->Handle(Get("/v1/head"));
+  ASSERT_EQ(first.status, 200);
+  for (int i = 0; i < 3; ++i) {
+    Response again = router_->Handle(Get("/v1/head"));
+    EXPECT_EQ(again.body, first.body);
+    EXPECT_EQ(again.etag, first.etag);
+    EXPECT_EQ(HeaderOf(again, "Cache-Control"), "no-cache");
+  }
+  Response plain_after_gzip = (router_->Handle(WithEncoding("/v1/head", "gzip")), router_->Handle(Get("/v1/head")));
+  EXPECT_EQ(plain_after_gzip.body, first.body);
+  json::object o = json::parse(first.body).as_object();
+  if (o.at("verified") == json::value(true)) {
+    EXPECT_EQ(router_->Handle(Request{"GET", "/v1/head", first.etag, "", ""}).status, 304);
+  }
+  Response m = router_->Handle(Get("/metrics"));
+  EXPECT_NE(m.body.find("qledger_http_requests_total{route=\"/v1/head\",status=\"200\"}"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace qledger::server

@@ -6,6 +6,9 @@
 #ifndef QLEDGER_SERVER_ROUTER_H_
 #define QLEDGER_SERVER_ROUTER_H_
 
+#include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -55,6 +58,20 @@ class Router {
   Metrics& metrics_;
   ResponseCache cache_;
   std::vector<std::string> cors_origins_;
+
+  // The last 200 of /v1/head in each encoding, with what it was made from:
+  // the head, the chain's verification and the damage. While they hold,
+  // a request copies it instead of rendering the body again.
+  struct HeadAnswer {
+    int64_t seq = -1;
+    std::string hash;
+    int64_t verified_seq = -1;
+    bool broken = false;
+    std::string damage;
+    std::shared_ptr<const Response> response;
+  };
+  std::mutex head_mu_;
+  HeadAnswer head_answers_[2];  // [gzip]
 };
 
 }  // namespace qledger::server
