@@ -37,12 +37,17 @@ bool AsNumber(const std::string& text, double* out) {
   return end == text.c_str() + text.size();
 }
 
+// Where libxlsxwriter's files go: TMPDIR, else /tmp.
+std::string ScratchDir() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir && *dir ? dir : "/tmp";
+}
+
 // The scratch file libxlsxwriter writes the workbook to; removed on scope exit.
 class ScratchFile {
  public:
   ScratchFile() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/qledger-xlsx-XXXXXX";
+    std::string pattern = ScratchDir() + "/qledger-xlsx-XXXXXX";
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
     int fd = mkstemp(buf.data());
@@ -69,8 +74,7 @@ domain::Result<std::string> TablesToXlsx(const std::vector<Table>& tables) {
   if (file.path().empty()) return domain::Internal("xlsx: cannot create a scratch file in TMPDIR or /tmp");
   lxw_workbook_options options{};
   options.constant_memory = LXW_FALSE;
-  const char* dir = std::getenv("TMPDIR");
-  std::string tmpdir = dir && *dir ? dir : "/tmp";
+  std::string tmpdir = ScratchDir();
   options.tmpdir = tmpdir.data();
   lxw_workbook* wb = workbook_new_opt(file.path().c_str(), &options);
   if (!wb) return domain::Internal("xlsx: libxlsxwriter cannot start a workbook");

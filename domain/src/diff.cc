@@ -118,9 +118,7 @@ std::string FigureLabel(const std::string& figure, Lang lang) {
 std::string ValueLabel(const std::string& figure, const std::string& value, Lang lang) {
   if (value.empty()) return "—";
   if (figure == "grade") return GradeLabel(value, lang);
-  if (figure == "status" && lang == Lang::kZh) {
-    return value == "approved" ? "已审定" : value == "reopened" ? "已重新打开" : "未审定";
-  }
+  if (figure == "status") return StatusLabel(std::string_view(value), lang);
   return value;
 }
 

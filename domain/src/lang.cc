@@ -28,6 +28,13 @@ std::string StatusLabel(QuarterStatus status, Lang lang) {
   }
 }
 
+std::string StatusLabel(std::string_view name, Lang lang) {
+  for (QuarterStatus s : {QuarterStatus::kOpen, QuarterStatus::kApproved, QuarterStatus::kReopened}) {
+    if (name == QuarterStatusName(s)) return StatusLabel(s, lang);
+  }
+  return std::string(name);
+}
+
 std::string EventTypeLabel(EventType type, Lang lang) {
   if (lang == Lang::kEn) return EventTypeName(type);
   switch (type) {

@@ -63,6 +63,15 @@ TEST_F(ViewsTest, DiffFromApprovedShowsTheRulingThatChangedThePublishedScore) {
   ASSERT_EQ(d["events"].as_array().size(), 1u);
   EXPECT_EQ(d["events"].as_array()[0].as_object()["type"].as_string(), "survey.ruled");
   EXPECT_FALSE(d["hypothetical"].as_bool());
+  // As text, in one language: the status as published and as it stands.
+  RunResult zh = Run({"diff", "--quarter", "2026Q2", "--department", "bidding", "--from", "approved"});
+  ASSERT_EQ(zh.exit_code, 0) << zh.Describe();
+  EXPECT_NE(zh.out.find("已审定 已重新打开"), std::string::npos) << zh.out;
+  EXPECT_NE(zh.out.find("问卷异议审定"), std::string::npos) << zh.out;
+  RunResult en = Run({"diff", "--quarter", "2026Q2", "--department", "bidding", "--from", "approved", "--lang", "en"});
+  ASSERT_EQ(en.exit_code, 0) << en.Describe();
+  EXPECT_NE(en.out.find("approved     reopened"), std::string::npos) << en.out;
+  EXPECT_NE(en.out.find("survey.ruled"), std::string::npos) << en.out;
 }
 
 TEST_F(ViewsTest, DiffBetweenEqualPointsChangesNothing) {

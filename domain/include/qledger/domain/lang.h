@@ -29,6 +29,8 @@ inline std::string Pick(Lang lang, std::string_view zh, std::string_view en) {
 std::string GradeLabel(std::string_view grade, Lang lang);
 // 未审定 / 已审定 / 已重新打开, or open / approved / reopened.
 std::string StatusLabel(QuarterStatus status, Lang lang);
+// The same for a status by its name ("approved"); another name as it is.
+std::string StatusLabel(std::string_view status_name, Lang lang);
 // 自查上报 …, or the event type itself (selfcheck.reported) in English.
 std::string EventTypeLabel(EventType type, Lang lang);
 // A score.adjusted component (selfcheck / survey / complaint / total).
