@@ -16,20 +16,8 @@ ROWS="${ROWS:-100000}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/qledger-import-XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-# Runs "$@" and prints "<peak RSS in bytes> <wall seconds>" (the child's
-# maximum resident set, from getrusage).
-measure() {
-  python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-t = time.monotonic()
-r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-wall = time.monotonic() - t
-if r.returncode != 0:
-    sys.stderr.write(r.stderr.decode(errors="replace")[-2000:])
-    sys.exit(r.returncode)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, "%.3f" % wall)
-PY
-}
+# shellcheck source=measure.sh
+. "$ROOT/bench/measure.sh"
 
 echo "machine: $(nproc) cores; binary: $Q"
 printf '%-8s %-10s %-12s %-9s %-8s %-12s %-9s %-10s\n' rows file_MB import_MB import/file import_s append_MB append_s import/append_s

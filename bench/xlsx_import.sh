@@ -15,19 +15,8 @@ ROWS="${ROWS:-100000}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/qledger-xlsx-XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-# Runs "$@" and prints "<peak RSS in bytes> <wall seconds>".
-measure() {
-  python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-t = time.monotonic()
-r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-wall = time.monotonic() - t
-if r.returncode != 0:
-    sys.stderr.write(r.stderr.decode(errors="replace")[-2000:])
-    sys.exit(r.returncode)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, "%.3f" % wall)
-PY
-}
+# shellcheck source=measure.sh
+. "$ROOT/bench/measure.sh"
 
 echo "machine: $(nproc) cores; binary: $Q"
 printf '%-8s %-8s %-9s %-10s %-9s %-10s %-9s %-12s\n' rows csv_MB xlsx_MB csv_s csv_MB_rss xlsx_s xlsx_MB_rss xlsx/csv_s
