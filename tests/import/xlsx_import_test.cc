@@ -3,6 +3,7 @@
 // numbers, dates as serials in a date format, text as shared strings).
 #include <xlsxwriter.h>
 
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -215,11 +216,39 @@ TEST_F(XlsxImportTest, ScoresWrittenAsXlsxReadBackAsTheirCsvWithTypedNumbers) {
   EXPECT_NE(xml.out.find("<pane ySplit=\"1\""), std::string::npos) << "header row frozen\n" << xml.out;
   EXPECT_NE(xml.out.find("<c r=\"D2\" s=\""), std::string::npos) << xml.out;
   EXPECT_EQ(xml.out.find("<c r=\"D2\" t=\"s\""), std::string::npos) << "D2 (自查) is a number, not text";
-  // A terminal gets no binary: xlsx without --out is refused there (tested
-  // where stdout is a pipe: it is written).
+  // A pipe gets the workbook's bytes; a terminal gets none: xlsx without
+  // --out is refused there with a usage error, and nothing is written.
   RunResult piped = RunQledger({"scores", "--data", ledger_, "--quarter", "2026Q4", "--format", "xlsx"});
   EXPECT_EQ(piped.exit_code, 0);
   EXPECT_TRUE(piped.out.starts_with("PK")) << piped.Describe();
+  RunResult tty = RunProgram("/usr/bin/python3", {"-c",
+      "import os, pty, sys\n"
+      "pid, fd = pty.fork()\n"
+      "if pid == 0:\n"
+      "    os.execv(sys.argv[1], sys.argv[1:])\n"
+      "out = b''\n"
+      "while True:\n"
+      "    try:\n"
+      "        chunk = os.read(fd, 4096)\n"
+      "    except OSError:\n"
+      "        break\n"
+      "    if not chunk:\n"
+      "        break\n"
+      "    out += chunk\n"
+      "_, status = os.waitpid(pid, 0)\n"
+      "sys.stdout.write(out.decode(errors='replace'))\n"
+      "sys.exit(os.waitstatus_to_exitcode(status))\n",
+      QLEDGER_BINARY, "scores", "--data", ledger_, "--quarter", "2026Q4", "--format", "xlsx"});
+  EXPECT_EQ(tty.exit_code, 2) << tty.Describe();
+  EXPECT_NE(tty.out.find("an xlsx workbook is binary: give --out FILE.xlsx or redirect the output"), std::string::npos)
+      << tty.Describe();
+  EXPECT_EQ(tty.out.find("PK"), std::string::npos) << tty.Describe();
+  // --out into a directory that is not there: refused, nothing left behind.
+  std::string missing = dir_.Sub("no-such-dir/scores.xlsx");
+  RunResult nowhere = RunQledger({"scores", "--data", ledger_, "--quarter", "2026Q4", "--format", "xlsx", "--out", missing});
+  EXPECT_EQ(nowhere.exit_code, 1) << nowhere.Describe();
+  EXPECT_NE(nowhere.err.find("cannot write " + missing + ".tmp"), std::string::npos) << nowhere.Describe();
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("no-such-dir"))) << "nothing is created";
 }
 
 }  // namespace
