@@ -108,7 +108,43 @@ rocksdb::Options BaseOptions() {
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   o.memtable_prefix_bloom_size_ratio = 0.02;
   o.memtable_whole_key_filtering = true;
+  // Universal compaction: a ledger only grows, and a CLI append adds one
+  // small table file (its writer's open flushes the previous log). Leveled
+  // compaction merges those into level 1, whose files every append overlaps
+  // (its keys run from 'H' to 'x'), so each merge rewrites most of the
+  // ledger; universal compaction merges the small sorted runs with each
+  // other and reaches the large ones only when the newer data is as large
+  // (a binary counter's amortised cost). A ledger made with leveled
+  // compaction opens as it is: each of its levels is one sorted run.
+  o.compaction_style = rocksdb::kCompactionStyleUniversal;
   return o;
+}
+
+RocksEventStore::~RocksEventStore() {
+  if (mode_ == Mode::kWriter && db_ != nullptr) SettleCompactions();
+}
+
+void RocksEventStore::SettleCompactions() const {
+  // A merge that reaches the ledger's largest run takes seconds at a million
+  // events; past the bound it is left to RocksDB's close (cancelled, and
+  // picked again by the next writer).
+  constexpr auto kBound = std::chrono::seconds(60);
+  auto deadline = std::chrono::steady_clock::now() + kBound;
+  auto busy = [this] {
+    uint64_t errors = 0;
+    if (db_->GetIntProperty("rocksdb.background-errors", &errors) && errors > 0) return false;
+    // Not "rocksdb.compaction-pending": it stays set while the picker
+    // declines to merge anything, and would hold every writer to the bound.
+    for (const char* p : {"rocksdb.num-running-compactions", "rocksdb.mem-table-flush-pending",
+                          "rocksdb.num-running-flushes"}) {
+      uint64_t v = 0;
+      if (db_->GetIntProperty(p, &v) && v > 0) return true;
+    }
+    return false;
+  };
+  while (busy() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 Status RocksEventStore::LoadHead() {

@@ -74,6 +74,11 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   RocksEventStore(std::unique_ptr<rocksdb::DB> db, Mode mode, std::string dir)
       : db_(std::move(db)), mode_(mode), dir_(std::move(dir)) {}
 
+  // A writer first waits for the compactions its writes started
+  // (SettleCompactions): RocksDB's close would cancel them, and a CLI append
+  // closes milliseconds after it opened.
+  ~RocksEventStore() override;
+
   // A follower: a RocksDB secondary of the ledger at dir, whose own files
   // are in secondary_dir.
   static Result<std::unique_ptr<RocksEventStore>> OpenSecondary(const std::string& dir,
@@ -94,6 +99,13 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // Every event from+1..to is stored (bounded: a larger step, as at start,
   // is left to the chain's re-hashing, which reads every event).
   Status CheckContiguous(int64_t from, int64_t to) const;
+
+  // Writer only: waits, up to a bound, until no flush or compaction is
+  // running or pending (or a background error stopped them). Each writer
+  // open turns the previous writer's log into a small table file; left to a
+  // closing process, the compaction that merges them is cancelled every time
+  // and the files pile up until RocksDB stalls writes (docs/performance.md).
+  void SettleCompactions() const;
 
   // Writer only: records head as acknowledged.
   Status RecordAcknowledged(const Head& head);
