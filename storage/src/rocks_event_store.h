@@ -100,8 +100,9 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // is left to the chain's re-hashing, which reads every event).
   Status CheckContiguous(int64_t from, int64_t to) const;
 
-  // Writer only: waits, up to a bound, until no flush or compaction is
-  // running or pending (or a background error stopped them). Each writer
+  // Writer only: waits, up to a bound, until no compaction or flush is
+  // running and no flush is pending (or a background error stopped them);
+  // a compaction RocksDB may pick later is not waited for. Each writer
   // open turns the previous writer's log into a small table file; left to a
   // closing process, the compaction that merges them is cancelled every time
   // and the files pile up until RocksDB stalls writes (docs/performance.md).
