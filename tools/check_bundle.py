@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verify_export import canon  # noqa: E402  (the canonical JSON of section 2)
+from verify_export import Bad, canon  # noqa: E402  (the canonical JSON of section 2)
 
 DASH = "\u2014 "
 SPKI_ED25519 = bytes.fromhex("302a300506032b6570032100")  # DER prefix of an Ed25519 public key
@@ -39,6 +39,27 @@ def b64(text, size=None):
     if size is not None and len(raw) != size:
         raise Failed("%r is not base64 of %d bytes" % (text, size))
     return raw
+
+
+def count(bundle, field):
+    v = bundle.get(field)
+    if type(v) is not int or v < 0:
+        raise Failed("%s: missing, or not a count" % field)
+    return v
+
+
+def text(bundle, field):
+    v = bundle.get(field)
+    if type(v) is not str:
+        raise Failed("%s: missing, or not a string" % field)
+    return v
+
+
+def hashes(bundle, field):
+    v = bundle.get(field)
+    if type(v) is not list or any(type(h) is not str for h in v):
+        raise Failed("%s: missing, or not a list of strings" % field)
+    return [b64(h, 32) for h in v]
 
 
 def leaf_hash(data):
@@ -156,36 +177,48 @@ def verify_consistency(m, n, old_root, new_root, proof):
 
 
 def check(bundle, keys, trusted):
+    if type(bundle) is not dict:
+        raise Failed("the bundle is not a JSON object")
     kind = bundle.get("type")
     if kind == "qledger.inclusion/v1":
-        origin, size, root = checked_checkpoint(bundle["checkpoint"], keys, "checkpoint")
-        index = bundle["leaf_index"]
-        if bundle["tree_size"] != size:
+        origin, size, root = checked_checkpoint(text(bundle, "checkpoint"), keys, "checkpoint")
+        index = count(bundle, "leaf_index")
+        if count(bundle, "tree_size") != size:
             raise Failed("tree_size is not the checkpoint's size")
+        if trusted is not None:
+            o, s, r = checked_checkpoint(trusted, keys, "trusted")
+            if o != origin or s != size:
+                raise Failed("the bundle's checkpoint is of size %d of %s, the trusted one of size %d of %s: "
+                             "ask for the proof at the trusted size" % (size, origin, s, o))
+            if r != root:
+                raise Failed("the bundle's checkpoint has another root than the trusted one of the same size: "
+                             "the log forked")
+        if type(bundle.get("event")) is not dict:
+            raise Failed("event: missing, or not an object")
         event = dict(bundle["event"])
         event.pop("hash", None)
-        if event.get("seq") != index + 1:
+        if type(event.get("seq")) is not int or event.get("seq") != index + 1:
             raise Failed("the event's seq is not leaf_index + 1")
-        verify_inclusion(index, size, leaf_hash(canon(event).encode()), [b64(h, 32) for h in bundle["audit_path"]], root)
+        verify_inclusion(index, size, leaf_hash(canon(event).encode()), hashes(bundle, "audit_path"), root)
         return "event %r (seq %d) is in the tree of %d events of %s" % (event.get("id"), index + 1, size, origin)
     if kind == "qledger.consistency/v1":
-        origin, size, root = checked_checkpoint(bundle["checkpoint"], keys, "checkpoint")
-        m = bundle["from_size"]
+        origin, size, root = checked_checkpoint(text(bundle, "checkpoint"), keys, "checkpoint")
+        m = count(bundle, "from_size")
         if trusted is not None:
             o, s, old_root = checked_checkpoint(trusted, keys, "trusted")
             if s != m or o != origin:
                 raise Failed("the trusted checkpoint is not of size %d of %s" % (m, origin))
-            if b64(bundle["from_root"], 32) != old_root:
+            if "from_root" in bundle and b64(text(bundle, "from_root"), 32) != old_root:
                 raise Failed("the bundle's from_root is not the trusted checkpoint's root: the log was rewritten")
         elif "from_checkpoint" in bundle:
-            o, s, old_root = checked_checkpoint(bundle["from_checkpoint"], keys, "from_checkpoint")
+            o, s, old_root = checked_checkpoint(text(bundle, "from_checkpoint"), keys, "from_checkpoint")
             if s != m or o != origin:
                 raise Failed("from_checkpoint is not of size %d of %s" % (m, origin))
         else:
-            old_root = b64(bundle["from_root"], 32)
-        if bundle["to_size"] != size:
+            old_root = b64(text(bundle, "from_root"), 32)
+        if count(bundle, "to_size") != size:
             raise Failed("to_size is not the checkpoint's size")
-        verify_consistency(m, size, old_root, root, [b64(h, 32) for h in bundle["proof"]])
+        verify_consistency(m, size, old_root, root, hashes(bundle, "proof"))
         return "the tree of %d events of %s extends the tree of %d" % (size, origin, m)
     raise Failed("type %r is not qledger.inclusion/v1 or qledger.consistency/v1" % kind)
 
@@ -208,7 +241,7 @@ def main(argv):
         with open(args[0], encoding="utf-8") as f:
             bundle = json.load(f)
         what = check(bundle, [parse_verifier(k) for k in keys], trusted)
-    except (Failed, KeyError, ValueError, TypeError) as e:
+    except (Failed, Bad, KeyError, ValueError, TypeError) as e:
         print("FAILED: %s" % e)
         return 1
     print("ok: %s, signed by %s" % (what, ", ".join(k.split("+")[0] for k in keys)))

@@ -274,7 +274,7 @@ int main(int argc, char** argv) {
   c_prove->add_option("--event", prove.event, "the id of the event to prove included");
   c_prove->add_option("--size", prove.size, "in the checkpoint of this size (default: the first that holds it)");
   c_prove->add_option("--from", prove.from, "consistency: from the tree of this size");
-  c_prove->add_option("--to", prove.to, "consistency: to the checkpoint of this size (default: the first at or after --from)");
+  c_prove->add_option("--to", prove.to, "consistency: to the checkpoint of this size (default: the latest checkpoint)");
   c_prove->add_option("--out", prove.out, "output file (default: standard output)");
   qt::CheckFlags check;
   auto* c_check = app.add_subcommand("check", "check a proof bundle offline against verifier keys");

@@ -250,6 +250,21 @@ std::vector<Table> ReportTables(const QuarterReport& r, Lang lang) {
                            S(s.amount), S(row->previous_total), S(row->change), S(r.as_of_seq), r.as_of_hash});
   }
   out.front() = std::move(scores);
+  // The approved tree's signed checkpoint, so that a file taken alone can be
+  // checked against the ledger too (verification.md §9).
+  if (r.checkpoint) {
+    const CheckpointInfo& c = *r.checkpoint;
+    std::string signers;
+    for (const auto& name : c.signers) signers += (signers.empty() ? "" : ", ") + name;
+    Table cp{Pick(lang, "签名检查点", "Signed checkpoint"),
+             Labels({{"来源", "origin"}, {"事件数", "tree_size"}, {"根", "root"}, {"签名人", "signers"},
+                     {"签名文本", "note"}},
+                    lang),
+             {},
+             {1}};
+    cp.rows.push_back({c.origin, S(static_cast<int64_t>(c.size)), c.root, signers, c.note});
+    out.push_back(std::move(cp));
+  }
   return out;
 }
 

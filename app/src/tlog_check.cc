@@ -74,6 +74,22 @@ Result<std::string> CheckBundle(const std::string& bundle, const std::vector<not
     if (size != c.size) {
       return domain::DataLoss("tree_size " + std::to_string(size) + " is not the checkpoint's size " + std::to_string(c.size));
     }
+    if (!trusted.empty()) {
+      // An inclusion proof links the event to one tree only: checked against
+      // the checkpoint held before, it must be of that very tree.
+      json::object holder{{"trusted", trusted}};
+      QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint old, CheckedCheckpoint(holder, "trusted", keys));
+      if (old.origin != c.origin || old.size != c.size) {
+        return domain::DataLoss("the bundle's checkpoint is of size " + std::to_string(c.size) + " of " + c.origin +
+                                ", the trusted one of size " + std::to_string(old.size) + " of " + old.origin +
+                                ": ask for the proof at the trusted size (prove --event ID --size " +
+                                std::to_string(old.size) + ")");
+      }
+      if (old.root != c.root) {
+        return domain::DataLoss("the bundle's checkpoint has another root than the trusted one of the same size: "
+                                "the log forked");
+      }
+    }
     const json::value* ev = b.if_contains("event");
     if (!ev || !ev->is_object()) return domain::InvalidArgument("event: missing, or not an object");
     json::object event = ev->as_object();
@@ -106,9 +122,9 @@ Result<std::string> CheckBundle(const std::string& bundle, const std::vector<not
                                 ", the bundle proves from size " + std::to_string(from) + " of " + c.origin);
       }
       old_root = old.root;
-      if (b.contains("from_root")) {
+      if (const json::value* r = b.if_contains("from_root")) {
         std::string claimed;
-        if (!merkle::FromBase64(std::string(b.at("from_root").as_string()), &claimed) || claimed != old_root) {
+        if (!r->is_string() || !merkle::FromBase64(std::string(r->as_string()), &claimed) || claimed != old_root) {
           return domain::DataLoss("the bundle's from_root is not the trusted checkpoint's root: the log was rewritten");
         }
       }

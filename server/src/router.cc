@@ -22,7 +22,9 @@ namespace qledger::server {
 
 namespace {
 
-enum class Kind { kDashboard, kHealth, kMetrics, kHead, kLedger, kLog };
+// kSigned: a kLedger answer that also prints the stored checkpoints (the
+// report): a cosignature changes it without changing the head.
+enum class Kind { kDashboard, kHealth, kMetrics, kHead, kLedger, kSigned, kLog };
 
 using Handler = Response (*)(const storage::EventStore&, const Target&);
 
@@ -48,7 +50,7 @@ const Route kRoutes[] = {
     {"/v1/events/{seq}", Kind::kLedger, &handlers::Event},
     {"/v1/ledger", Kind::kLedger, &handlers::Ledger},
     {"/v1/complaints", Kind::kLedger, &handlers::Complaints},
-    {"/v1/quarters/{q}/report", Kind::kLedger, &handlers::Report},
+    {"/v1/quarters/{q}/report", Kind::kSigned, &handlers::Report},
     {"/v1/checkpoint", Kind::kLog, &handlers::Checkpoint},
     {"/v1/checkpoints", Kind::kLog, &handlers::Checkpoints},
     {"/v1/proofs/inclusion", Kind::kLog, &handlers::InclusionProof},
@@ -126,6 +128,17 @@ std::vector<std::string> Router::Paths() {
   std::vector<std::string> out;
   for (const auto& r : kRoutes) out.emplace_back(r.pattern);
   return out;
+}
+
+domain::Result<std::string> Router::CheckpointsTag(const storage::EventStore& store) {
+  QLEDGER_ASSIGN_OR_RETURN(auto sizes, store.CheckpointSizes());
+  if (sizes.empty()) return std::string();
+  std::string all;
+  for (uint64_t size : sizes) {
+    QLEDGER_ASSIGN_OR_RETURN(auto note, store.Checkpoint(size));
+    all += std::to_string(size) + "\n" + note.value_or("") + "\n";
+  }
+  return domain::Sha256Hex(all).substr(0, 8);
 }
 
 std::string Router::ETagFor(int64_t head_seq, const std::string& head_hash) {
@@ -297,7 +310,8 @@ Response Router::Handle(const Request& req) {
         }
         break;
       }
-      case Kind::kLedger: {
+      case Kind::kLedger:
+      case Kind::kSigned: {
         // A damaged ledger's answers could miss or misstate events: none.
         if (std::string damage = follower_.Damage(); !damage.empty()) {
           r = Problem(503, "the ledger is damaged and is not served: " + damage);
@@ -307,11 +321,23 @@ Response Router::Handle(const Request& req) {
         // ETag names exactly the ledger state the body was derived from.
         r = follower_.Read([&](const storage::EventStore& store) -> Response {
           storage::Head h = store.head();
+          std::string etag = ETagFor(h.seq, h.hash);
           // Each encoding is cached as its own representation.
-          const std::string key = target->CacheKey() + (gzip ? "\n+gzip" : "");
+          std::string key = target->CacheKey() + (gzip ? "\n+gzip" : "");
+          if (route->kind == Kind::kSigned) {
+            // The stored checkpoints are part of the representation. A read
+            // that fails leaves the answer to the handler, which reads them
+            // too and says why.
+            auto signed_by = CheckpointsTag(store);
+            if (!signed_by.ok()) return route->handler(store, *target);
+            if (!signed_by->empty()) {
+              key += "\n@" + *signed_by;
+              etag.insert(etag.size() - 1, "-c" + *signed_by);
+            }
+          }
           if (auto cached = cache_.Get(key, h.seq)) return *cached;
           Response fresh = route->handler(store, *target);
-          if (fresh.status == 200) fresh.etag = ETagFor(h.seq, h.hash);  // an error is no representation
+          if (fresh.status == 200) fresh.etag = etag;  // an error is no representation
           fresh.headers.emplace_back("Cache-Control", "no-cache");
           Encode(fresh, gzip);
           cache_.Put(key, h.seq, std::make_shared<const Response>(fresh));

@@ -94,6 +94,19 @@ TEST_F(TlogTest, ACheckpointIsSignedThenCosignedAndBothSignaturesCheck) {
     EXPECT_NE(zh.out.find("的前 74 个事件"), std::string::npos) << format;
     EXPECT_NE(zh.out.find("签名人 qledger-log, committee-li"), std::string::npos) << format;
   }
+  // The workbook carries it as a sheet of its own (the CSV is the scores
+  // table alone, each row with the head it was derived from).
+  RunResult xlsx = Q({"report", "--quarter", "2025Q4", "--format", "xlsx", "--lang", "en", "--out", dir_.Sub("r.xlsx")});
+  ASSERT_EQ(xlsx.exit_code, 0) << xlsx.Describe();
+  RunResult sheets = RunProgram("/usr/bin/python3",
+                                {"-c",
+                                 "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); "
+                                 "print(z.read('xl/workbook.xml').decode()); "
+                                 "print(z.read('xl/sharedStrings.xml').decode())",
+                                 dir_.Sub("r.xlsx")});
+  ASSERT_EQ(sheets.exit_code, 0) << sheets.Describe();
+  EXPECT_NE(sheets.out.find("name=\"Signed checkpoint\""), std::string::npos) << sheets.out;
+  EXPECT_NE(sheets.out.find("qledger-log, committee-li"), std::string::npos) << sheets.out;
   RunResult as_json = Q({"report", "--quarter", "2025Q4", "--format", "json"});
   ASSERT_EQ(as_json.exit_code, 0) << as_json.Describe();
   json::object cp = json::parse(as_json.out).at("checkpoint").as_object();
@@ -160,8 +173,90 @@ TEST_F(TlogTest, ATamperedBundleOrAnUnknownKeyFailsNamingWhat) {
   missing["audit_path"].as_array().pop_back();
   EXPECT_EQ(check(missing, log_pub_).exit_code, 8);
 
+  // The rest of transparency-dev/merkle's categories, end to end: a hash
+  // added, the leaf index one below, the tree size wrong or doubled (the
+  // checkpoint's own size is signed and cannot move with it).
+  json::object added = bundle;
+  added["audit_path"].as_array().push_back(added["audit_path"].as_array()[0]);
+  RunResult extra = check(added, log_pub_);
+  EXPECT_EQ(extra.exit_code, 8) << extra.Describe();
+  EXPECT_NE(extra.err.find("inclusion:"), std::string::npos) << extra.err;
+
+  json::object below = bundle;
+  below["leaf_index"] = bundle["leaf_index"].as_int64() - 1;
+  RunResult index_below = check(below, log_pub_);
+  EXPECT_EQ(index_below.exit_code, 8) << index_below.Describe();
+  EXPECT_NE(index_below.err.find("seq is not leaf_index + 1"), std::string::npos) << index_below.err;
+
+  for (int64_t size : {bundle["tree_size"].as_int64() - 1, bundle["tree_size"].as_int64() * 2}) {
+    json::object resized = bundle;
+    resized["tree_size"] = size;
+    RunResult wrong_size = check(resized, log_pub_);
+    EXPECT_EQ(wrong_size.exit_code, 8) << size << ": " << wrong_size.Describe();
+    EXPECT_NE(wrong_size.err.find("is not the checkpoint's size"), std::string::npos) << wrong_size.err;
+  }
+
+  // A field of the wrong type is a malformed bundle, never a crash.
+  WriteFile(dir_.Sub("held.note"), Q({"checkpoint"}).out);
+  std::string c = Bundle({"--from", "100"}, "c.json");
+  json::object consistency = json::parse(ReadFile(c)).as_object();
+  for (json::value odd : {json::value(5), json::value(nullptr), json::value(json::array{})}) {
+    json::object typed = consistency;
+    typed["from_root"] = odd;
+    WriteFile(dir_.Sub("t.json"), json::serialize(typed));
+    RunResult r = RunQledger({"check", dir_.Sub("t.json"), "--key", log_pub_, "--trusted", dir_.Sub("held.note")});
+    EXPECT_TRUE(r.exit_code == 3 || r.exit_code == 8) << r.Describe();
+    EXPECT_EQ(r.err.find("terminate"), std::string::npos) << r.err;
+  }
+
   RunResult garbage = RunQledger({"check", dir_.Sub("log.key"), "--key", log_pub_});
   EXPECT_EQ(garbage.exit_code, 3) << garbage.Describe();
+}
+
+// With --trusted, an inclusion bundle must be of the very tree the checker
+// holds: a proof against another (signed) tree says nothing of the one held.
+TEST_F(TlogTest, AnInclusionBundleCheckedAgainstATrustedCheckpointMustBeOfItsTree) {
+  ASSERT_EQ(Q({"checkpoint", "--quarter", "2025Q4", "--sign", dir_.Sub("log.key")}).exit_code, 0);
+  ASSERT_EQ(Q({"checkpoint", "--sign", dir_.Sub("log.key")}).exit_code, 0);
+  RunResult latest = Q({"checkpoint"});
+  ASSERT_EQ(latest.exit_code, 0) << latest.Describe();
+  WriteFile(dir_.Sub("held.note"), latest.out);
+  const std::string size = latest.out.substr(latest.out.find('\n') + 1, latest.out.find('\n', latest.out.find('\n') + 1) -
+                                                                             latest.out.find('\n') - 1);
+
+  std::string early = Bundle({"--event", "2025Q4-logistics-direct-01"}, "early.json");
+  EXPECT_EQ(RunQledger({"check", early, "--key", log_pub_}).exit_code, 0);
+  RunResult other_tree = RunQledger({"check", early, "--key", log_pub_, "--trusted", dir_.Sub("held.note")});
+  EXPECT_EQ(other_tree.exit_code, 8) << other_tree.Describe();
+  EXPECT_NE(other_tree.err.find("the trusted one of size " + size), std::string::npos) << other_tree.err;
+  EXPECT_NE(other_tree.err.find("--size " + size), std::string::npos) << other_tree.err;
+
+  std::string at_held = Bundle({"--event", "2025Q4-logistics-direct-01", "--size", size}, "held.json");
+  RunResult same_tree = RunQledger({"check", at_held, "--key", log_pub_, "--trusted", dir_.Sub("held.note")});
+  EXPECT_EQ(same_tree.exit_code, 0) << same_tree.Describe();
+
+  // The standard-library checker says the same.
+  auto py = [&](const std::string& bundle) {
+    return RunProgram("/usr/bin/python3", {SourcePath("tools/check_bundle.py"), bundle, "--key", log_pub_, "--trusted",
+                                           dir_.Sub("held.note")});
+  };
+  RunResult py_other = py(early);
+  EXPECT_EQ(py_other.exit_code, 1) << py_other.Describe();
+  EXPECT_NE(py_other.out.find("FAILED: the bundle's checkpoint is of size"), std::string::npos) << py_other.out;
+  EXPECT_EQ(py(at_held).exit_code, 0) << py(at_held).Describe();
+  // A field of the wrong type fails naming it, with no traceback.
+  json::object typed = json::parse(ReadFile(at_held)).as_object();
+  typed["event"].as_object()["seq"] = typed["event"].as_object()["seq"].to_number<double>();
+  WriteFile(dir_.Sub("typed.json"), json::serialize(typed));
+  RunResult py_typed = py(dir_.Sub("typed.json"));
+  EXPECT_EQ(py_typed.exit_code, 1) << py_typed.Describe();
+  EXPECT_NE(py_typed.out.find("FAILED: "), std::string::npos) << py_typed.out;
+  EXPECT_EQ(py_typed.err.find("Traceback"), std::string::npos) << py_typed.err;
+  typed["tree_size"] = "310";
+  WriteFile(dir_.Sub("typed.json"), json::serialize(typed));
+  RunResult py_size = py(dir_.Sub("typed.json"));
+  EXPECT_EQ(py_size.exit_code, 1) << py_size.Describe();
+  EXPECT_NE(py_size.out.find("FAILED: tree_size: missing, or not a count"), std::string::npos) << py_size.out;
 }
 
 // The attack the tree is for: a copy of the ledger in which event 20 was

@@ -90,6 +90,45 @@ TEST_F(AuditTest, TheRoutesServeTheStoredCheckpointsAndBundles) {
   EXPECT_EQ(RunQledger({"check", dir_.Sub("c.json"), "--key", li_pub_}).exit_code, 0);
 }
 
+// A checkpoint signed or cosigned after the report was first served changes
+// the report without changing the head: the served report follows, under an
+// ETag of its own.
+TEST_F(AuditTest, TheServedReportFollowsEverySignatureOfItsCheckpoint) {
+  Server server(dir_, ledger_);
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  const std::string target = "/v1/quarters/2025Q4/report?lang=en&format=md";
+  Reply before = Fetch(server.port(), "GET", target);
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(before.body.find("signed by"), std::string::npos);
+  const std::string etag_before = before.headers["etag"];
+
+  auto report_until = [&](const std::string& text) {
+    Reply r;
+    for (int i = 0; i < 100; ++i) {
+      r = Fetch(server.port(), "GET", target);
+      if (r.body.find(text) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return r;
+  };
+  ASSERT_EQ(RunQledger({"checkpoint", "--data", ledger_, "--quarter", "2025Q4", "--sign", dir_.Sub("li.key")}).exit_code,
+            0);
+  Reply signed_once = report_until("signed by committee-li");
+  EXPECT_NE(signed_once.body.find("signed by committee-li"), std::string::npos) << signed_once.body;
+  EXPECT_NE(signed_once.headers["etag"], etag_before);
+  // The old ETag no longer matches: the client gets the new report.
+  EXPECT_EQ(Fetch(server.port(), "GET", target, "If-None-Match: " + etag_before + "\r\n").status, 200);
+
+  RunResult other = RunQledger({"key", "generate", "--name", "committee-wang", "--out", dir_.Sub("wang.key")});
+  ASSERT_EQ(other.exit_code, 0) << other.Describe();
+  ASSERT_EQ(
+      RunQledger({"checkpoint", "--data", ledger_, "--quarter", "2025Q4", "--sign", dir_.Sub("wang.key")}).exit_code, 0);
+  Reply cosigned = report_until("signed by committee-li, committee-wang");
+  EXPECT_NE(cosigned.body.find("signed by committee-li, committee-wang"), std::string::npos) << cosigned.body;
+  EXPECT_NE(cosigned.headers["etag"], signed_once.headers["etag"]);
+  EXPECT_EQ(Fetch(server.port(), "GET", target, "If-None-Match: " + cosigned.headers["etag"] + "\r\n").status, 304);
+}
+
 TEST_F(AuditTest, TheAuditorHoldsTheFirstCheckpointAndFollowsTheLogAsItGrows) {
   ASSERT_EQ(Sign(ledger_).exit_code, 0);
   Server server(dir_, ledger_);

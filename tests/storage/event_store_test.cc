@@ -916,6 +916,62 @@ TEST_F(EventStoreTest, ALedgerWithoutATreeGetsItAtItsFirstWriterOpenAndItsEvents
   EXPECT_TRUE(report->ok()) << report->index_problem;
 }
 
+// A ledger of 300 events, in batches of several sizes, whose tree is taken
+// away: the writer's first open rebuilds it node for node as the appends
+// had built it (levels 4 to 8 stored), and its proofs check.
+TEST_F(EventStoreTest, ATreeRebuiltAtTheFirstWriterOpenIsTheOneTheAppendsBuilt) {
+  int n = 0;
+  for (int batch : {1, 15, 16, 17, 50, 200}) {
+    std::vector<std::string> lines;
+    for (int i = 0; i < batch; ++i) lines.push_back(Survey("r" + std::to_string(n++), "storage", "2026Q3", "95.00"));
+    AppendOk(lines);
+  }
+  ASSERT_EQ(store_->head().seq, 300);
+  store_.reset();
+  using Nodes = std::vector<std::pair<std::string, std::string>>;
+  auto tree_keys = [](rocksdb::DB& db, Nodes* out, rocksdb::WriteBatch* remove) {
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek("n"); it->Valid() && it->key().starts_with("n"); it->Next()) {
+      if (out) out->emplace_back(it->key().ToString(), it->value().ToString());
+      if (remove) remove->Delete(it->key());
+    }
+    std::string size;
+    if (db.Get(rocksdb::ReadOptions(), "T", &size).ok() && out) out->emplace_back("T", size);
+    if (remove) remove->Delete("T");
+  };
+  Nodes grown;
+  qledger::testing::WithRawLedger(dir_, [&](rocksdb::DB& db) {
+    rocksdb::WriteBatch wb;
+    tree_keys(db, &grown, &wb);
+    ASSERT_TRUE(db.Write(rocksdb::WriteOptions(), &wb).ok());
+  });
+  // 300 leaves: 18 nodes at level 4, 9 at 5, 4 at 6, 2 at 7, 1 at 8.
+  ASSERT_EQ(grown.size(), 18u + 9 + 4 + 2 + 1 + 1) << "stored nodes and the size";
+  {
+    auto writer = EventStore::OpenWriter(dir_, std::chrono::milliseconds(0));
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  }
+  Nodes rebuilt;
+  qledger::testing::WithRawLedger(dir_, [&](rocksdb::DB& db) { tree_keys(db, &rebuilt, nullptr); });
+  EXPECT_EQ(rebuilt, grown);
+  auto reader = EventStore::OpenReader(dir_);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(*(*reader)->TreeRoot(300), RootFromEvents(**reader, 300));
+  for (uint64_t leaf : {0u, 15u, 16u, 255u, 299u}) {
+    auto proof = (*reader)->InclusionProof(leaf, 300);
+    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+    auto e = (*reader)->Get(static_cast<int64_t>(leaf) + 1);
+    ASSERT_TRUE(e.ok());
+    EXPECT_TRUE(domain::merkle::VerifyInclusion(leaf, 300, domain::merkle::LeafHash(domain::HashInput(*e)), *proof,
+                                                *(*reader)->TreeRoot(300))
+                    .ok())
+        << leaf;
+  }
+  auto report = (*reader)->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->index_problem;
+}
+
 // verify re-derives every stored node: one altered, one missing, one that
 // follows from no event are each named.
 TEST_F(EventStoreTest, VerifyNamesATreeNodeAlteredMissingOrExtra) {

@@ -68,7 +68,8 @@ Result<std::string> ConsistencyBundle(const storage::EventStore& store, uint64_t
 // checkpoint(s), and the proof must hold. OK with a line saying what was
 // proved, or kInvalidArgument for a malformed bundle, kDataLoss naming what
 // does not hold. trusted: a signed checkpoint the checker held before ("" for
-// none): a consistency proof must then start from it.
+// none): a consistency proof must then start from it, an inclusion proof be
+// of its very tree.
 Result<std::string> CheckBundle(const std::string& bundle, const std::vector<domain::note::Verifier>& keys,
                                 const std::string& trusted = "");
 

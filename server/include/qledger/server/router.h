@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "qledger/domain/status.h"
 #include "qledger/server/message.h"
+#include "qledger/storage/event_store.h"
 #include "qledger/server/response_cache.h"
 
 namespace qledger::server {
@@ -42,6 +44,12 @@ class Router {
   // The ETag for responses derived from the ledger at this head:
   // "\"<seq>-<first 16 hex digits of the head hash>\"".
   static std::string ETagFor(int64_t head_seq, const std::string& head_hash);
+
+  // 8 hex digits that change with any stored checkpoint or signature (""
+  // when none is stored): the report's cache key and ETag carry them
+  // ("\"<seq>-<hash16>-c<tag>\""), since a cosignature changes the report
+  // without changing the head.
+  static domain::Result<std::string> CheckpointsTag(const storage::EventStore& store);
 
   // Whether an If-None-Match header value matches etag ("*", or a list of
   // entity tags; W/ is ignored: the weak comparison of RFC 9110 §13.1.2).
