@@ -2,10 +2,12 @@
 # One append as a clerk makes it (issue 11, item 1): N consecutive `qledger
 # append` processes of one event each on an existing ledger, each timed whole
 # (process start to exit), with the ledger's level-0 table files counted
-# (`ldb get_property rocksdb.num-files-at-level0`) every 10 appends. Beside
-# it, in the same run, the anchors: RocksDB's `db_bench fillseq --sync=true
+# (from its MANIFEST, `ldb manifest_dump`) every 10 appends; then the reads a
+# clerk makes next (`scores --quarter`, `quarters`, whole processes). Beside
+# them, in the same run, the anchors: RocksDB's `db_bench fillseq --sync=true
 # --batch_size=1` (one synced write, in process) and `ldb get` of one key
-# from the same directory (a whole process that opens the ledger read-only).
+# from the same directory (a whole process that opens the ledger; ldb opens
+# it as a writer, so it runs after the qledger reads).
 #
 # Usage: bench/append_latency.sh QLEDGER_BINARY LEDGER_DIR [N]   (N = 300)
 # The ledger is appended to: run it on a copy (bench/http/make_ledger.sh
@@ -21,12 +23,21 @@ binary, ledger, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 work = tempfile.mkdtemp(prefix="qledger-latency-")
 
 def level0():
-    r = subprocess.run(["ldb", "--db=" + ledger, "get_property", "rocksdb.num-files-at-level0"],
-                       capture_output=True, text=True)
-    for line in r.stdout.splitlines():
-        if "rocksdb.num-files-at-level0" in line:
-            return int(line.split(":")[-1].strip())
-    raise SystemExit("ldb get_property failed: " + r.stderr[-500:])
+    # Read from the MANIFEST (ldb manifest_dump reads it and opens nothing
+    # for writing: `ldb get_property` would open the ledger as a writer and
+    # flush its logs, changing what is measured).
+    with open(os.path.join(ledger, "CURRENT")) as f:
+        manifest = os.path.join(ledger, f.read().strip())
+    r = subprocess.run(["ldb", "manifest_dump", "--path=" + manifest], capture_output=True)
+    if r.returncode != 0:
+        raise SystemExit("ldb manifest_dump failed: " + r.stderr.decode(errors="replace")[-500:])
+    count, in_level0 = 0, False
+    for line in r.stdout.decode(errors="replace").splitlines():
+        if line.startswith("--- level "):
+            in_level0 = line.startswith("--- level 0 ")
+        elif in_level0 and line.strip():
+            count += 1
+    return count
 
 stamp = str(time.time_ns())
 times, l0 = [], [level0()]
@@ -43,6 +54,17 @@ for i in range(n):
         raise SystemExit(f"append {i} failed ({r.returncode}): " + r.stderr.decode(errors="replace")[-1000:])
     if (i + 1) % 10 == 0:
         l0.append(level0())
+
+def median_run(args, n=21):
+    ts = []
+    for _ in range(n):
+        t = time.monotonic()
+        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        ts.append(time.monotonic() - t)
+    return statistics.median(ts)
+scores = median_run([binary, "--data", ledger, "scores", "--quarter", "2026Q3"])
+quarters = median_run([binary, "--data", ledger, "quarters"])
+logs = len([f for f in os.listdir(ledger) if f.endswith(".log")])
 
 def ldb_get():
     t = time.monotonic()
@@ -63,6 +85,10 @@ print(f"appends: {n} one-event CLI processes on {ledger}")
 print(f"  median {med * 1000:.1f} ms, p90 {sorted(times)[int(0.9 * n)] * 1000:.1f} ms, "
       f"slowest {slow * 1000:.1f} ms = {slow / med:.2f}x the median (target: median < 30 ms, slowest < 3x)")
 print(f"  level-0 files every 10 appends: max {max(l0)}, last {l0[-1]} (first {l0[0]})")
+print(f"  write-ahead logs left for readers to replay: {logs} (the writer flushes at 8 or 4 MiB)")
+print(f"reads after the appends, whole CLI processes, median of 21:")
+print(f"  scores --quarter 2026Q3 {scores * 1000:.1f} ms -> {scores / ldb:.2f}x ldb get; "
+      f"quarters {quarters * 1000:.1f} ms -> {quarters / ldb:.2f}x ldb get (target: within 1.5x)")
 print(f"anchors in the same run:")
 print(f"  db_bench fillseq --sync=true --batch_size=1: {op_ms:.3f} ms per write -> append is {med * 1000 / op_ms:.0f}x")
 print(f"  ldb get of one key (whole process, read-only open of the ledger): {ldb * 1000:.1f} ms "

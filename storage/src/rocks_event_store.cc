@@ -11,7 +11,9 @@
 #include <thread>
 
 #include <rocksdb/version.h>
+#include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 
@@ -40,6 +42,18 @@ class ErrorLogger final : public rocksdb::Logger {
     std::vsnprintf(line, sizeof line, format, ap);
     log::Error("rocksdb", {{"detail", std::string(line)}});
   }
+};
+
+// A merge operator that is never called (the ledger writes no merges):
+// set on read-only opens only to skip RocksDB's compacted-store attempt
+// (OpenCheckedOnce). Were it ever called, it refuses.
+class NoMerges final : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice*, const rocksdb::Slice&, std::string*,
+             rocksdb::Logger*) const override {
+    return false;
+  }
+  const char* Name() const override { return "qledger.NoMerges"; }
 };
 
 }  // namespace
@@ -105,6 +119,8 @@ rocksdb::Options BaseOptions() {
   // a block, in the SST files and in the memtable.
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.block_cache = rocksdb::NewLRUCache(64 << 20);
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   o.memtable_prefix_bloom_size_ratio = 0.02;
   o.memtable_whole_key_filtering = true;
@@ -121,7 +137,29 @@ rocksdb::Options BaseOptions() {
 }
 
 RocksEventStore::~RocksEventStore() {
-  if (mode_ == Mode::kWriter && db_ != nullptr) SettleCompactions();
+  if (mode_ == Mode::kWriter && db_ != nullptr) {
+    FlushIfDue();
+    SettleCompactions();
+  }
+}
+
+void RocksEventStore::FlushIfDue() const {
+  // Counted from the directory: RocksDB's GetSortedWalFiles reads every log.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  size_t logs = 0;
+  uint64_t bytes = 0;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".log") continue;
+    ++logs;
+    std::error_code size_ec;
+    uint64_t size = it->file_size(size_ec);
+    if (!size_ec) bytes += size;
+  }
+  if (ec || (logs < kFlushAfterLogs && bytes < kFlushAfterLogBytes)) return;
+  // The logs stay until the flush is durable: a failed flush loses nothing.
+  rocksdb::Status s = db_->Flush(rocksdb::FlushOptions());
+  if (!s.ok()) log::Error("flush failed", {{"ledger", dir_}, {"detail", s.ToString()}});
 }
 
 void RocksEventStore::SettleCompactions() const {
@@ -356,6 +394,14 @@ Result<std::unique_ptr<RocksEventStore>> OpenCheckedOnce(const std::string& dir)
   // Every table file is opened now and held: a writer's compaction may
   // delete one while this view still reads (a long verify, an export).
   o.max_open_files = -1;
+  // With max_open_files -1, RocksDB first tries to open the store as a
+  // fully compacted one (CompactedDBImpl): it recovers it and opens every
+  // table file, finds more than one sorted run, and throws that away before
+  // opening it again as a read-only store — every table opened twice. That
+  // path refuses a store with a merge operator straight away; the ledger
+  // merges nothing, so this one is never called.
+  static const std::shared_ptr<rocksdb::MergeOperator> kNoMerges = std::make_shared<NoMerges>();
+  o.merge_operator = kNoMerges;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(o, dir, &raw);
   if (!s.ok()) return FromRocks(s, "opening the ledger at " + dir + " read-only");
@@ -427,7 +473,13 @@ Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std:
   auto pause = std::chrono::milliseconds(5);
   while (true) {
     rocksdb::DB* raw = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(BaseOptions(), dir, &raw);
+    rocksdb::Options o = BaseOptions();
+    // The logs of earlier writers are replayed into the memtable and kept,
+    // not turned into a table file at every open: a CLI append would
+    // otherwise add a table file, and start a compaction, per event it
+    // appends. The writer flushes when the logs have grown (FlushIfDue).
+    o.avoid_flush_during_recovery = true;
+    rocksdb::Status s = rocksdb::DB::Open(o, dir, &raw);
     if (s.ok()) {
       auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kWriter, dir);
       QLEDGER_RETURN_IF_ERROR(store->CheckTableFiles());

@@ -108,6 +108,15 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // and the files pile up until RocksDB stalls writes (docs/performance.md).
   void SettleCompactions() const;
 
+  // Writer only: flushes the memtable into a table file once the logs of
+  // the writers since the last flush reach kFlushAfterLogs files or
+  // kFlushAfterLogBytes: what every read-only open (each CLI query) and a
+  // writer's open replay stays that small, and a CLI append adds a table
+  // file only every so many appends (docs/design.md §3).
+  void FlushIfDue() const;
+  static constexpr size_t kFlushAfterLogs = 8;
+  static constexpr uint64_t kFlushAfterLogBytes = 4 << 20;
+
   // Writer only: records head as acknowledged.
   Status RecordAcknowledged(const Head& head);
 
@@ -240,6 +249,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   Result<std::vector<Event>> PolicyEvents() const override;
 
   Result<std::vector<std::string>> Quarters() const override;
+
+  Result<std::vector<std::pair<std::string, QuarterStatus>>> ClosedQuarters() const override;
 
   Result<int64_t> FirstSeqOf(const Quarter& q) const override;
 

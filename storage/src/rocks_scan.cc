@@ -206,6 +206,21 @@ Result<std::vector<std::string>> RocksEventStore::Quarters() const {
   return out;
 }
 
+Result<std::vector<std::pair<std::string, QuarterStatus>>> RocksEventStore::ClosedQuarters() const {
+  std::vector<std::pair<std::string, QuarterStatus>> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("s"); it->Valid() && it->key().starts_with("s"); it->Next()) {
+    std::string quarter = it->key().ToString().substr(1);
+    rocksdb::Slice v = it->value();
+    if (v.size() != 1 || (v[0] != 1 && v[0] != 2)) {
+      return domain::DataLoss("the stored status of quarter " + quarter + " is malformed; run qledger verify");
+    }
+    out.emplace_back(std::move(quarter), v[0] == 1 ? QuarterStatus::kApproved : QuarterStatus::kReopened);
+  }
+  QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "listing the quarters' statuses"));
+  return out;
+}
+
 Result<int64_t> RocksEventStore::FirstSeqOf(const Quarter& q) const {
   // The index holds one run of keys per department ('x' quarter '/' dept
   // '/' seq), each in seq order: the first key of each run, then a seek

@@ -2,6 +2,7 @@
 // corrupt it; a held ledger makes a writer give up with "ledger busy"; and a
 // writer killed (SIGKILL) at any moment leaves either none or all of its
 // batch, with the chain intact and every acknowledged batch present.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -17,6 +18,8 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <rocksdb/db.h>
 
 #include "qledger/storage/event_store.h"
 #include "qledger_test_support.h"
@@ -187,6 +190,50 @@ void WritersTest::KillWritersAtRandom(const std::function<std::string(const std:
   }
 }
 
+
+// The level-0 table files of dir, read from a read-only view (nothing is
+// written to the ledger).
+int LevelZeroFiles(const std::string& dir) {
+  rocksdb::Options o;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(o, dir, &raw);
+  if (!s.ok()) {
+    ADD_FAILURE() << s.ToString();
+    return -1;
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string n;
+  EXPECT_TRUE(db->GetProperty("rocksdb.num-files-at-level0", &n));
+  return n.empty() ? -1 : std::stoi(n);
+}
+
+int FilesEndingIn(const std::string& dir, const std::string& ending) {
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) n += entry.path().string().ends_with(ending);
+  return n;
+}
+
+// A clerk's day: one event per append, each a whole CLI process. A writer
+// keeps the logs of the writers before it (it does not turn each into a
+// table file at its open) and flushes once they are 8: the logs a read
+// replays, the table files of level 0 and the table files in all stay
+// bounded however many appends come (docs/design.md §3), and nothing is
+// lost on the way.
+TEST_F(WritersTest, OneEventAppendsKeepTheLogsAndLevelZeroBounded) {
+  int most_logs = 0, most_level0 = 0, most_tables = 0;
+  for (int i = 0; i < 60; ++i) {
+    RunResult r = RunQledger({"append", "--data", dir_, WriteBatch("one-" + std::to_string(i), 1)});
+    ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+    most_logs = std::max(most_logs, FilesEndingIn(dir_, ".log"));
+    most_level0 = std::max(most_level0, LevelZeroFiles(dir_));
+    most_tables = std::max(most_tables, FilesEndingIn(dir_, ".sst"));
+  }
+  EXPECT_LE(most_logs, 8);
+  EXPECT_GE(most_logs, 4) << "the writers' logs are kept between appends, not flushed at every open";
+  EXPECT_LE(most_level0, 8);
+  EXPECT_LE(most_tables, 10);
+  EXPECT_EQ(VerifiedHead().seq, 61);
+}
 
 TEST_F(WritersTest, TwoAppendsAtOnceBothSucceedOneAfterTheOther) {
   constexpr int kN = 200;
