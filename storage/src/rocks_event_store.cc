@@ -96,6 +96,21 @@ AckedHead AckedOf(const Head& head) {
   return AckedHead{head.seq, head.seq == 0 ? std::string(64, '0') : head.hash};
 }
 
+rocksdb::BlockBasedTableOptions TableOptions(bool lazy_indexes) {
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  if (lazy_indexes) {
+    // A query reads a few keys: each table's index and filter blocks are
+    // read when a lookup needs them, through a block cache, instead of all
+    // of them at the open (on a million events the open was most of a
+    // `scores`). A writer keeps them in memory from the open: it looks up
+    // every new id (bulk append ~15% slower through the cache).
+    table.cache_index_and_filter_blocks = true;
+    table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  }
+  return table;
+}
+
 rocksdb::Options BaseOptions() {
   rocksdb::Options o;
   o.create_if_missing = false;
@@ -117,11 +132,7 @@ rocksdb::Options BaseOptions() {
   // Appending looks up every new id (and void target) to find that it is
   // not there yet: Bloom filters answer most of those misses without reading
   // a block, in the SST files and in the memtable.
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.cache_index_and_filter_blocks = true;
-  table.block_cache = rocksdb::NewLRUCache(64 << 20);
-  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(TableOptions(/*lazy_indexes=*/false)));
   o.memtable_prefix_bloom_size_ratio = 0.02;
   o.memtable_whole_key_filtering = true;
   // Universal compaction: a ledger only grows, and a CLI append adds one
@@ -402,6 +413,7 @@ Result<std::unique_ptr<RocksEventStore>> OpenCheckedOnce(const std::string& dir)
   // merges nothing, so this one is never called.
   static const std::shared_ptr<rocksdb::MergeOperator> kNoMerges = std::make_shared<NoMerges>();
   o.merge_operator = kNoMerges;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(TableOptions(/*lazy_indexes=*/true)));
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(o, dir, &raw);
   if (!s.ok()) return FromRocks(s, "opening the ledger at " + dir + " read-only");
@@ -468,7 +480,12 @@ namespace {
 // checks again under it (another writer may have appended meanwhile).
 // REQUIRES: OpenChecked(dir) passed, so that RocksDB's recovery, which
 // writes, runs only on a store that is not known to be damaged.
-Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std::chrono::milliseconds busy_wait) {
+// lazy_indexes: a writer of a few events reads the index and filter blocks
+// it needs through a block cache instead of all of them at its open (a
+// one-event CLI append on a million events: ~9 ms less); a writer of many
+// looks up every id and keeps them all in memory (TableOptions).
+Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std::chrono::milliseconds busy_wait,
+                                                    bool lazy_indexes = false) {
   auto deadline = std::chrono::steady_clock::now() + busy_wait;
   auto pause = std::chrono::milliseconds(5);
   while (true) {
@@ -479,6 +496,7 @@ Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std:
     // otherwise add a table file, and start a compaction, per event it
     // appends. The writer flushes when the logs have grown (FlushIfDue).
     o.avoid_flush_during_recovery = true;
+    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(TableOptions(lazy_indexes)));
     rocksdb::Status s = rocksdb::DB::Open(o, dir, &raw);
     if (s.ok()) {
       auto store = std::make_unique<RocksEventStore>(std::unique_ptr<rocksdb::DB>(raw), Mode::kWriter, dir);
@@ -552,7 +570,8 @@ Result<AppendOutcome> EventStore::AppendTo(const std::string& dir, const std::ve
     seen = reader->head();
   }
   QLEDGER_RETURN_IF_ERROR(CheckFreeSpace(dir, out.appended));
-  QLEDGER_ASSIGN_OR_RETURN(auto writer, OpenLocked(dir, busy_wait));
+  QLEDGER_ASSIGN_OR_RETURN(auto writer,
+                           OpenLocked(dir, busy_wait, out.appended < static_cast<int64_t>(RocksEventStore::kParallelMin)));
   // The plan holds while nothing was appended since it was made: the store
   // only grows, and its head says how far.
   if (writer->head().seq != seen.seq || writer->head().hash != seen.hash) {

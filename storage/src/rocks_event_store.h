@@ -32,6 +32,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include "acked_head.h"
@@ -68,6 +69,10 @@ std::string HeadValue(const Head& head);
 
 // The options every open starts from (rocks_event_store.cc says why each).
 rocksdb::Options BaseOptions();
+
+// Bloom filters on every table; with lazy_indexes (read-only opens), index
+// and filter blocks read on demand through a block cache.
+rocksdb::BlockBasedTableOptions TableOptions(bool lazy_indexes);
 
 class RocksEventStore final : public EventStore, private domain::LedgerView {
  public:
