@@ -136,7 +136,7 @@ rocksdb::Options BaseOptions() {
   o.memtable_prefix_bloom_size_ratio = 0.02;
   o.memtable_whole_key_filtering = true;
   // Universal compaction: a ledger only grows, and a CLI append adds one
-  // small table file (its writer's open flushes the previous log). Leveled
+  // small table file every few appends (FlushIfDue). Leveled
   // compaction merges those into level 1, whose files every append overlaps
   // (its keys run from 'H' to 'x'), so each merge rewrites most of the
   // ledger; universal compaction merges the small sorted runs with each
@@ -424,8 +424,8 @@ Result<std::unique_ptr<RocksEventStore>> OpenCheckedOnce(const std::string& dir)
   return store;
 }
 
-// A writer's open — its recovery turns the log into a table file, writes a
-// new MANIFEST and deletes the files they replace — can race a read-only
+// A writer — its open writes a new MANIFEST, its flush a table file, and
+// each deletes the files they replace — can race a read-only
 // open of the same directory: a file read a moment ago is gone, or the view
 // holds the head record without its event. So a failed open is tried again
 // a few times (5, 10, 20, 40 ms apart) before it is taken for damage;
@@ -519,7 +519,7 @@ Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std:
 }
 
 // Refuses, before RocksDB writes anything, an append that the free space of
-// dir's file system may not hold: the writer's open turns the write-ahead
+// dir's file system may not hold: the writer's flush turns the write-ahead
 // logs into a table file (as large again), and each event takes its record,
 // its index entries and its share of the log. The bound is generous on
 // purpose: a full disk found halfway through leaves RocksDB's files half
