@@ -177,10 +177,16 @@ std::string HeadLine(const QuarterReport& r, Lang lang) {
          r.as_of_hash;
 }
 
+// "qledger-log, committee-li".
+std::string Signers(const CheckpointInfo& c) {
+  std::string out;
+  for (const auto& s : c.signers) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
 // The approved tree's checkpoint and who signed it (verification.md §9).
 std::string CheckpointLine(const CheckpointInfo& c, Lang lang) {
-  std::string signers;
-  for (const auto& s : c.signers) signers += (signers.empty() ? "" : ", ") + s;
+  const std::string signers = Signers(c);
   return lang == Lang::kZh ? "检查点：" + c.origin + " 的前 " + S(static_cast<int64_t>(c.size)) + " 个事件，根 " +
                                  c.root + "，签名人 " + signers
                            : "Checkpoint: " + S(static_cast<int64_t>(c.size)) + " events of " + c.origin + ", root " +
@@ -254,15 +260,13 @@ std::vector<Table> ReportTables(const QuarterReport& r, Lang lang) {
   // checked against the ledger too (verification.md §9).
   if (r.checkpoint) {
     const CheckpointInfo& c = *r.checkpoint;
-    std::string signers;
-    for (const auto& name : c.signers) signers += (signers.empty() ? "" : ", ") + name;
     Table cp{Pick(lang, "签名检查点", "Signed checkpoint"),
              Labels({{"来源", "origin"}, {"事件数", "tree_size"}, {"根", "root"}, {"签名人", "signers"},
                      {"签名文本", "note"}},
                     lang),
              {},
              {1}};
-    cp.rows.push_back({c.origin, S(static_cast<int64_t>(c.size)), c.root, signers, c.note});
+    cp.rows.push_back({c.origin, S(static_cast<int64_t>(c.size)), c.root, Signers(c), c.note});
     out.push_back(std::move(cp));
   }
   return out;

@@ -32,6 +32,12 @@ Result<note::Checkpoint> CheckedCheckpoint(const json::object& b, const char* fi
   return *c;
 }
 
+// A signed note given as text (a checkpoint held before, or fetched).
+Result<note::Checkpoint> CheckedNote(const std::string& text, const char* what,
+                                     const std::vector<note::Verifier>& keys) {
+  return CheckedCheckpoint(json::object{{what, text}}, what, keys);
+}
+
 Result<uint64_t> Count(const json::object& b, const char* field) {
   const json::value* v = b.if_contains(field);
   if (v && v->is_uint64()) return v->as_uint64();
@@ -77,8 +83,7 @@ Result<std::string> CheckBundle(const std::string& bundle, const std::vector<not
     if (!trusted.empty()) {
       // An inclusion proof links the event to one tree only: checked against
       // the checkpoint held before, it must be of that very tree.
-      json::object holder{{"trusted", trusted}};
-      QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint old, CheckedCheckpoint(holder, "trusted", keys));
+      QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint old, CheckedNote(trusted, "trusted", keys));
       if (old.origin != c.origin || old.size != c.size) {
         return domain::DataLoss("the bundle's checkpoint is of size " + std::to_string(c.size) + " of " + c.origin +
                                 ", the trusted one of size " + std::to_string(old.size) + " of " + old.origin +
@@ -115,8 +120,7 @@ Result<std::string> CheckBundle(const std::string& bundle, const std::vector<not
     if (!trusted.empty()) {
       // The checkpoint the checker held before: the bundle's own claims
       // about the old tree are not taken.
-      json::object holder{{"trusted", trusted}};
-      QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint old, CheckedCheckpoint(holder, "trusted", keys));
+      QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint old, CheckedNote(trusted, "trusted", keys));
       if (old.size != from || old.origin != c.origin) {
         return domain::DataLoss("the trusted checkpoint is of size " + std::to_string(old.size) + " of " + old.origin +
                                 ", the bundle proves from size " + std::to_string(from) + " of " + c.origin);
@@ -157,12 +161,10 @@ Result<AuditOutcome> AuditStep(const std::string& held, const std::string& fetch
                                const std::vector<note::Verifier>& keys,
                                const std::function<Result<std::string>(uint64_t, uint64_t)>& fetch_proof) {
   if (keys.empty()) return domain::InvalidArgument("--key: at least one verifier key is needed");
-  json::object holder{{"fetched", fetched}};
-  QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint now, CheckedCheckpoint(holder, "fetched", keys));
+  QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint now, CheckedNote(fetched, "fetched", keys));
   std::string at = std::to_string(now.size) + " events of " + now.origin;
   if (held.empty()) return AuditOutcome{fetched, "first checkpoint held: " + at};
-  json::object held_holder{{"held", held}};
-  QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint before, CheckedCheckpoint(held_holder, "held", keys));
+  QLEDGER_ASSIGN_OR_RETURN(note::Checkpoint before, CheckedNote(held, "held", keys));
   if (before.origin != now.origin) {
     return domain::DataLoss("the log's origin is " + now.origin + ", not " + before.origin + " as held");
   }

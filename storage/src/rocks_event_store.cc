@@ -154,20 +154,25 @@ RocksEventStore::~RocksEventStore() {
   }
 }
 
-void RocksEventStore::FlushIfDue() const {
-  // Counted from the directory: RocksDB's GetSortedWalFiles reads every log.
+LogFiles CountLogFiles(const std::string& dir) {
   namespace fs = std::filesystem;
+  LogFiles logs;
   std::error_code ec;
-  size_t logs = 0;
-  uint64_t bytes = 0;
-  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->path().extension() != ".log") continue;
-    ++logs;
+    ++logs.count;
     std::error_code size_ec;
     uint64_t size = it->file_size(size_ec);
-    if (!size_ec) bytes += size;
+    if (!size_ec) logs.bytes += size;
   }
-  if (ec || (logs < kFlushAfterLogs && bytes < kFlushAfterLogBytes)) return;
+  logs.listed = !ec;
+  return logs;
+}
+
+void RocksEventStore::FlushIfDue() const {
+  // Counted from the directory: RocksDB's GetSortedWalFiles reads every log.
+  LogFiles logs = CountLogFiles(dir_);
+  if (!logs.listed || (logs.count < kFlushAfterLogs && logs.bytes < kFlushAfterLogBytes)) return;
   // The logs stay until the flush is durable: a failed flush loses nothing.
   rocksdb::Status s = db_->Flush(rocksdb::FlushOptions());
   if (!s.ok()) log::Error("flush failed", {{"ledger", dir_}, {"detail", s.ToString()}});
@@ -525,13 +530,9 @@ Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std:
 // purpose: a full disk found halfway through leaves RocksDB's files half
 // made, while a refusal here leaves everything as it was.
 Status CheckFreeSpace(const std::string& dir, int64_t events) {
-  namespace fs = std::filesystem;
+  const uint64_t logs = CountLogFiles(dir).bytes;
   std::error_code ec;
-  uint64_t logs = 0;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".log") logs += it->file_size(ec);
-  }
-  fs::space_info space = fs::space(dir, ec);
+  std::filesystem::space_info space = std::filesystem::space(dir, ec);
   if (ec) return Status::Ok();  // cannot tell: RocksDB reports a full disk itself
   constexpr uint64_t kFixed = 1 << 20;         // MANIFEST, OPTIONS, the head record
   constexpr uint64_t kPerEvent = 2048;         // record, indexes, log: ~4x what an event takes

@@ -70,6 +70,15 @@ std::string HeadValue(const Head& head);
 // The options every open starts from (rocks_event_store.cc says why each).
 rocksdb::Options BaseOptions();
 
+// The write-ahead logs in dir: how many, and their bytes (listed: the
+// directory could be read).
+struct LogFiles {
+  size_t count = 0;
+  uint64_t bytes = 0;
+  bool listed = false;
+};
+LogFiles CountLogFiles(const std::string& dir);
+
 // Bloom filters on every table; with lazy_indexes (read-only opens), index
 // and filter blocks read on demand through a block cache.
 rocksdb::BlockBasedTableOptions TableOptions(bool lazy_indexes);
@@ -246,6 +255,9 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   // The seqs of the keys prefix+seq(8), from seq `from` on.
   Status PrefixSeqs(const std::string& prefix, std::vector<int64_t>* out, int64_t from = 0) const;
+  // The same with an iterator of the caller's (one for many prefixes).
+  static Status PrefixSeqs(rocksdb::Iterator* it, const std::string& prefix, std::vector<int64_t>* out,
+                           int64_t from = 0);
 
   Result<std::vector<Event>> GetMany(std::vector<int64_t> seqs) const;
 
@@ -255,7 +267,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   Result<std::vector<std::string>> Quarters() const override;
 
-  Result<std::vector<std::pair<std::string, QuarterStatus>>> ClosedQuarters() const override;
+  Result<std::vector<Event>> QuarterWideEvents(const std::vector<Quarter>& quarters) const override;
 
   Result<int64_t> FirstSeqOf(const Quarter& q) const override;
 

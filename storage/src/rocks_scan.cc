@@ -154,8 +154,12 @@ Status RocksEventStore::ScanAhead(int64_t from, int64_t to, const std::function<
 }
 
 Status RocksEventStore::PrefixSeqs(const std::string& prefix, std::vector<int64_t>* out, int64_t from) const {
-  rocksdb::ReadOptions ro;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  return PrefixSeqs(it.get(), prefix, out, from);
+}
+
+Status RocksEventStore::PrefixSeqs(rocksdb::Iterator* it, const std::string& prefix, std::vector<int64_t>* out,
+                                   int64_t from) {
   std::string start = prefix;
   if (from > 0) PutFixed64BE(&start, static_cast<uint64_t>(from));
   for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -206,19 +210,12 @@ Result<std::vector<std::string>> RocksEventStore::Quarters() const {
   return out;
 }
 
-Result<std::vector<std::pair<std::string, QuarterStatus>>> RocksEventStore::ClosedQuarters() const {
-  std::vector<std::pair<std::string, QuarterStatus>> out;
+Result<std::vector<Event>> RocksEventStore::QuarterWideEvents(const std::vector<Quarter>& quarters) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  for (it->Seek("s"); it->Valid() && it->key().starts_with("s"); it->Next()) {
-    std::string quarter = it->key().ToString().substr(1);
-    rocksdb::Slice v = it->value();
-    if (v.size() != 1 || (v[0] != 1 && v[0] != 2)) {
-      return domain::DataLoss("the stored status of quarter " + quarter + " is malformed; run qledger verify");
-    }
-    out.emplace_back(std::move(quarter), v[0] == 1 ? QuarterStatus::kApproved : QuarterStatus::kReopened);
-  }
-  QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "listing the quarters' statuses"));
-  return out;
+  std::vector<int64_t> seqs;
+  for (const Quarter& q : quarters) QLEDGER_RETURN_IF_ERROR(PrefixSeqs(it.get(), IndexPrefix(q.ToString(), ""), &seqs));
+  if (seqs.empty()) return std::vector<Event>();
+  return GetMany(std::move(seqs));
 }
 
 Result<int64_t> RocksEventStore::FirstSeqOf(const Quarter& q) const {

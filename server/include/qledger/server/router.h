@@ -14,8 +14,8 @@
 
 #include "qledger/domain/status.h"
 #include "qledger/server/message.h"
-#include "qledger/storage/event_store.h"
 #include "qledger/server/response_cache.h"
+#include "qledger/storage/event_store.h"
 
 namespace qledger::server {
 

@@ -159,10 +159,10 @@ class EventStore {
   // Every quarter any event belongs to, ascending ("2026Q3").
   virtual Result<std::vector<std::string>> Quarters() const = 0;
 
-  // The quarters that are not open at the head, with their status
-  // (approved or reopened), ascending: one scan of the status index, which
-  // verify checks against the events. A quarter not listed is open.
-  virtual Result<std::vector<std::pair<std::string, domain::QuarterStatus>>> ClosedQuarters() const = 0;
+  // The quarter-wide events (approvals, reopenings and their voids) of the
+  // quarters given, in seq order: one seek per quarter in its index, with
+  // one iterator, and reads only where there are any.
+  virtual Result<std::vector<domain::Event>> QuarterWideEvents(const std::vector<domain::Quarter>& quarters) const = 0;
 
   // The lowest seq among the events of quarter q (through its index: a
   // few seeks, not a scan), or 0 when it has none.
