@@ -403,7 +403,11 @@ int RunVerify(const CommonFlags& c, bool rebuild_snapshots) {
   }
   // The projection snapshots, each re-derived from the events: a cache, but
   // one that a replay would start from.
+  auto snapshots_start = std::chrono::steady_clock::now();
   QLEDGER_ASSIGN_OR_FAIL("verify", app::SnapshotCheck snapshots, app::CheckSnapshots(*store));
+  log::Debug("verify: snapshots checked",
+             {{"ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - snapshots_start).count()},
+              {"snapshots", snapshots.checked}});
   if (!snapshots.problem.empty()) {
     std::cerr << "qledger verify: FAILED: the chain of " << r.events << " events verifies, but " << snapshots.problem
               << "; replays that start from it may be wrong (remove the snapshots with "

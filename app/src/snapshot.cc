@@ -3,10 +3,16 @@
 #include "qledger/app/snapshot.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <exception>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -298,52 +304,144 @@ Result<int64_t> SaveSnapshotsAt(storage::EventStore& writer, const std::vector<i
   return saved;
 }
 
-Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store) {
-  SnapshotCheck check;
-  Status failed = Status::Ok();
-  // The snapshots come in key order, (quarter, department, seq): each
-  // (quarter, department) is read once and folded on from one snapshot's
-  // seq to the next, so verify folds every event once, not once per snapshot.
-  std::string current;  // quarter "/" department of `input`
+namespace {
+
+// The snapshots of one (quarter, department), in seq order, and what
+// checking them found.
+struct SnapshotGroup {
+  size_t index = 0;  // in key order
+  std::vector<storage::SnapshotRecord> records;
+};
+
+struct GroupOutcome {
+  Status status = Status::Ok();  // a read failure
+  std::string problem;           // a snapshot that does not re-derive
+  int64_t checked = 0;
+};
+
+// Re-derives each snapshot of one (quarter, department) from its events:
+// read once and folded on from one snapshot's seq to the next, so every
+// event is folded once, not once per snapshot.
+GroupOutcome CheckGroup(const storage::EventStore& store, const std::vector<storage::SnapshotRecord>& records) {
+  GroupOutcome out;
   std::optional<domain::ReplayInput> input;
   domain::FoldState fresh;
-  QLEDGER_RETURN_IF_ERROR(store.ScanSnapshots([&](const storage::SnapshotRecord& r) {
-    ++check.checked;
+  for (const storage::SnapshotRecord& r : records) {
+    ++out.checked;
     std::string where = "the snapshot of " + r.quarter + " " + r.department + " at seq " + std::to_string(r.seq);
-    if (r.quarter + "/" + r.department != current) {
+    if (!input) {
       auto q = domain::Quarter::Parse(r.quarter);
       if (!q) {
-        check.problem = where + " names no quarter";
-        return false;
+        out.problem = where + " names no quarter";
+        return out;
       }
       auto loaded = store.LoadReplay(*q, r.department);
       if (!loaded.ok()) {
-        failed = loaded.status();
-        return false;
+        out.status = loaded.status();
+        return out;
       }
       input = std::move(*loaded);
-      current = r.quarter + "/" + r.department;
-      fresh = domain::FoldState{};
     }
     if (r.seq > input->head_seq) {
-      check.problem = where + " is beyond the head";
-      return false;
+      out.problem = where + " is beyond the head";
+      return out;
     }
     fresh = domain::FoldTo(*input, r.seq, &fresh);
     auto hash = EventHash(store, r.seq);
     if (!hash.ok()) {
-      failed = hash.status();
-      return false;
+      out.status = hash.status();
+      return out;
     }
     if (EncodeSnapshot(fresh, *hash) != r.bytes) {
       auto decoded = DecodeSnapshot(r.bytes, r.seq, *hash);
-      check.problem = where + (decoded.ok() ? " holds another state than its events fold to"
-                                            : ": " + decoded.status().message());
-      return false;
+      out.problem = where + (decoded.ok() ? " holds another state than its events fold to"
+                                          : ": " + decoded.status().message());
+      return out;
     }
-    return true;
-  }));
-  QLEDGER_RETURN_IF_ERROR(failed);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store) {
+  // The snapshots come in key order, (quarter, department, seq). Each
+  // (quarter, department) is a group, checked by one of two workers (reading
+  // and folding its events is the work; the scan is cheap) through a short
+  // queue, so memory stays a few groups. The problem reported is the first
+  // in key order, as one thread would find it: a worker skips only groups
+  // that come after a failed one.
+  constexpr size_t kQueued = 8;
+  const unsigned workers = std::max(2u, std::min(4u, std::thread::hardware_concurrency()));
+  std::mutex mu;
+  std::condition_variable has_work, has_room;
+  std::deque<SnapshotGroup> queue;
+  bool scanned = false;
+  std::atomic<bool> failed{false};
+  std::atomic<int64_t> checked{0};
+  std::map<size_t, GroupOutcome> failures;
+  auto work = [&] {
+    for (;;) {
+      SnapshotGroup group;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        has_work.wait(lock, [&] { return !queue.empty() || scanned; });
+        if (queue.empty()) return;
+        group = std::move(queue.front());
+        queue.pop_front();
+      }
+      has_room.notify_one();
+      if (failed.load()) continue;
+      GroupOutcome outcome = CheckGroup(store, group.records);
+      checked += outcome.checked;
+      if (!outcome.status.ok() || !outcome.problem.empty()) {
+        std::lock_guard<std::mutex> lock(mu);
+        failures.emplace(group.index, std::move(outcome));
+        failed = true;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < workers; ++i) threads.emplace_back(work);
+  SnapshotGroup group;
+  std::string current;  // quarter "/" department of `group`
+  auto hand_over = [&] {
+    if (group.records.empty()) return;
+    size_t next = group.index + 1;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      has_room.wait(lock, [&] { return queue.size() < kQueued; });
+      queue.push_back(std::move(group));
+    }
+    has_work.notify_one();
+    group = SnapshotGroup{};
+    group.index = next;
+  };
+  Status scan = store.ScanSnapshots([&](const storage::SnapshotRecord& r) {
+    std::string pair = r.quarter + "/" + r.department;
+    if (pair != current) {
+      hand_over();
+      current = std::move(pair);
+    }
+    group.records.push_back(r);
+    return !failed.load();
+  });
+  hand_over();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    scanned = true;
+  }
+  has_work.notify_all();
+  for (std::thread& t : threads) t.join();
+  SnapshotCheck check;
+  check.checked = checked.load();
+  if (!failures.empty()) {
+    GroupOutcome& first = failures.begin()->second;
+    QLEDGER_RETURN_IF_ERROR(first.status);
+    check.problem = std::move(first.problem);
+    return check;
+  }
+  QLEDGER_RETURN_IF_ERROR(scan);
   return check;
 }
 

@@ -553,7 +553,42 @@ TEST_F(EventStoreTest, OpeningRefusesALedgerWhoseLastEventWasDeleted) {
 
 TEST_F(EventStoreTest, VerifyChecksTheIndexesAgainstTheEvents) {
   BuildTenEventsAndClose();
-  EXPECT_TRUE(VerifyDir(dir_).ok()) << VerifyDir(dir_).index_problem;
+  VerifyReport report = VerifyDir(dir_);
+  EXPECT_TRUE(report.ok()) << report.index_problem;
+  // Matched by digest: 10 'i', 9 'x', 1 'p', 3 'q' (2026Q1..Q3), 9 'm'.
+  EXPECT_FALSE(report.index_exact);
+  EXPECT_EQ(report.index_entries, 10 + 9 + 1 + 3 + 9);
+}
+
+// Every entry a later event changes or removes — a month recorded, voided
+// and recorded again, a voided expense, a quarter approved, reopened and
+// approved again — matches by digest on a sound ledger: the compact check
+// does not fall back to the exact one where nothing is wrong.
+TEST_F(EventStoreTest, VerifyMatchesEveryKindOfIndexEntryByDigest) {
+  AppendOk({SelfCheck("s1", "storage", "2026-07", "\"90.00\""), Survey("r1", "storage", "2026Q3", "96.00"),
+            Void("v1", "s1"), SelfCheck("s2", "storage", "2026-07", "\"93.00\""), Expense("x1", "2026"),
+            Void("v2", "x1"), Void("v3", "r1"), Approve("a1", "2026Q3"),
+            R"({"id": "o1", "type": "quarter.reopened", "period": "2026Q3", "occurred_at": "2026-12-20", "actor": "秘书", "data": {"reason": "复核", "by": "质量管理委员会"}})",
+            Approve("a2", "2026Q3")});
+  store_.reset();
+  VerifyReport report = VerifyDir(dir_);
+  EXPECT_TRUE(report.ok()) << report.index_problem;
+  EXPECT_FALSE(report.index_exact);
+  EXPECT_GT(report.index_entries, 20);
+}
+
+// A void whose target the 'i' index no longer leads to: the digest check
+// cannot find the target's department, so the exact check decides, and
+// names the entry.
+TEST_F(EventStoreTest, VerifyFallsBackToTheExactCheckWhenAVoidsTargetIsNotIndexed) {
+  AppendOk({SelfCheck("s1", "storage", "2026-07", "\"90.00\""), Void("v1", "s1")});
+  store_.reset();
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), "is1").ok());
+  });
+  VerifyReport report = VerifyDir(dir_);
+  EXPECT_TRUE(report.index_exact);
+  EXPECT_EQ(report.index_problem, "index entry \"is1\" is missing");
 }
 
 // The 'x' index entry of event 5 (2026Q2, storage) — keys.h layout.
@@ -575,6 +610,7 @@ TEST_F(EventStoreTest, VerifyNamesADeletedIndexEntryThoughTheChainVerifies) {
   EXPECT_EQ(report.events, 10);
   EXPECT_EQ(report.index_problem, "index entry \"x2026Q2/storage/#5\" is missing");
   EXPECT_FALSE(report.ok());
+  EXPECT_TRUE(report.index_exact);  // the digests differ; the exact check names the entry
 }
 
 TEST_F(EventStoreTest, VerifyNamesAnIndexEntryThatNoEventExplains) {
@@ -586,6 +622,7 @@ TEST_F(EventStoreTest, VerifyNamesAnIndexEntryThatNoEventExplains) {
   });
   VerifyReport report = VerifyDir(dir_);
   EXPECT_EQ(report.index_problem, "index entry \"x2026Q3/storage/#5\" does not follow from any event");
+  EXPECT_TRUE(report.index_exact);  // the digests differ; the exact check names the entry
 }
 
 TEST_F(EventStoreTest, VerifyNamesAnIndexEntryWithAlteredData) {
@@ -601,6 +638,7 @@ TEST_F(EventStoreTest, VerifyNamesAnIndexEntryWithAlteredData) {
   });
   VerifyReport report = VerifyDir(dir_);
   EXPECT_NE(report.index_problem.find("holds other data"), std::string::npos) << report.index_problem;
+  EXPECT_TRUE(report.index_exact);  // the digests differ; the exact check names the entry
 }
 
 TEST_F(EventStoreTest, BackupOpensAndVerifiesWithTheSameHead) {

@@ -77,6 +77,11 @@ struct VerifyReport {
   // When the chain verifies: the first index entry that does not follow
   // from the events ("" if none). Scores are read through the indexes.
   std::string index_problem;
+  // How the indexes were compared (docs/verification.md): by digest, or,
+  // when the digests differ or the ledger is unusual, entry by entry, which
+  // names the entry. The same verdict either way.
+  int64_t index_entries = 0;  // stored index entries matched by digest
+  bool index_exact = false;   // the entry-by-entry comparison ran
   bool ok() const { return !bad_seq && index_problem.empty(); }
 };
 
