@@ -1,11 +1,18 @@
 #include "qledger/log/log.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <memory>
 #include <string>
 
 #include <boost/json/serialize.hpp>
+#include <unistd.h>
+
+#include <mutex>
+
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -58,6 +65,35 @@ std::shared_ptr<spdlog::logger> MakeLogger() {
   return logger;
 }
 
+// Lines gathered and written to fd 2 in one write(2) (BufferInfoLines).
+class GatheringStderrSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  ~GatheringStderrSink() override { WriteOut(); }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    buffer_.append(formatted.data(), formatted.size());
+    if (buffer_.size() >= kWriteAt || msg.level >= Level::warn) WriteOut();
+  }
+  void flush_() override { WriteOut(); }
+
+ private:
+  static constexpr size_t kWriteAt = 64 * 1024;
+  void WriteOut() {
+    size_t done = 0;
+    while (done < buffer_.size()) {
+      ssize_t n = ::write(STDERR_FILENO, buffer_.data() + done, buffer_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // stderr is gone: nothing else to tell it to
+      done += static_cast<size_t>(n);
+    }
+    buffer_.clear();
+  }
+  std::string buffer_;
+};
+
 spdlog::logger& Logger() {
   static const bool installed = [] {
     spdlog::set_default_logger(MakeLogger());
@@ -92,6 +128,17 @@ void Configure(Format format, Level level) {
   logger.set_pattern(format == Format::kJson ? kJsonPattern : kTextPattern);
   logger.set_level(level);
 }
+
+void BufferInfoLines(std::chrono::seconds interval) {
+  spdlog::logger& logger = Logger();
+  auto sink = std::make_shared<GatheringStderrSink>();
+  sink->set_pattern(g_format.load() == Format::kJson ? kJsonPattern : kTextPattern);
+  logger.sinks().assign(1, sink);
+  logger.flush_on(Level::warn);
+  spdlog::flush_every(std::max(interval, std::chrono::seconds(1)));
+}
+
+void Flush() { Logger().flush(); }
 
 bool Enabled(Level level) { return Logger().should_log(level); }
 

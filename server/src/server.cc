@@ -212,12 +212,16 @@ domain::Status Serve(const ServerOptions& options, std::ostream& out, bool* cann
                         {"listen", ep.address().to_string() + ":" + std::to_string(ep.port())},
                         {"threads", threads},
                         {"max_connections", limits.max_connections}});
+  // From here an access line a request: gathered, not one write(2) each
+  // (a quarter of the throughput; docs/performance.md).
+  log::BufferInfoLines(std::chrono::seconds(1));
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
   log::Info("stopped", {{"head_seq", follower->head().seq}});
+  log::Flush();
   return domain::Status::Ok();
 }
 

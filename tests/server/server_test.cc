@@ -539,6 +539,41 @@ TEST(ServeLogTest, JsonLinesTellTheStartEveryRequestItsProblemAndTheStop) {
   EXPECT_NE(Find(lines, "stopped"), nullptr);
 }
 
+// The access lines are gathered and written together, not one write(2) a
+// request: still, a running server's log shows them within about a second
+// (the periodic flush), and a problem at once, after the lines before it.
+TEST(ServeLogTest, AccessLinesReachTheLogWithinASecondAndAProblemAtOnceInOrder) {
+  TempDir dir;
+  qledger::testing::MakeDemoLedger(dir.Sub("ledger"));
+  Server server(dir, dir.Sub("ledger"));
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  ASSERT_EQ(Fetch(server.port(), "GET", "/v1/policy").status, 200);
+  auto waited_for = [&](const std::string& text) {
+    auto start = std::chrono::steady_clock::now();
+    while (server.Stderr().find(text) == std::string::npos) {
+      if (std::chrono::steady_clock::now() - start > std::chrono::seconds(5)) return -1.0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  double access = waited_for("access method=GET target=/v1/policy status=200");
+  EXPECT_GE(access, 0.0) << server.Stderr();
+  EXPECT_LT(access, 3.0);
+  ASSERT_EQ(Fetch(server.port(), "GET", "/v1/events/1").status, 200);
+  ASSERT_EQ(Fetch(server.port(), "GET", "/nowhere").status, 404);
+  // The warning writes what was gathered before it, then itself.
+  double problem = waited_for("warning problem method=GET target=/nowhere status=404");
+  EXPECT_GE(problem, 0.0) << server.Stderr();
+  EXPECT_LT(problem, 0.5);
+  std::string log = server.Stderr();
+  size_t before = log.find("access method=GET target=/v1/events/1 status=200");
+  ASSERT_NE(before, std::string::npos) << log;
+  EXPECT_LT(before, log.find("warning problem method=GET target=/nowhere")) << log;
+  ::kill(server.process().pid(), SIGTERM);
+  EXPECT_EQ(server.process().Wait().exit_code, 0);
+  EXPECT_NE(server.Stderr().find("info stopped head_seq="), std::string::npos) << server.Stderr();
+}
+
 TEST(ServeLogTest, TextIsTheDefaultAndTheLevelFromTheEnvironmentDropsAccessLines) {
   TempDir dir;
   qledger::testing::MakeDemoLedger(dir.Sub("ledger"));

@@ -14,6 +14,7 @@
 #ifndef QLEDGER_LOG_LOG_H_
 #define QLEDGER_LOG_LOG_H_
 
+#include <chrono>
 #include <initializer_list>
 #include <optional>
 #include <string_view>
@@ -38,6 +39,17 @@ std::optional<Level> ParseLevel(std::string_view name);
 
 // Makes the default logger write to stderr in format, at level and above.
 void Configure(Format format, Level level);
+
+// For a long-running server: info and lower lines (the access lines) are
+// gathered in memory and written to stderr together — when 64 KiB have
+// gathered, every `interval`, and at Flush — instead of one write(2) a
+// request; a warning or worse writes them and itself at once. What a crash
+// can lose is the last interval's info lines. Call before the threads start;
+// the interval is at least a second (spdlog's periodic flusher).
+void BufferInfoLines(std::chrono::seconds interval);
+
+// Writes whatever is gathered (at exit).
+void Flush();
 
 // Whether a line at level would be written.
 bool Enabled(Level level);

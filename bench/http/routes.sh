@@ -1,0 +1,111 @@
+#!/bin/bash
+# Every API route beside a bare Beast server (issue 11, item 5), as ratios.
+#
+# For each route: its body size is fetched once (the first, uncached answer
+# is timed and printed apart), then bench/http/hello_server answers a body of
+# that size and wrk loads it, and right after wrk loads the route on `qledger
+# serve` — the ceiling and the route back to back, so that the machine's
+# drift moves both. Both servers run with the same io threads; on a machine
+# of 2 cores or more the servers are pinned to the first core and wrk to the
+# others (taskset), so that wrk does not take the server's core: on a shared
+# 2-core box that is what makes the figures repeatable.
+#
+# Usage: bench/http/routes.sh QLEDGER_BINARY LEDGER_DIR [QUARTER] [DEPARTMENT]
+#   (make the ledger first: bench/http/make_ledger.sh QLEDGER_BINARY LEDGER_DIR)
+# Env: CONNECTIONS (32), DURATION (5s), THREADS (server io threads, 1),
+#      WRK_THREADS (1), PORT (18181), HELLO_PORT (18182), PIN (1; 0: no taskset)
+# Prints one line a route and a RATIO line a route: req/s ratio (qledger /
+# ceiling; issue 11 asks >= 0.9) and p99 ratio (<= 1.2).
+set -euo pipefail
+bin=$1; ledger=$2; quarter=${3:-2026Q3}; dept=${4:-storage}
+conns=${CONNECTIONS:-32}; dur=${DURATION:-5s}; threads=${THREADS:-1}; wthreads=${WRK_THREADS:-1}
+port=${PORT:-18181}; hello_port=${HELLO_PORT:-18182}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+command -v wrk >/dev/null || { echo "routes.sh: needs wrk (apt-get install wrk)" >&2; exit 2; }
+
+server_cpu=(); client_cpu=()
+if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  server_cpu=(taskset -c 0); client_cpu=(taskset -c "1-$(($(nproc) - 1))")
+fi
+
+c++ -std=c++20 -O2 "$here/hello_server.cc" -o "$work/hello_server" -pthread
+
+# The proof routes answer only below a signed checkpoint: sign one at the
+# head if the ledger holds none (a checkpoint is an addition, never a change
+# of the events).
+if ! "$bin" --data "$ledger" checkpoint > /dev/null 2>&1; then
+  "$bin" key generate --name bench.qledger.example --out "$work/bench.key" > /dev/null
+  "$bin" --data "$ledger" checkpoint --sign "$work/bench.key" > /dev/null
+  echo "signed a checkpoint at the head with a bench key (the proof routes need one)"
+fi
+
+"${server_cpu[@]}" "$bin" --data "$ledger" serve --listen "127.0.0.1:$port" --threads "$threads" > "$work/serve.log" 2>&1 &
+spid=$!; pids+=("$spid")
+until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do sleep 0.01; done
+# The server re-hashes the chain in the background after start-up (docs/
+# performance.md, "Chain verification in the server"): measured after it.
+until curl -s "http://127.0.0.1:$port/v1/head" | grep -q '"verified":true'; do sleep 0.2; done
+year=${quarter:0:4}
+echo "ledger: $ledger ($(du -sh "$ledger" | cut -f1)); head $(curl -s "http://127.0.0.1:$port/v1/head")"
+echo "wrk: $wthreads thread(s), $conns connections, $dur each; servers: $threads io thread(s);" \
+     "$(nproc) cores; pinned: ${server_cpu[*]:-no} / ${client_cpu[*]:-no}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+routes=(
+  "/healthz"
+  "/v1/head"
+  "/v1/policy"
+  "/v1/departments"
+  "/v1/quarters"
+  "/v1/quarters/$quarter/scores"
+  "/v1/quarters/$quarter/scores?format=csv"
+  "/v1/quarters/$quarter/departments/$dept"
+  "/v1/events?quarter=$quarter&limit=100"
+  "/v1/events/1"
+  "/v1/ledger?year=$year"
+  "/v1/complaints?quarter=$quarter"
+  "/v1/quarters/$quarter/report"
+  "/v1/checkpoints"
+  "/v1/proofs/inclusion?seq=1"
+  "/v1/proofs/consistency?from=1"
+)
+
+wrk_run() {  # url -> "req_per_s p99_ms non2xx"
+  "${client_cpu[@]}" wrk -t"$wthreads" -c"$conns" -d"$dur" --latency "$1" > "$work/wrk.out"
+  python3 - "$work/wrk.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rps = float(re.search(r"Requests/sec:\s*([0-9.]+)", text).group(1))
+m = re.search(r"^\s*99%\s+([0-9.]+)(us|ms|s)\s*$", text, re.M)
+p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", text)
+print(f"{rps:.0f} {p99:.3f} {bad.group(1) if bad else 0}")
+PY
+}
+
+printf '%-46s %8s %10s %10s %6s %9s %9s %6s\n' route bytes ceiling qledger ratio "p99 ceil" "p99 ql" ratio
+for r in "${routes[@]}"; do
+  url="http://127.0.0.1:$port$r"
+  t0=$(date +%s.%N); code=$(curl -s -o "$work/body" -w '%{http_code}' "$url"); t1=$(date +%s.%N)
+  size=$(wc -c < "$work/body")
+  if [ "$code" != 200 ]; then echo "$r: HTTP $code (skipped)"; continue; fi
+  "${server_cpu[@]}" "$work/hello_server" "$hello_port" "$threads" "$size" &
+  hpid=$!; pids+=("$hpid")
+  until curl -sf "http://127.0.0.1:$hello_port/" > /dev/null; do sleep 0.01; done
+  read -r h_rps h_p99 _ < <(wrk_run "http://127.0.0.1:$hello_port/")
+  kill "$hpid"; wait "$hpid" 2>/dev/null || true
+  read -r q_rps q_p99 q_bad < <(wrk_run "$url")
+  [ "$q_bad" = 0 ] || { echo "routes.sh: $r answered $q_bad non-2xx responses under load" >&2; exit 1; }
+  python3 - "$r" "$size" "$h_rps" "$q_rps" "$h_p99" "$q_p99" "$(echo "$t1 - $t0" | bc)" <<'PY'
+import sys
+r, size, h, q, hp, qp, first = sys.argv[1:]
+h, q, hp, qp = float(h), float(q), float(hp), float(qp)
+print(f"{r:<46} {size:>8} {h:>10.0f} {q:>10.0f} {q / h:>6.2f} {hp:>8.2f}ms {qp:>8.2f}ms {qp / hp:>6.2f}   (first answer {float(first) * 1000:.0f} ms)")
+print(f"RATIO route={r} rps={q / h:.3f} p99={qp / hp:.3f}")
+PY
+done
+echo "qledger serve RSS: $(grep -E 'VmRSS|VmHWM' /proc/$spid/status | tr -s ' \t' ' ' | paste -sd ';')"
+kill -TERM "$spid"; wait "$spid" && echo "qledger serve exited 0 on SIGTERM"
