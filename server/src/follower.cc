@@ -25,6 +25,7 @@ Follower::Follower(std::unique_ptr<storage::EventStore> store)
 domain::Status Follower::CatchUp() {
   domain::Status s = [&] {
     std::unique_lock lock(mu_);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
     return store_->CatchUp();
   }();
   if (s.ok()) last_catch_up_ns_.store(NowNs(), std::memory_order_relaxed);

@@ -36,25 +36,24 @@ std::string HttpDate(std::time_t now) {
 }
 
 // The Beast message for a router Response. HEAD and 304 carry no body; HEAD
-// keeps the Content-Length the GET would have.
-http::message_generator ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
-  auto fill = [&](auto& res) {
-    res.set(http::field::server, "qledger/" QLEDGER_VERSION);
-    res.set(http::field::date, HttpDate(std::time(nullptr)));
-    if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
-    if (!r.etag.empty()) res.set(http::field::etag, r.etag);
-    for (const auto& [name, value] : r.headers) res.insert(name, value);  // Vary may come twice
-    res.keep_alive(keep_alive);
-  };
+// keeps the Content-Length the GET would have. One message type for all, so
+// that http::async_write serializes it whole: a type-erased
+// http::message_generator hands the socket at most 16 buffers at a time,
+// and a response with one more header field went out in two sendmsg(2).
+http::response<http::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  res.set(http::field::server, "qledger/" QLEDGER_VERSION);
+  res.set(http::field::date, HttpDate(std::time(nullptr)));
+  if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
+  if (!r.etag.empty()) res.set(http::field::etag, r.etag);
+  for (const auto& [name, value] : r.headers) res.insert(name, value);  // Vary may come twice
+  res.keep_alive(keep_alive);
   // 204 and 304 have no body and no Content-Length (RFC 9110 §8.6).
-  if (head || r.status == 304 || r.status == 204) {
-    http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
-    fill(res);
-    if (r.status != 304 && r.status != 204) res.content_length(r.body.size());
+  if (r.status == 304 || r.status == 204) return res;
+  if (head) {
+    res.content_length(r.body.size());
     return res;
   }
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-  fill(res);
   res.body() = std::move(r.body);
   res.prepare_payload();
   return res;
@@ -191,7 +190,7 @@ void HttpSession::LogRequest(const std::string& method, const std::string& targe
   }
 }
 
-void HttpSession::queue_write(http::message_generator response) {
+void HttpSession::queue_write(http::response<http::string_body> response) {
   response_queue_.push(std::move(response));
   if (response_queue_.size() == 1) do_write();
 }
@@ -200,7 +199,9 @@ void HttpSession::do_write() {
   if (response_queue_.empty()) return;
   bool keep_alive = response_queue_.front().keep_alive();
   stream_.expires_after(limits_.write_timeout);
-  beast::async_write(stream_, std::move(response_queue_.front()),
+  // The message stays in the queue (a deque: it does not move) until
+  // on_write pops it.
+  http::async_write(stream_, response_queue_.front(),
                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
 }
 

@@ -49,7 +49,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   // The access line of a request, and the problem line of an error.
   void LogRequest(const std::string& method, const std::string& target, const Response& r, bool head) const;
-  void queue_write(boost::beast::http::message_generator response);
+  void queue_write(boost::beast::http::response<boost::beast::http::string_body> response);
   void do_write();
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_close();
@@ -57,7 +57,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::queue<boost::beast::http::message_generator> response_queue_;
+  std::queue<boost::beast::http::response<boost::beast::http::string_body>> response_queue_;
   bool closing_ = false;  // an error response is queued; read no more
   Router& router_;
   Metrics& metrics_;

@@ -141,6 +141,16 @@ domain::Result<std::string> Router::CheckpointsTag(const storage::EventStore& st
   return domain::Sha256Hex(all).substr(0, 8);
 }
 
+domain::Result<std::string> Router::SignedTag(const storage::EventStore& store) {
+  const uint64_t generation = follower_.generation();
+  std::lock_guard<std::mutex> lock(tag_mu_);
+  if (tag_ && tag_generation_ == generation) return *tag_;
+  QLEDGER_ASSIGN_OR_RETURN(std::string tag, CheckpointsTag(store));
+  tag_ = tag;
+  tag_generation_ = generation;
+  return tag;
+}
+
 std::string Router::ETagFor(int64_t head_seq, const std::string& head_hash) {
   return "\"" + std::to_string(head_seq) + "-" + head_hash.substr(0, 16) + "\"";
 }
@@ -295,18 +305,30 @@ Response Router::Handle(const Request& req) {
         break;
       }
       case Kind::kLog: {
-        // Checkpoints change without the head (a cosignature): not cached,
-        // and the ETag names the body itself.
+        // Checkpoints change without the head (a cosignature): cached under
+        // the head and the stored checkpoints' tag, and the ETag names the
+        // body itself.
         if (std::string damage = follower_.Damage(); !damage.empty()) {
           r = Problem(503, "the ledger is damaged and is not served: " + damage);
           break;
         }
-        r = follower_.Read([&](const storage::EventStore& store) { return route->handler(store, *target); });
-        r.headers.emplace_back("Cache-Control", "no-cache");
-        if (r.status == 200) {
-          r.etag = "\"" + domain::Sha256Hex(r.body).substr(0, 32) + "\"";
-          Encode(r, gzip);
-          if (!req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) r = NotModified(r);
+        r = follower_.Read([&](const storage::EventStore& store) -> Response {
+          auto signed_by = SignedTag(store);
+          if (!signed_by.ok()) return route->handler(store, *target);
+          const int64_t seq = store.head().seq;
+          std::string key = target->CacheKey() + (gzip ? "\n+gzip" : "") + "\n@" + *signed_by;
+          if (auto cached = cache_.Get(key, seq)) return *cached;
+          Response fresh = route->handler(store, *target);
+          fresh.headers.emplace_back("Cache-Control", "no-cache");
+          if (fresh.status == 200) {
+            fresh.etag = "\"" + domain::Sha256Hex(fresh.body).substr(0, 32) + "\"";
+            Encode(fresh, gzip);
+          }
+          cache_.Put(key, seq, std::make_shared<const Response>(fresh));
+          return fresh;
+        });
+        if (r.status == 200 && !req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) {
+          r = NotModified(r);
         }
         break;
       }
@@ -328,7 +350,7 @@ Response Router::Handle(const Request& req) {
             // The stored checkpoints are part of the representation. A read
             // that fails leaves the answer to the handler, which reads them
             // too and says why.
-            auto signed_by = CheckpointsTag(store);
+            auto signed_by = SignedTag(store);
             if (!signed_by.ok()) return route->handler(store, *target);
             if (!signed_by->empty()) {
               key += "\n@" + *signed_by;

@@ -129,6 +129,46 @@ TEST_F(AuditTest, TheServedReportFollowsEverySignatureOfItsCheckpoint) {
   EXPECT_EQ(Fetch(server.port(), "GET", target, "If-None-Match: " + cosigned.headers["etag"] + "\r\n").status, 304);
 }
 
+// The log's routes are cached under the head and the stored checkpoints:
+// a proof refused before anything is signed, and a checkpoint cosigned
+// while served, are answered anew once the server has caught up.
+TEST_F(AuditTest, TheServedCheckpointAndProofsFollowSignaturesMadeWhileServing) {
+  Server server(dir_, ledger_);
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  Reply unsigned_proof = Fetch(server.port(), "GET", "/v1/proofs/inclusion?seq=1");
+  EXPECT_EQ(unsigned_proof.status, 404) << unsigned_proof.body;
+  EXPECT_EQ(Fetch(server.port(), "GET", "/v1/proofs/inclusion?seq=1").status, 404);  // from the cache
+
+  auto until = [&](const std::string& target, auto done) {
+    Reply r;
+    for (int i = 0; i < 100; ++i) {
+      r = Fetch(server.port(), "GET", target);
+      if (done(r)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return r;
+  };
+  ASSERT_EQ(Sign(ledger_).exit_code, 0);
+  Reply proof = until("/v1/proofs/inclusion?seq=1", [](const Reply& r) { return r.status == 200; });
+  EXPECT_EQ(proof.status, 200) << proof.body;
+  Reply once = until("/v1/checkpoint", [](const Reply& r) { return r.status == 200; });
+  ASSERT_EQ(once.status, 200) << once.body;
+  EXPECT_EQ(once.body.find("committee-wang"), std::string::npos) << once.body;
+
+  RunResult other = RunQledger({"key", "generate", "--name", "committee-wang", "--out", dir_.Sub("wang.key")});
+  ASSERT_EQ(other.exit_code, 0) << other.Describe();
+  ASSERT_EQ(RunQledger({"checkpoint", "--data", ledger_, "--sign", dir_.Sub("wang.key")}).exit_code, 0);
+  Reply cosigned =
+      until("/v1/checkpoint", [](const Reply& r) { return r.body.find("committee-wang") != std::string::npos; });
+  EXPECT_NE(cosigned.body.find("committee-wang"), std::string::npos) << cosigned.body;
+  EXPECT_NE(cosigned.headers["etag"], once.headers["etag"]);
+  EXPECT_EQ(Fetch(server.port(), "GET", "/v1/checkpoint", "If-None-Match: " + once.headers["etag"] + "\r\n").status,
+            200);
+  EXPECT_EQ(
+      Fetch(server.port(), "GET", "/v1/checkpoint", "If-None-Match: " + cosigned.headers["etag"] + "\r\n").status,
+      304);
+}
+
 TEST_F(AuditTest, TheAuditorHoldsTheFirstCheckpointAndFollowsTheLogAsItGrows) {
   ASSERT_EQ(Sign(ledger_).exit_code, 0);
   Server server(dir_, ledger_);

@@ -38,6 +38,12 @@ class Follower {
   // Reads what the writer has appended since the last catch-up.
   domain::Status CatchUp();
 
+  // Counts the catch-ups: what a read sees changes only when it does. Read
+  // inside Read() it names the state that read sees (a catch-up takes the
+  // lock exclusively). What the head does not show — a cosigned checkpoint —
+  // is memoised against it.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
   // Runs fn(const storage::EventStore&) under the shared lock and returns
   // what it returns: the head and the data it reads agree.
   template <typename Fn>
@@ -73,6 +79,7 @@ class Follower {
   // Protected by mu_ (exclusive for CatchUp, shared for reads).
   std::unique_ptr<storage::EventStore> store_;
   std::atomic<int64_t> last_catch_up_ns_;  // steady_clock
+  std::atomic<uint64_t> generation_{0};    // changed under mu_ held exclusively
 
   mutable std::mutex chain_mu_;
   // Protected by chain_mu_.

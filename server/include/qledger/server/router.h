@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,14 @@ class Router {
   };
   std::mutex head_mu_;
   HeadAnswer head_answers_[2];  // [gzip]
+
+  // CheckpointsTag of the state a read sees, memoised per catch-up
+  // (Follower::generation): it reads every stored checkpoint.
+  // REQUIRES: called inside follower_.Read.
+  domain::Result<std::string> SignedTag(const storage::EventStore& store);
+  std::mutex tag_mu_;
+  uint64_t tag_generation_ = 0;
+  std::optional<std::string> tag_;  // for tag_generation_
 };
 
 }  // namespace qledger::server
