@@ -105,6 +105,7 @@ void HttpSession::admit() {
 }
 
 void HttpSession::do_read() {
+  reading_ = true;
   // A fresh parser for each request: its limits apply per request.
   parser_.emplace();
   parser_->header_limit(limits_.header_limit);
@@ -133,6 +134,7 @@ void HttpSession::read_request() {
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+  reading_ = false;
   if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
       ec == net::error::connection_reset || ec == net::error::eof) {
     return do_close();
@@ -168,7 +170,11 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   Response response = router_.Handle(r);
   LogRequest(r.method, r.target, response, head);
   queue_write(ToBeast(std::move(response), req.version(), req.keep_alive(), head));
-  if (response_queue_.size() < kQueueLimit && !closing_) do_read();
+  // A pipelined request already here is read at once. Otherwise the next
+  // read waits for this answer to be written: a client sends its next
+  // request after reading the answer, so a read now would find nothing and
+  // cost a recvmsg(2) and a wait in epoll for every request.
+  if (response_queue_.size() < kQueueLimit && !closing_ && buffer_.size() > 0) do_read();
 }
 
 void HttpSession::LogRequest(const std::string& method, const std::string& target, const Response& r,
@@ -208,10 +214,10 @@ void HttpSession::do_write() {
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
   if (ec) return do_close();
   if (!keep_alive) return do_close();
-  bool was_full = response_queue_.size() == kQueueLimit;
   response_queue_.pop();
-  // Resume reading if the queue had stopped it.
-  if (was_full && !closing_) do_read();
+  // Read on if no read is waiting: the queue had stopped it, or the read
+  // was left until this answer was written (on_read).
+  if (!reading_ && !closing_) do_read();
   do_write();
 }
 

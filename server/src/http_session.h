@@ -59,6 +59,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::queue<boost::beast::http::response<boost::beast::http::string_body>> response_queue_;
   bool closing_ = false;  // an error response is queued; read no more
+  bool reading_ = false;  // a read of the next request is under way
   Router& router_;
   Metrics& metrics_;
   const Limits& limits_;
