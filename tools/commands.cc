@@ -388,7 +388,10 @@ int RunVerify(const CommonFlags& c, bool rebuild_snapshots) {
     std::cout << "snapshots: removed " << rebuilt->first << ", made " << rebuilt->second << " from the events\n";
   }
   QLEDGER_ASSIGN_OR_FAIL("verify", auto store, OpenReader(c));
-  QLEDGER_ASSIGN_OR_FAIL("verify", storage::VerifyReport r, store->Verify());
+  // The projection snapshots are checked in the same pass as the chain.
+  app::SnapshotPassCheck snapshot_check(*store);
+  QLEDGER_ASSIGN_OR_FAIL("verify", storage::VerifyReport r,
+                         store->Verify([&](const domain::Event& e, const std::string& hash) { snapshot_check.Add(e, hash); }));
   if (r.bad_seq) {
     std::cerr << "qledger verify: FAILED at event " << *r.bad_seq << ": " << r.problem << "\n";
     std::cerr << "qledger verify: events 1.." << r.events << " verify; the chain is broken from event "
@@ -403,11 +406,7 @@ int RunVerify(const CommonFlags& c, bool rebuild_snapshots) {
   }
   // The projection snapshots, each re-derived from the events: a cache, but
   // one that a replay would start from.
-  auto snapshots_start = std::chrono::steady_clock::now();
-  QLEDGER_ASSIGN_OR_FAIL("verify", app::SnapshotCheck snapshots, app::CheckSnapshots(*store));
-  log::Debug("verify: snapshots checked",
-             {{"ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - snapshots_start).count()},
-              {"snapshots", snapshots.checked}});
+  QLEDGER_ASSIGN_OR_FAIL("verify", app::SnapshotCheck snapshots, snapshot_check.Finish());
   if (!snapshots.problem.empty()) {
     std::cerr << "qledger verify: FAILED: the chain of " << r.events << " events verifies, but " << snapshots.problem
               << "; replays that start from it may be wrong (remove the snapshots with "

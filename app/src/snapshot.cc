@@ -3,16 +3,13 @@
 #include "qledger/app/snapshot.h"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <deque>
+#include <array>
+#include <cstring>
 #include <exception>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -304,144 +301,188 @@ Result<int64_t> SaveSnapshotsAt(storage::EventStore& writer, const std::vector<i
   return saved;
 }
 
-namespace {
-
-// The snapshots of one (quarter, department), in seq order, and what
-// checking them found.
-struct SnapshotGroup {
-  size_t index = 0;  // in key order
-  std::vector<storage::SnapshotRecord> records;
-};
-
-struct GroupOutcome {
-  Status status = Status::Ok();  // a read failure
-  std::string problem;           // a snapshot that does not re-derive
-  int64_t checked = 0;
-};
-
-// Re-derives each snapshot of one (quarter, department) from its events:
-// read once and folded on from one snapshot's seq to the next, so every
-// event is folded once, not once per snapshot.
-GroupOutcome CheckGroup(const storage::EventStore& store, const std::vector<storage::SnapshotRecord>& records) {
-  GroupOutcome out;
+Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store) {
+  SnapshotCheck check;
+  Status failed = Status::Ok();
+  // The snapshots come in key order, (quarter, department, seq): each
+  // (quarter, department) is read once and folded on from one snapshot's
+  // seq to the next, so verify folds every event once, not once per snapshot.
+  std::string current;  // quarter "/" department of `input`
   std::optional<domain::ReplayInput> input;
   domain::FoldState fresh;
-  for (const storage::SnapshotRecord& r : records) {
-    ++out.checked;
+  QLEDGER_RETURN_IF_ERROR(store.ScanSnapshots([&](const storage::SnapshotRecord& r) {
+    ++check.checked;
     std::string where = "the snapshot of " + r.quarter + " " + r.department + " at seq " + std::to_string(r.seq);
-    if (!input) {
+    if (r.quarter + "/" + r.department != current) {
       auto q = domain::Quarter::Parse(r.quarter);
       if (!q) {
-        out.problem = where + " names no quarter";
-        return out;
+        check.problem = where + " names no quarter";
+        return false;
       }
       auto loaded = store.LoadReplay(*q, r.department);
       if (!loaded.ok()) {
-        out.status = loaded.status();
-        return out;
+        failed = loaded.status();
+        return false;
       }
       input = std::move(*loaded);
+      current = r.quarter + "/" + r.department;
+      fresh = domain::FoldState{};
     }
     if (r.seq > input->head_seq) {
-      out.problem = where + " is beyond the head";
-      return out;
+      check.problem = where + " is beyond the head";
+      return false;
     }
     fresh = domain::FoldTo(*input, r.seq, &fresh);
     auto hash = EventHash(store, r.seq);
     if (!hash.ok()) {
-      out.status = hash.status();
-      return out;
+      failed = hash.status();
+      return false;
     }
     if (EncodeSnapshot(fresh, *hash) != r.bytes) {
       auto decoded = DecodeSnapshot(r.bytes, r.seq, *hash);
-      out.problem = where + (decoded.ok() ? " holds another state than its events fold to"
-                                          : ": " + decoded.status().message());
-      return out;
+      check.problem = where + (decoded.ok() ? " holds another state than its events fold to"
+                                            : ": " + decoded.status().message());
+      return false;
     }
-  }
-  return out;
+    return true;
+  }));
+  QLEDGER_RETURN_IF_ERROR(failed);
+  return check;
+}
+
+namespace {
+
+// A snapshot's bytes, compared by a 128-bit digest (SHA-256, truncated)
+// rather than kept whole until the pass reaches them.
+std::array<uint64_t, 2> SnapshotDigest(const std::string& bytes) {
+  std::string h = domain::Sha256Raw({bytes});
+  std::array<uint64_t, 2> d;
+  std::memcpy(d.data(), h.data(), sizeof d);
+  return d;
+}
+
+// The order of the stored snapshot keys (storage/src/keys.h): quarter '/'
+// department '/' seq as 8 big-endian bytes.
+std::string KeyOrder(const std::string& quarter, const std::string& department, int64_t seq) {
+  std::string key = quarter + "/" + department + "/";
+  for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>((static_cast<uint64_t>(seq) >> (8 * i)) & 0xff));
+  return key;
 }
 
 }  // namespace
 
-Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store) {
-  // The snapshots come in key order, (quarter, department, seq). Each
-  // (quarter, department) is a group, checked by one of two workers (reading
-  // and folding its events is the work; the scan is cheap) through a short
-  // queue, so memory stays a few groups. The problem reported is the first
-  // in key order, as one thread would find it: a worker skips only groups
-  // that come after a failed one.
-  constexpr size_t kQueued = 8;
-  const unsigned workers = std::max(2u, std::min(4u, std::thread::hardware_concurrency()));
-  std::mutex mu;
-  std::condition_variable has_work, has_room;
-  std::deque<SnapshotGroup> queue;
-  bool scanned = false;
-  std::atomic<bool> failed{false};
-  std::atomic<int64_t> checked{0};
-  std::map<size_t, GroupOutcome> failures;
-  auto work = [&] {
-    for (;;) {
-      SnapshotGroup group;
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        has_work.wait(lock, [&] { return !queue.empty() || scanned; });
-        if (queue.empty()) return;
-        group = std::move(queue.front());
-        queue.pop_front();
-      }
-      has_room.notify_one();
-      if (failed.load()) continue;
-      GroupOutcome outcome = CheckGroup(store, group.records);
-      checked += outcome.checked;
-      if (!outcome.status.ok() || !outcome.problem.empty()) {
-        std::lock_guard<std::mutex> lock(mu);
-        failures.emplace(group.index, std::move(outcome));
-        failed = true;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < workers; ++i) threads.emplace_back(work);
-  SnapshotGroup group;
-  std::string current;  // quarter "/" department of `group`
-  auto hand_over = [&] {
-    if (group.records.empty()) return;
-    size_t next = group.index + 1;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      has_room.wait(lock, [&] { return queue.size() < kQueued; });
-      queue.push_back(std::move(group));
-    }
-    has_work.notify_one();
-    group = SnapshotGroup{};
-    group.index = next;
-  };
-  Status scan = store.ScanSnapshots([&](const storage::SnapshotRecord& r) {
+SnapshotPassCheck::SnapshotPassCheck(const storage::EventStore& store) : store_(store) {
+  failed_ = store.ScanSnapshots([&](const storage::SnapshotRecord& r) {
+    ++checked_;
     std::string pair = r.quarter + "/" + r.department;
-    if (pair != current) {
-      hand_over();
-      current = std::move(pair);
+    auto it = ahead_.find(pair);
+    if (it == ahead_.end()) {
+      auto q = domain::Quarter::Parse(r.quarter);
+      if (!q) {
+        Found(r.quarter, r.department, r.seq, "the snapshot of " + r.quarter + " " + r.department + " at seq " +
+                                                  std::to_string(r.seq) + " names no quarter");
+        ahead_.emplace(pair, Department{domain::Quarter{}, r.quarter, r.department, {}, {}, 0, {}});
+        return true;
+      }
+      it = ahead_.emplace(pair, Department{*q, r.quarter, r.department, {}, {}, 0, {}}).first;
     }
-    group.records.push_back(r);
-    return !failed.load();
+    if (!domain::Quarter::Parse(r.quarter)) return true;  // told once, above
+    it->second.seqs.push_back(r.seq);
+    it->second.digests.push_back(SnapshotDigest(r.bytes));
+    return true;
   });
-  hand_over();
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    scanned = true;
+  for (auto it = ahead_.begin(); it != ahead_.end();) {
+    if (it->second.seqs.empty()) {
+      it = ahead_.erase(it);  // none to check (one that names no quarter)
+      continue;
+    }
+    due_[it->second.seqs.front()].push_back(&it->second);
+    ++it;
   }
-  has_work.notify_all();
-  for (std::thread& t : threads) t.join();
+}
+
+void SnapshotPassCheck::Found(const std::string& quarter, const std::string& department, int64_t seq,
+                              std::string problem) {
+  std::string key = KeyOrder(quarter, department, seq);
+  if (problem_.empty() || key < problem_key_) {
+    problem_key_ = std::move(key);
+    problem_ = std::move(problem);
+  }
+}
+
+void SnapshotPassCheck::Fold(Department& d, const domain::Event& e, const domain::Event* target) {
+  if (!d.state) d.state = std::make_unique<domain::FoldState>();
+  domain::FoldEvent(d.quarter, d.department, e, target, d.state.get());
+}
+
+void SnapshotPassCheck::Add(const domain::Event& e, const std::string& hash) {
+  if (!failed_.ok() || ahead_.empty()) return;
+  if (e.type == domain::EventType::kEntryVoided) {
+    // Indexed under its target's (quarter, department): found by id.
+    auto target = store_.FindById(domain::DataString(e, "target"));
+    if (!target.ok()) {
+      failed_ = target.status();
+      return;
+    }
+    const std::optional<domain::Event>& t = *target;
+    if (t && domain::HasDepartment(t->type)) {
+      if (auto q = t->quarter()) {
+        if (auto it = ahead_.find(q->ToString() + "/" + t->department); it != ahead_.end()) Fold(it->second, e, &*t);
+      }
+    }
+  } else if (domain::HasDepartment(e.type)) {
+    if (auto q = e.quarter()) {
+      if (auto it = ahead_.find(q->ToString() + "/" + e.department); it != ahead_.end()) Fold(it->second, e, nullptr);
+    }
+  }
+  auto due = due_.find(e.seq);
+  if (due == due_.end()) return;
+  std::vector<Department*> departments = std::move(due->second);
+  due_.erase(due);
+  for (Department* d : departments) {
+    const int64_t seq = d->seqs[d->next];
+    if (!d->state) d->state = std::make_unique<domain::FoldState>();
+    d->state->seq = std::max(d->state->seq, seq);  // as FoldTo up to seq leaves it
+    std::string encoded = EncodeSnapshot(*d->state, hash);
+    // The stored bytes are read again only when their digest differs, to
+    // say how.
+    if (SnapshotDigest(encoded) != d->digests[d->next]) {
+      std::string where =
+          "the snapshot of " + d->quarter_text + " " + d->department + " at seq " + std::to_string(seq);
+      auto stored = store_.SnapshotAtOrBefore(d->quarter_text, d->department, seq);
+      if (!stored.ok()) {
+        failed_ = stored.status();
+        return;
+      }
+      if (!*stored || (*stored)->seq != seq) {
+        Found(d->quarter_text, d->department, seq, where + " cannot be read");
+      } else if (encoded != (*stored)->bytes) {
+        auto decoded = DecodeSnapshot((*stored)->bytes, seq, hash);
+        Found(d->quarter_text, d->department, seq,
+              where + (decoded.ok() ? " holds another state than its events fold to"
+                                    : ": " + decoded.status().message()));
+      }
+    }
+    if (++d->next < d->seqs.size()) {
+      due_[d->seqs[d->next]].push_back(d);
+    } else {
+      ahead_.erase(d->quarter_text + "/" + d->department);  // nothing more to check: its state goes
+    }
+  }
+}
+
+Result<SnapshotCheck> SnapshotPassCheck::Finish() {
+  QLEDGER_RETURN_IF_ERROR(failed_);
+  // What is still ahead lies beyond the last event.
+  for (auto& [pair, d] : ahead_) {
+    const int64_t seq = d.seqs[d.next];
+    Found(d.quarter_text, d.department, seq,
+          "the snapshot of " + d.quarter_text + " " + d.department + " at seq " + std::to_string(seq) +
+              " is beyond the head");
+  }
   SnapshotCheck check;
-  check.checked = checked.load();
-  if (!failures.empty()) {
-    GroupOutcome& first = failures.begin()->second;
-    QLEDGER_RETURN_IF_ERROR(first.status);
-    check.problem = std::move(first.problem);
-    return check;
-  }
-  QLEDGER_RETURN_IF_ERROR(scan);
+  check.checked = checked_;
+  check.problem = problem_;
   return check;
 }
 

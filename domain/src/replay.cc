@@ -147,6 +147,19 @@ FoldState FoldTo(const ReplayInput& in, int64_t to, FoldState* start) {
   return out;
 }
 
+void FoldEvent(const Quarter& quarter, const std::string& department, const Event& e, const Event* target,
+               FoldState* state) {
+  if (e.seq <= state->seq) return;
+  ReplayInput in;
+  in.quarter = quarter;
+  in.department = department;
+  if (target) in.events.push_back(*target);  // only a void's: rare
+  static const std::set<std::string> kNone;
+  Folder folder(in, kNone);
+  if (folder.Apply(e, &state->state, nullptr) == Folder::Effect::kApplied) state->any_fact = true;
+  state->seq = e.seq;
+}
+
 Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options, FoldState* start) {
   Derivation d;
   d.without = options.without;

@@ -275,7 +275,8 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   Result<int64_t> SeqAtInstant(int64_t instant) const override;
 
-  Result<VerifyReport> Verify() const override;
+  using EventStore::Verify;
+  Result<VerifyReport> Verify(const EachVerified& each) const override;
 
   // rocks_tree.cc
   Result<uint64_t> TreeSize() const override;

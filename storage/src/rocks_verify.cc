@@ -153,7 +153,7 @@ std::string RocksEventStore::CheckStoredCheckpoints() const {
   return "";
 }
 
-Result<VerifyReport> RocksEventStore::Verify() const {
+Result<VerifyReport> RocksEventStore::Verify(const EachVerified& each) const {
   VerifyReport r;
   QLEDGER_ASSIGN_OR_RETURN(uint64_t tree_size, StoredTreeSize(db_.get()));
   TreeCheck tree(db_.get());
@@ -189,6 +189,7 @@ Result<VerifyReport> RocksEventStore::Verify() const {
     prev = computed;
     if (static_cast<uint64_t>(seq) <= tree_size) tree.Leaf(domain::merkle::LeafHash(body));
     indexes.Add(*e);
+    if (each) each(*e, computed);
     r.head = Head{seq, computed, e->recorded_at};
     r.events = seq;
     ++expected;

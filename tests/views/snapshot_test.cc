@@ -203,5 +203,49 @@ TEST_F(SnapshotTest, VerifyNamesASnapshotThatChecksButHoldsAnotherState) {
   EXPECT_NE(verified.err.find(check->problem), std::string::npos) << verified.err;
 }
 
+// verify checks the snapshots in its pass over the chain, in seq order;
+// CheckSnapshots reads them in key order. Both name the first problem in
+// key order: here one found at the end of the pass (a snapshot beyond the
+// head, of the first quarter) before one found early (garbage at seq 5, of
+// a later quarter).
+TEST_F(SnapshotTest, VerifyNamesTheFirstProblemInKeyOrderAsCheckSnapshotsDoes) {
+  int64_t head = 0;
+  {
+    auto writer = EventStore::OpenWriter(with_, std::chrono::milliseconds(0));
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    head = (*writer)->head().seq;
+    ASSERT_TRUE((*writer)->PutSnapshots({{"2000Q1", "storage", head + 5, "QLSNAPST-not-a-state"},
+                                         {"2099Q4", "storage", 5, "QLSNAPST-not-a-state"}})
+                    .ok());
+  }
+  auto store = EventStore::OpenReader(with_);
+  ASSERT_TRUE(store.ok());
+  auto check = CheckSnapshots(**store);
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  const std::string first = "the snapshot of 2000Q1 storage at seq " + std::to_string(head + 5) + " is beyond the head";
+  EXPECT_EQ(check->problem, first);
+  store->reset();
+  auto verified = RunQledger({"--data", with_, "verify"});
+  EXPECT_EQ(verified.exit_code, 8) << verified.Describe();
+  EXPECT_NE(verified.err.find(first), std::string::npos) << verified.err;
+
+  // Without it, the garbage at seq 5 is what both name.
+  {
+    auto writer = EventStore::OpenWriter(with_, std::chrono::milliseconds(0));
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->DropSnapshots().ok());
+    ASSERT_TRUE((*writer)->PutSnapshots({{"2099Q4", "storage", 5, "QLSNAPST-not-a-state"}}).ok());
+  }
+  auto again = EventStore::OpenReader(with_);
+  ASSERT_TRUE(again.ok());
+  auto second = CheckSnapshots(**again);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->problem.starts_with("the snapshot of 2099Q4 storage at seq 5")) << second->problem;
+  again->reset();
+  verified = RunQledger({"--data", with_, "verify"});
+  EXPECT_EQ(verified.exit_code, 8) << verified.Describe();
+  EXPECT_NE(verified.err.find(second->problem), std::string::npos) << verified.err << "\n" << second->problem;
+}
+
 }  // namespace
 }  // namespace qledger::app

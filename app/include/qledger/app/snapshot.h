@@ -17,8 +17,11 @@
 #ifndef QLEDGER_APP_SNAPSHOT_H_
 #define QLEDGER_APP_SNAPSHOT_H_
 
+#include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,12 +73,60 @@ domain::Result<int64_t> SaveSnapshotsAt(storage::EventStore& writer, const std::
 // crossed).
 bool SnapshotsDue(int64_t before, int64_t after, bool has_approval, int64_t interval = kSnapshotInterval);
 
-// verify: every stored snapshot re-derived from the events.
+// Every stored snapshot re-derived from its department's events, read
+// through the index one department at a time. `verify` uses
+// SnapshotPassCheck below, which must agree with this.
 struct SnapshotCheck {
   int64_t checked = 0;
   std::string problem;  // "" when each one matches; else the first that does not
 };
 domain::Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store);
+
+// The same check in the pass that verifies the chain (`verify`), without
+// reading the events again: each event, as the pass reads it, is folded
+// into the state of the (quarter, department) it belongs to — a void into
+// its target's — if a stored snapshot of that department is still ahead,
+// and each snapshot is compared when the pass reaches its seq. Memory: the
+// states of the departments with a snapshot ahead. The same verdict as
+// CheckSnapshots (the first problem in key order).
+//
+//   SnapshotPassCheck check(store);
+//   store.Verify([&](const Event& e, const std::string& hash) { check.Add(e, hash); });
+//   check.Finish() -> SnapshotCheck
+class SnapshotPassCheck {
+ public:
+  explicit SnapshotPassCheck(const storage::EventStore& store);
+  SnapshotPassCheck(const SnapshotPassCheck&) = delete;
+  SnapshotPassCheck& operator=(const SnapshotPassCheck&) = delete;
+  // In seq order, every event of the ledger with its hash.
+  void Add(const domain::Event& e, const std::string& hash);
+  // After the last event: what was found (a read failure as a status).
+  domain::Result<SnapshotCheck> Finish();
+
+ private:
+  struct Department {
+    domain::Quarter quarter;
+    std::string quarter_text, department;
+    std::vector<int64_t> seqs;  // of its snapshots, ascending
+    std::vector<std::array<uint64_t, 2>> digests;  // of their stored bytes
+    size_t next = 0;            // seqs[next] is the next snapshot to check
+    std::unique_ptr<domain::FoldState> state;  // made at its first event
+  };
+  void Fold(Department& d, const domain::Event& e, const domain::Event* target);
+  void Found(const std::string& quarter, const std::string& department, int64_t seq, std::string problem);
+
+  const storage::EventStore& store_;
+  domain::Status failed_ = domain::Status::Ok();
+  int64_t checked_ = 0;
+  // "quarter/department" -> its state, while a snapshot of it is ahead.
+  std::map<std::string, Department> ahead_;
+  // seq -> the departments with a snapshot there.
+  std::map<int64_t, std::vector<Department*>> due_;
+  // The first problem in key order: its stored key, and what.
+  std::string problem_key_;
+  std::string problem_;
+
+};
 
 }  // namespace qledger::app
 

@@ -93,6 +93,13 @@ struct FoldState {
 // events of `input` after start->seq up to and including `to`.
 FoldState FoldTo(const ReplayInput& input, int64_t to, FoldState* start);
 
+// FoldTo one event at a time, as a pass over the chain reads them: applies
+// e to *state (unless it is folded already) exactly as FoldTo of an input
+// holding e — and, for a void, its target, which FoldTo looks up when the
+// department no longer holds it — up to e.seq would.
+void FoldEvent(const Quarter& quarter, const std::string& department, const Event& e, const Event* target,
+               FoldState* state);
+
 // Fails with NotFound when no policy is in force for the quarter. Needs of
 // `input.events` only the quarter's approvals/reopenings and the policies.
 Result<ReplayPoint> ResolveReplayPoint(const ReplayInput& input, const ReplayOptions& options);

@@ -182,7 +182,13 @@ class EventStore {
   virtual Result<int64_t> SeqAtInstant(int64_t instant) const = 0;
 
   // Re-reads every stored event and re-computes the chain.
-  virtual Result<VerifyReport> Verify() const = 0;
+  Result<VerifyReport> Verify() const { return Verify(nullptr); }
+  // The same, calling each(e, hash) for every event whose bytes and hash
+  // verify, in seq order, as the chain is read: what else is checked
+  // against every event (the projection snapshots, app::SnapshotPassCheck)
+  // is checked in the same pass.
+  using EachVerified = std::function<void(const domain::Event& e, const std::string& hash)>;
+  virtual Result<VerifyReport> Verify(const EachVerified& each) const = 0;
 
   // ---- The Merkle tree over the events (domain/merkle.h) ----
   // Leaf i is the event of seq i+1. Hashes are 32 raw bytes. A size beyond
