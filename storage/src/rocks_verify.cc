@@ -5,7 +5,13 @@
 #include "rocks_event_store.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include <rocksdb/metadata.h>
 
@@ -153,47 +159,151 @@ std::string RocksEventStore::CheckStoredCheckpoints() const {
   return "";
 }
 
+namespace {
+
+// An event whose bytes and hash verified, handed from the thread that reads
+// and checks the chain to the one that checks the rest against it.
+struct Verified {
+  domain::Event event;
+  std::string hash;  // hex
+  std::string leaf;  // its Merkle leaf hash (raw), "" beyond the stored tree
+};
+
+// Batches of Verified from the reading thread to the calling thread, and
+// back once used: a batch is cleared, and its events freed, on the thread
+// that made them (glibc frees across threads at a cost in time and memory).
+class Handoff {
+ public:
+  static constexpr size_t kBatch = 256;
+  static constexpr size_t kInFlight = 8;
+
+  // Reader: a batch to fill (an emptied one back, or a new one).
+  std::vector<Verified> Empty() {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [&] { return full_.size() + out_ < kInFlight || !used_.empty(); });
+    std::vector<Verified> b;
+    if (!used_.empty()) {
+      b = std::move(used_.back());
+      used_.pop_back();
+      lock.unlock();
+      b.clear();
+    }
+    b.reserve(kBatch);
+    return b;
+  }
+  void Put(std::vector<Verified> b) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      full_.push_back(std::move(b));
+    }
+    ready_.notify_one();
+  }
+  void Close() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    ready_.notify_one();
+  }
+  // Caller: the next batch in order, or nullopt when the reader is done.
+  std::optional<std::vector<Verified>> Take() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ready_.wait(lock, [&] { return !full_.empty() || closed_; });
+    if (full_.empty()) return std::nullopt;
+    std::vector<Verified> b = std::move(full_.front());
+    full_.pop_front();
+    ++out_;
+    return b;
+  }
+  void GiveBack(std::vector<Verified> b) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --out_;
+      used_.push_back(std::move(b));
+    }
+    room_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable ready_, room_;
+  std::deque<std::vector<Verified>> full_;
+  std::vector<std::vector<Verified>> used_;
+  size_t out_ = 0;  // batches the caller holds
+  bool closed_ = false;
+};
+
+}  // namespace
+
 Result<VerifyReport> RocksEventStore::Verify(const EachVerified& each) const {
   VerifyReport r;
   QLEDGER_ASSIGN_OR_RETURN(uint64_t tree_size, StoredTreeSize(db_.get()));
   TreeCheck tree(db_.get());
   IndexExpectation indexes(db_.get(), head_.seq);
   auto chain_start = std::chrono::steady_clock::now();
-  std::string prev;
-  int64_t expected = 1;
   // Read once, in order: the blocks would only push out of the block cache
   // what the reads after it look up.
   rocksdb::ReadOptions once;
   once.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(once));
-  for (it->Seek(EventKey(1)); it->Valid() && it->key().starts_with("e"); it->Next()) {
-    rocksdb::Slice k = it->key();
-    std::string_view v(it->value().data(), it->value().size());
+  // Two threads, so that a ledger verifies on two cores: this one reads the
+  // events in order and checks each one's key, bytes and hash against the
+  // one before (the chain); the calling thread checks the rest — the tree,
+  // the indexes, what `each` checks — against the events that verified, in
+  // the same order. Where the chain breaks, the reader stops: the events
+  // before it are all the caller sees, as when one thread did both.
+  Handoff handoff;
+  std::optional<int64_t> bad_seq;
+  std::string problem;
+  std::thread reader([&] {
+    std::string prev;
+    int64_t expected = 1;
+    std::vector<Verified> batch = handoff.Empty();
     auto fail = [&](int64_t seq, std::string why) {
-      r.bad_seq = seq;
-      r.problem = std::move(why);
+      bad_seq = seq;
+      problem = std::move(why);
     };
-    if (k.size() != 9) { fail(expected, "a stored key is malformed"); break; }
-    int64_t seq = static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8)));
-    if (seq != expected) { fail(expected, "event " + std::to_string(expected) + " is missing (next stored is " + std::to_string(seq) + ")"); break; }
-    if (v.size() < 33) { fail(seq, "stored record is truncated"); break; }
-    std::string_view body = v.substr(32);
-    std::string stored_hash = ToHex(v.substr(0, 32));
-    std::string computed = domain::ChainHash(prev, body);
-    auto e = domain::ParseExportedEvent(body);
-    if (!e.ok()) { fail(seq, "stored event is not valid JSON: " + e.status().message()); break; }
-    std::string id_part = e->id.empty() ? "" : " \"" + e->id + "\"";
-    if (e->seq != seq) { fail(seq, "event" + id_part + " says seq " + std::to_string(e->seq) + " but is stored as " + std::to_string(seq)); break; }
-    if (domain::HashInput(*e) != body) { fail(seq, "event" + id_part + " is not in canonical form: its bytes were altered"); break; }
-    if (computed != stored_hash) { fail(seq, "event" + id_part + ": hash mismatch: stored " + stored_hash + ", computed " + computed); break; }
-    prev = computed;
-    if (static_cast<uint64_t>(seq) <= tree_size) tree.Leaf(domain::merkle::LeafHash(body));
-    indexes.Add(*e);
-    if (each) each(*e, computed);
-    r.head = Head{seq, computed, e->recorded_at};
-    r.events = seq;
-    ++expected;
+    for (it->Seek(EventKey(1)); it->Valid() && it->key().starts_with("e"); it->Next()) {
+      rocksdb::Slice k = it->key();
+      std::string_view v(it->value().data(), it->value().size());
+      if (k.size() != 9) { fail(expected, "a stored key is malformed"); break; }
+      int64_t seq = static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8)));
+      if (seq != expected) { fail(expected, "event " + std::to_string(expected) + " is missing (next stored is " + std::to_string(seq) + ")"); break; }
+      if (v.size() < 33) { fail(seq, "stored record is truncated"); break; }
+      std::string_view body = v.substr(32);
+      std::string stored_hash = ToHex(v.substr(0, 32));
+      std::string computed = domain::ChainHash(prev, body);
+      auto e = domain::ParseExportedEvent(body);
+      if (!e.ok()) { fail(seq, "stored event is not valid JSON: " + e.status().message()); break; }
+      std::string id_part = e->id.empty() ? "" : " \"" + e->id + "\"";
+      if (e->seq != seq) { fail(seq, "event" + id_part + " says seq " + std::to_string(e->seq) + " but is stored as " + std::to_string(seq)); break; }
+      if (domain::HashInput(*e) != body) { fail(seq, "event" + id_part + " is not in canonical form: its bytes were altered"); break; }
+      if (computed != stored_hash) { fail(seq, "event" + id_part + ": hash mismatch: stored " + stored_hash + ", computed " + computed); break; }
+      prev = computed;
+      std::string leaf = static_cast<uint64_t>(seq) <= tree_size ? domain::merkle::LeafHash(body) : std::string();
+      batch.push_back(Verified{std::move(*e), std::move(computed), std::move(leaf)});
+      if (batch.size() == Handoff::kBatch) {
+        handoff.Put(std::move(batch));
+        batch = handoff.Empty();
+      }
+      ++expected;
+    }
+    if (!batch.empty()) handoff.Put(std::move(batch));
+    handoff.Close();
+  });
+  while (auto b = handoff.Take()) {
+    for (Verified& v : *b) {
+      if (!v.leaf.empty()) tree.Leaf(v.leaf);
+      indexes.Add(v.event);
+      if (each) each(v.event, v.hash);
+      r.head = Head{v.event.seq, v.hash, v.event.recorded_at};
+      r.events = v.event.seq;
+    }
+    handoff.GiveBack(std::move(*b));
   }
+  reader.join();
+  r.bad_seq = bad_seq;
+  r.problem = std::move(problem);
   log::Debug("verify: chain read", {{"ms", MillisSince(chain_start)}, {"events", r.events}});
   if (!r.bad_seq) {
     QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading events"));
