@@ -40,8 +40,10 @@ std::string HttpDate(std::time_t now) {
 // that http::async_write serializes it whole: a type-erased
 // http::message_generator hands the socket at most 16 buffers at a time,
 // and a response with one more header field went out in two sendmsg(2).
-http::response<http::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+// The body is shared, not copied: a cached answer's stays where the cache
+// holds it.
+Message ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
+  Message res{static_cast<http::status>(r.status), version};
   res.set(http::field::server, "qledger/" QLEDGER_VERSION);
   res.set(http::field::date, HttpDate(std::time(nullptr)));
   if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
@@ -51,10 +53,10 @@ http::response<http::string_body> ToBeast(Response&& r, unsigned version, bool k
   // 204 and 304 have no body and no Content-Length (RFC 9110 §8.6).
   if (r.status == 304 || r.status == 204) return res;
   if (head) {
-    res.content_length(r.body.size());
+    res.content_length(r.Body().size());
     return res;
   }
-  res.body() = std::move(r.body);
+  res.body() = r.shared_body ? std::move(r.shared_body) : std::make_shared<const std::string>(std::move(r.body));
   res.prepare_payload();
   return res;
 }
@@ -167,7 +169,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   // After a "Connection: close" request, read no more: the session ends
   // once the response is written.
   if (!req.keep_alive()) closing_ = true;
-  Response response = router_.Handle(r);
+  Response response = router_.Respond(r);
   LogRequest(r.method, r.target, response, head);
   queue_write(ToBeast(std::move(response), req.version(), req.keep_alive(), head));
   // A pipelined request already here is read at once. Otherwise the next
@@ -184,7 +186,7 @@ void HttpSession::LogRequest(const std::string& method, const std::string& targe
     log::Info("access", {{"method", method},
                          {"target", target},
                          {"status", r.status},
-                         {"bytes", head || r.status == 304 || r.status == 204 ? 0 : r.body.size()},
+                         {"bytes", head || r.status == 304 || r.status == 204 ? 0 : r.Body().size()},
                          {"duration_ms", std::round(ms * 1000) / 1000},
                          {"peer", peer_}});
   }
@@ -196,7 +198,7 @@ void HttpSession::LogRequest(const std::string& method, const std::string& targe
   }
 }
 
-void HttpSession::queue_write(http::response<http::string_body> response) {
+void HttpSession::queue_write(Message response) {
   response_queue_.push(std::move(response));
   if (response_queue_.size() == 1) do_write();
 }

@@ -10,10 +10,13 @@
 #ifndef QLEDGER_SERVER_HTTP_SESSION_H_
 #define QLEDGER_SERVER_HTTP_SESSION_H_
 
-#include <memory>
 #include <chrono>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <queue>
+#include <string>
+#include <utility>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -27,6 +30,35 @@ namespace qledger::server {
 class Router;
 class Metrics;
 class ConnectionRegistry;
+
+// A Beast body written from a string it shares (a cached answer's body),
+// not a copy of it.
+struct SharedStringBody {
+  using value_type = std::shared_ptr<const std::string>;
+
+  static std::uint64_t size(const value_type& body) { return body ? body->size() : 0; }
+
+  class writer {
+   public:
+    using const_buffers_type = boost::asio::const_buffer;
+
+    template <bool isRequest, class Fields>
+    writer(const boost::beast::http::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
+
+    void init(boost::beast::error_code& ec) { ec = {}; }
+
+    boost::optional<std::pair<const_buffers_type, bool>> get(boost::beast::error_code& ec) {
+      ec = {};
+      if (!body_ || body_->empty()) return boost::none;
+      return std::make_pair(const_buffers_type(body_->data(), body_->size()), false);
+    }
+
+   private:
+    const value_type& body_;
+  };
+};
+
+using Message = boost::beast::http::response<SharedStringBody>;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
@@ -49,7 +81,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   // The access line of a request, and the problem line of an error.
   void LogRequest(const std::string& method, const std::string& target, const Response& r, bool head) const;
-  void queue_write(boost::beast::http::response<boost::beast::http::string_body> response);
+  void queue_write(Message response);
   void do_write();
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_close();
@@ -57,7 +89,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::queue<boost::beast::http::response<boost::beast::http::string_body>> response_queue_;
+  std::queue<Message> response_queue_;
   bool closing_ = false;  // an error response is queued; read no more
   bool reading_ = false;  // a read of the next request is under way
   Router& router_;

@@ -105,6 +105,8 @@ bool HasHeader(const Response& r, std::string_view name, std::string_view value)
 // its ETag names the compressed representation ("…-gzip", as a strong ETag
 // must differ between representations, RFC 9110 §8.8.3). Done once.
 void Encode(Response& r, bool gzip) {
+  // A cached answer was encoded before it was cached.
+  if (r.shared_body) return;
   if (r.status != 200 || !Compressible(r.content_type) || HasHeader(r, "Vary", "Accept-Encoding")) return;
   r.headers.emplace_back("Vary", "Accept-Encoding");
   if (!gzip || r.body.size() < kGzipFrom) return;
@@ -173,6 +175,29 @@ bool Router::AllowsOrigin(const std::string& origin) const {
 }
 
 Response Router::Handle(const Request& req) {
+  Response r = Respond(req);
+  r.OwnBody();
+  return r;
+}
+
+namespace {
+
+// A cached answer without a copy of its body.
+Response FromCache(const std::shared_ptr<const Response>& cached) {
+  Response r;
+  r.status = cached->status;
+  r.content_type = cached->content_type;
+  r.shared_body = std::shared_ptr<const std::string>(cached, &cached->body);
+  r.etag = cached->etag;
+  r.headers = cached->headers;
+  r.route = cached->route;
+  r.detail = cached->detail;
+  return r;
+}
+
+}  // namespace
+
+Response Router::Respond(const Request& req) {
   auto start = std::chrono::steady_clock::now();
   const bool gzip = AcceptsGzip(req.accept_encoding);
   Response res = [&]() -> Response {
@@ -317,7 +342,7 @@ Response Router::Handle(const Request& req) {
           if (!signed_by.ok()) return route->handler(store, *target);
           const int64_t seq = store.head().seq;
           std::string key = target->CacheKey() + (gzip ? "\n+gzip" : "") + "\n@" + *signed_by;
-          if (auto cached = cache_.Get(key, seq)) return *cached;
+          if (auto cached = cache_.Get(key, seq)) return FromCache(cached);
           Response fresh = route->handler(store, *target);
           fresh.headers.emplace_back("Cache-Control", "no-cache");
           if (fresh.status == 200) {
@@ -357,7 +382,7 @@ Response Router::Handle(const Request& req) {
               etag.insert(etag.size() - 1, "-c" + *signed_by);
             }
           }
-          if (auto cached = cache_.Get(key, h.seq)) return *cached;
+          if (auto cached = cache_.Get(key, h.seq)) return FromCache(cached);
           Response fresh = route->handler(store, *target);
           if (fresh.status == 200) fresh.etag = etag;  // an error is no representation
           fresh.headers.emplace_back("Cache-Control", "no-cache");
@@ -391,6 +416,7 @@ Response Router::Handle(const Request& req) {
   }
   // A problem names the request it answers (RFC 9457 `instance`).
   if (res.content_type == "application/problem+json") {
+    res.OwnBody();
     boost::json::error_code ec;
     boost::json::value v = boost::json::parse(res.body, ec);
     if (!ec && v.is_object()) {

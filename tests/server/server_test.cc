@@ -141,6 +141,34 @@ TEST_F(ServerTest, HeadSendsTheHeadersOfGetWithoutTheBody) {
   EXPECT_EQ(next.body, "{\"status\":\"ok\",\"head_seq\":310}\n");
 }
 
+// A cached answer is sent from the cache's own copy of its body, not a
+// copy per request: the same bytes every time, whole, also when the
+// requests come pipelined in one write and the next request is read only
+// once an answer is written.
+TEST_F(ServerTest, ACachedAnswerIsSentWholeEveryTimeAlsoPipelined) {
+  Reply first = Fetch(port(), "GET", "/v1/events?limit=200");
+  ASSERT_EQ(first.status, 200);
+  ASSERT_GT(first.body.size(), 50000u);
+  Connection c(port());
+  std::string three;
+  for (int i = 0; i < 3; ++i) three += RequestText("GET", "/v1/events?limit=200", "", false);
+  three += RequestText("HEAD", "/v1/events?limit=200", "", false);
+  c.Send(three);
+  for (int i = 0; i < 3; ++i) {
+    Reply r = c.Read();
+    ASSERT_EQ(r.status, 200) << i;
+    EXPECT_EQ(r.headers["content-length"], std::to_string(first.body.size())) << i;
+    EXPECT_EQ(r.body, first.body) << i;
+    EXPECT_EQ(r.headers["etag"], first.headers["etag"]) << i;
+  }
+  Reply head = c.Read(true);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers["content-length"], std::to_string(first.body.size()));
+  // Had the HEAD answer carried the body, it would be read here.
+  c.Send(RequestText("GET", "/healthz"));
+  EXPECT_EQ(c.Read().body, "{\"status\":\"ok\",\"head_seq\":310}\n");
+}
+
 TEST_F(ServerTest, KeepAliveAnswersSeveralRequestsOnOneConnection) {
   Connection c(port());
   for (int i = 0; i < 3; ++i) {

@@ -4,7 +4,9 @@
 #ifndef QLEDGER_SERVER_MESSAGE_H_
 #define QLEDGER_SERVER_MESSAGE_H_
 
+#include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,10 +24,21 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;             // for HEAD the session sends none but keeps its length
+  // When set, the body instead (and `body` is empty): a cached answer's,
+  // shared with the cache rather than copied for every request
+  // (Router::Respond). Body() reads either.
+  std::shared_ptr<const std::string> shared_body;
   std::string etag;             // "" for responses not derived from the ledger
   std::vector<std::pair<std::string, std::string>> headers;  // extra: Allow, Cache-Control
   std::string route;            // the route pattern that answered, for metrics
   std::string detail;           // of a problem (Problem()): what the log's error line says
+
+  std::string_view Body() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
+  // Makes `body` hold the body (a copy of a shared one).
+  void OwnBody() {
+    if (shared_body) body = *shared_body;
+    shared_body.reset();
+  }
 };
 
 }  // namespace qledger::server

@@ -31,6 +31,9 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   Response Handle(const Request& req);
+  // The same answer, but a cached body is shared (Response::shared_body),
+  // not copied: what the session sends.
+  Response Respond(const Request& req);
 
   // CORS (off by default): the origins ("https://dash.example.com") whose
   // pages may read the API from a browser. A request from one of them gets
