@@ -86,9 +86,11 @@ domain::Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store);
 // reading the events again: each event, as the pass reads it, is folded
 // into the state of the (quarter, department) it belongs to — a void into
 // its target's — if a stored snapshot of that department is still ahead,
-// and each snapshot is compared when the pass reaches its seq. Memory: the
-// states of the departments with a snapshot ahead. The same verdict as
-// CheckSnapshots (the first problem in key order).
+// and each snapshot's encoding is compared with a digest of its stored
+// bytes when the pass reaches its seq (the bytes are read again only to say
+// what differs). Memory: a digest a snapshot, and the states of the
+// departments with a snapshot ahead. The same verdict as CheckSnapshots
+// (the first problem in key order).
 //
 //   SnapshotPassCheck check(store);
 //   store.Verify([&](const Event& e, const std::string& hash) { check.Add(e, hash); });
@@ -107,10 +109,10 @@ class SnapshotPassCheck {
   struct Department {
     domain::Quarter quarter;
     std::string quarter_text, department;
-    std::vector<int64_t> seqs;  // of its snapshots, ascending
-    std::vector<std::array<uint64_t, 2>> digests;  // of their stored bytes
-    size_t next = 0;            // seqs[next] is the next snapshot to check
-    std::unique_ptr<domain::FoldState> state;  // made at its first event
+    std::vector<int64_t> seqs;                     // of its snapshots, ascending
+    std::vector<std::array<uint64_t, 2>> digests;  // of their stored bytes (SHA-256, truncated)
+    size_t next = 0;                               // seqs[next] is the next snapshot to check
+    std::unique_ptr<domain::FoldState> state;      // made at its first event
   };
   void Fold(Department& d, const domain::Event& e, const domain::Event* target);
   void Found(const std::string& quarter, const std::string& department, int64_t seq, std::string problem);
@@ -125,7 +127,6 @@ class SnapshotPassCheck {
   // The first problem in key order: its stored key, and what.
   std::string problem_key_;
   std::string problem_;
-
 };
 
 }  // namespace qledger::app
