@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cmath>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -142,28 +143,60 @@ void Flush() { Logger().flush(); }
 
 bool Enabled(Level level) { return Logger().should_log(level); }
 
+namespace {
+
+// A field's value as JSON (a string JSON-escaped, a double in its shortest
+// form); in text, a string is left bare unless NeedsQuotes.
+void AppendValue(std::string& out, const Field& f, bool json) {
+  switch (f.kind) {
+    case Field::Kind::kString:
+      if (!json && !NeedsQuotes(f.str)) {
+        out += f.str;
+      } else {
+        out += boost::json::serialize(boost::json::string_view(f.str.data(), f.str.size()));
+      }
+      return;
+    case Field::Kind::kInt: fmt::format_to(std::back_inserter(out), "{}", f.i); return;
+    case Field::Kind::kUint: fmt::format_to(std::back_inserter(out), "{}", f.u); return;
+    case Field::Kind::kDouble: out += Serialized(boost::json::value(f.d)); return;
+    case Field::Kind::kBool: out += f.b ? "true" : "false"; return;
+    case Field::Kind::kJson:
+      if (json) {
+        out += Serialized(f.value);
+      } else {
+        AppendText(out, f.value);
+      }
+      return;
+  }
+}
+
+}  // namespace
+
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
   spdlog::logger& logger = Logger();
   if (!logger.should_log(level)) return;
-  std::string line;
-  if (g_format.load() == Format::kJson) {
-    line = "\"msg\":" + boost::json::serialize(boost::json::value(msg));
-    for (const auto& [name, value] : fields) {
+  thread_local std::string line;
+  line.clear();
+  const bool json = g_format.load() == Format::kJson;
+  if (json) {
+    line += "\"msg\":";
+    line += boost::json::serialize(boost::json::string_view(msg.data(), msg.size()));
+    for (const Field& f : fields) {
       line += ',';
-      line += boost::json::serialize(boost::json::value(name));
+      line += boost::json::serialize(boost::json::string_view(f.name.data(), f.name.size()));
       line += ':';
-      line += Serialized(value);
+      AppendValue(line, f, true);
     }
   } else {
-    line = msg;
-    for (const auto& [name, value] : fields) {
+    line += msg;
+    for (const Field& f : fields) {
       line += ' ';
-      line += name;
+      line += f.name;
       line += '=';
-      AppendText(line, value);
+      AppendValue(line, f, false);
     }
   }
-  logger.log(level, "{}", line);
+  logger.log(level, spdlog::string_view_t(line.data(), line.size()));
 }
 
 }  // namespace qledger::log

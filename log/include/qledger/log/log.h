@@ -15,9 +15,11 @@
 #define QLEDGER_LOG_LOG_H_
 
 #include <chrono>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <boost/json/value.hpp>
@@ -55,12 +57,44 @@ void Flush();
 bool Enabled(Level level);
 
 // A field of a line: a name and any value Boost.JSON converts (numbers,
-// strings, bools).
+// strings, bools). Strings and numbers are held as they are (a string as a
+// view: a Field lives only as long as the call it is written in), so that
+// the server's access line, written for every request, allocates nothing
+// for them; anything else is converted to a boost::json::value.
 struct Field {
+  enum class Kind { kString, kInt, kUint, kDouble, kBool, kJson };
+
   template <typename T>
-  Field(std::string_view n, T&& v) : name(n), value(boost::json::value_from(std::forward<T>(v))) {}
+  Field(std::string_view n, T&& v) : name(n) {
+    using D = std::decay_t<T>;
+    if constexpr (std::is_same_v<D, bool>) {
+      kind = Kind::kBool;
+      b = v;
+    } else if constexpr (std::is_integral_v<D> && std::is_signed_v<D>) {
+      kind = Kind::kInt;
+      i = v;
+    } else if constexpr (std::is_integral_v<D>) {
+      kind = Kind::kUint;
+      u = v;
+    } else if constexpr (std::is_floating_point_v<D>) {
+      kind = Kind::kDouble;
+      d = v;
+    } else if constexpr (std::is_convertible_v<const D&, std::string_view>) {
+      kind = Kind::kString;
+      str = std::string_view(v);
+    } else {
+      kind = Kind::kJson;
+      value = boost::json::value_from(std::forward<T>(v));
+    }
+  }
   std::string_view name;
-  boost::json::value value;
+  Kind kind = Kind::kJson;
+  std::string_view str;
+  int64_t i = 0;
+  uint64_t u = 0;
+  double d = 0;
+  bool b = false;
+  boost::json::value value;  // Kind::kJson
 };
 
 // One line. In text, a field's string value is quoted (JSON-escaped) when
