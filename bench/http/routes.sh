@@ -15,7 +15,10 @@
 # Env: CONNECTIONS (32), DURATION (5s), THREADS (server io threads, 1),
 #      WRK_THREADS (1), PORT (18181), HELLO_PORT (18182), PIN (1; 0: no taskset)
 # Prints one line a route and a RATIO line a route: req/s ratio (qledger /
-# ceiling; issue 11 asks >= 0.9) and p99 ratio (<= 1.2).
+# ceiling; issue 11 asks >= 0.9) and p99 ratio (<= 1.2); and, steadier on a
+# shared machine, the CPU each server's process spent a request (user +
+# system, /proc/PID/stat, over the load), as the ceiling's / qledger's: the
+# req/s the server's core could give, whatever else ran.
 set -euo pipefail
 bin=$1; ledger=$2; quarter=${3:-2026Q3}; dept=${4:-storage}
 conns=${CONNECTIONS:-32}; dur=${DURATION:-5s}; threads=${THREADS:-1}; wthreads=${WRK_THREADS:-1}
@@ -73,20 +76,28 @@ routes=(
   "/v1/proofs/consistency?from=1"
 )
 
-wrk_run() {  # url -> "req_per_s p99_ms non2xx"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
+
+wrk_run() {  # url pid -> "req_per_s p99_ms non2xx cpu_us_per_request"
+  local before after
+  before=$(cpu_ticks "$2")
   "${client_cpu[@]}" wrk -t"$wthreads" -c"$conns" -d"$dur" --latency "$1" > "$work/wrk.out"
-  python3 - "$work/wrk.out" <<'PY'
+  after=$(cpu_ticks "$2")
+  python3 - "$work/wrk.out" "$((after - before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
+ticks, hz = int(sys.argv[2]), int(sys.argv[3])
 rps = float(re.search(r"Requests/sec:\s*([0-9.]+)", text).group(1))
 m = re.search(r"^\s*99%\s+([0-9.]+)(us|ms|s)\s*$", text, re.M)
 p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", text)
-print(f"{rps:.0f} {p99:.3f} {bad.group(1) if bad else 0}")
+n = int(re.search(r"(\d+) requests in", text).group(1))
+print(f"{rps:.0f} {p99:.3f} {bad.group(1) if bad else 0} {ticks / hz * 1e6 / max(n, 1):.1f}")
 PY
 }
 
-printf '%-46s %8s %10s %10s %6s %9s %9s %6s\n' route bytes ceiling qledger ratio "p99 ceil" "p99 ql" ratio
+printf '%-46s %8s %10s %10s %6s %9s %9s %6s %8s %8s %6s\n' route bytes ceiling qledger ratio "p99 ceil" "p99 ql" ratio \
+  "cpu ceil" "cpu ql" ratio
 for r in "${routes[@]}"; do
   url="http://127.0.0.1:$port$r"
   t0=$(date +%s.%N); code=$(curl -s -o "$work/body" -w '%{http_code}' "$url"); t1=$(date +%s.%N)
@@ -95,16 +106,17 @@ for r in "${routes[@]}"; do
   "${server_cpu[@]}" "$work/hello_server" "$hello_port" "$threads" "$size" &
   hpid=$!; pids+=("$hpid")
   until curl -sf "http://127.0.0.1:$hello_port/" > /dev/null; do sleep 0.01; done
-  read -r h_rps h_p99 _ < <(wrk_run "http://127.0.0.1:$hello_port/")
+  read -r h_rps h_p99 _ h_cpu < <(wrk_run "http://127.0.0.1:$hello_port/" "$hpid")
   kill "$hpid"; wait "$hpid" 2>/dev/null || true
-  read -r q_rps q_p99 q_bad < <(wrk_run "$url")
+  read -r q_rps q_p99 q_bad q_cpu < <(wrk_run "$url" "$spid")
   [ "$q_bad" = 0 ] || { echo "routes.sh: $r answered $q_bad non-2xx responses under load" >&2; exit 1; }
-  python3 - "$r" "$size" "$h_rps" "$q_rps" "$h_p99" "$q_p99" "$(echo "$t1 - $t0" | bc)" <<'PY'
+  python3 - "$r" "$size" "$h_rps" "$q_rps" "$h_p99" "$q_p99" "$h_cpu" "$q_cpu" "$(echo "$t1 - $t0" | bc)" <<'PY'
 import sys
-r, size, h, q, hp, qp, first = sys.argv[1:]
-h, q, hp, qp = float(h), float(q), float(hp), float(qp)
-print(f"{r:<46} {size:>8} {h:>10.0f} {q:>10.0f} {q / h:>6.2f} {hp:>8.2f}ms {qp:>8.2f}ms {qp / hp:>6.2f}   (first answer {float(first) * 1000:.0f} ms)")
-print(f"RATIO route={r} rps={q / h:.3f} p99={qp / hp:.3f}")
+r, size, h, q, hp, qp, hc, qc, first = sys.argv[1:]
+h, q, hp, qp, hc, qc = float(h), float(q), float(hp), float(qp), float(hc), float(qc)
+print(f"{r:<46} {size:>8} {h:>10.0f} {q:>10.0f} {q / h:>6.2f} {hp:>8.2f}ms {qp:>8.2f}ms {qp / hp:>6.2f}"
+      f" {hc:>6.1f}us {qc:>6.1f}us {hc / qc:>6.2f}   (first answer {float(first) * 1000:.0f} ms)")
+print(f"RATIO route={r} rps={q / h:.3f} p99={qp / hp:.3f} cpu={hc / qc:.3f}")
 PY
 done
 echo "qledger serve RSS: $(grep -E 'VmRSS|VmHWM' /proc/$spid/status | tr -s ' \t' ' ' | paste -sd ';')"
