@@ -3,8 +3,6 @@
 #include "qledger/app/snapshot.h"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <exception>
 #include <map>
 #include <optional>
@@ -301,6 +299,15 @@ Result<int64_t> SaveSnapshotsAt(storage::EventStore& writer, const std::vector<i
   return saved;
 }
 
+namespace {
+
+// How verify names a snapshot in what it says of it.
+std::string SnapshotName(const std::string& quarter, const std::string& department, int64_t seq) {
+  return "the snapshot of " + quarter + " " + department + " at seq " + std::to_string(seq);
+}
+
+}  // namespace
+
 Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store) {
   SnapshotCheck check;
   Status failed = Status::Ok();
@@ -312,7 +319,7 @@ Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store) {
   domain::FoldState fresh;
   QLEDGER_RETURN_IF_ERROR(store.ScanSnapshots([&](const storage::SnapshotRecord& r) {
     ++check.checked;
-    std::string where = "the snapshot of " + r.quarter + " " + r.department + " at seq " + std::to_string(r.seq);
+    std::string where = SnapshotName(r.quarter, r.department, r.seq);
     if (r.quarter + "/" + r.department != current) {
       auto q = domain::Quarter::Parse(r.quarter);
       if (!q) {
@@ -352,15 +359,6 @@ Result<SnapshotCheck> CheckSnapshots(const storage::EventStore& store) {
 
 namespace {
 
-// A snapshot's bytes, compared by a 128-bit digest (SHA-256, truncated)
-// rather than kept whole until the pass reaches them.
-std::array<uint64_t, 2> SnapshotDigest(const std::string& bytes) {
-  std::string h = domain::Sha256Raw({bytes});
-  std::array<uint64_t, 2> d;
-  std::memcpy(d.data(), h.data(), sizeof d);
-  return d;
-}
-
 // The order of the stored snapshot keys (storage/src/keys.h): quarter '/'
 // department '/' seq as 8 big-endian bytes.
 std::string KeyOrder(const std::string& quarter, const std::string& department, int64_t seq) {
@@ -374,26 +372,28 @@ std::string KeyOrder(const std::string& quarter, const std::string& department, 
 SnapshotPassCheck::SnapshotPassCheck(const storage::EventStore& store) : store_(store) {
   failed_ = store.ScanSnapshots([&](const storage::SnapshotRecord& r) {
     ++checked_;
-    std::string pair = r.quarter + "/" + r.department;
-    auto it = ahead_.find(pair);
-    if (it == ahead_.end()) {
+    auto [it, first] = ahead_.try_emplace(r.quarter + "/" + r.department);
+    Department& d = it->second;
+    if (first) {
+      d.quarter_text = r.quarter;
+      d.department = r.department;
       auto q = domain::Quarter::Parse(r.quarter);
       if (!q) {
-        Found(r.quarter, r.department, r.seq, "the snapshot of " + r.quarter + " " + r.department + " at seq " +
-                                                  std::to_string(r.seq) + " names no quarter");
-        ahead_.emplace(pair, Department{domain::Quarter{}, r.quarter, r.department, {}, {}, 0, {}});
-        return true;
+        d.names_no_quarter = true;
+        Found(r.quarter, r.department, r.seq, SnapshotName(r.quarter, r.department, r.seq) + " names no quarter");
+      } else {
+        d.quarter = *q;
       }
-      it = ahead_.emplace(pair, Department{*q, r.quarter, r.department, {}, {}, 0, {}}).first;
     }
-    if (!domain::Quarter::Parse(r.quarter)) return true;  // told once, above
-    it->second.seqs.push_back(r.seq);
-    it->second.digests.push_back(SnapshotDigest(r.bytes));
+    if (d.names_no_quarter) return true;  // told once, above
+    d.seqs.push_back(r.seq);
+    // Its bytes, by a digest rather than kept whole until the pass reaches them.
+    d.digests.push_back(domain::Sha256Prefix128({r.bytes}));
     return true;
   });
   for (auto it = ahead_.begin(); it != ahead_.end();) {
     if (it->second.seqs.empty()) {
-      it = ahead_.erase(it);  // none to check (one that names no quarter)
+      it = ahead_.erase(it);  // none to check: it names no quarter
       continue;
     }
     due_[it->second.seqs.front()].push_back(&it->second);
@@ -446,9 +446,8 @@ void SnapshotPassCheck::Add(const domain::Event& e, const std::string& hash) {
     std::string encoded = EncodeSnapshot(*d->state, hash);
     // The stored bytes are read again only when their digest differs, to
     // say how.
-    if (SnapshotDigest(encoded) != d->digests[d->next]) {
-      std::string where =
-          "the snapshot of " + d->quarter_text + " " + d->department + " at seq " + std::to_string(seq);
+    if (domain::Sha256Prefix128({encoded}) != d->digests[d->next]) {
+      std::string where = SnapshotName(d->quarter_text, d->department, seq);
       auto stored = store_.SnapshotAtOrBefore(d->quarter_text, d->department, seq);
       if (!stored.ok()) {
         failed_ = stored.status();
@@ -476,9 +475,7 @@ Result<SnapshotCheck> SnapshotPassCheck::Finish() {
   // What is still ahead lies beyond the last event.
   for (auto& [pair, d] : ahead_) {
     const int64_t seq = d.seqs[d.next];
-    Found(d.quarter_text, d.department, seq,
-          "the snapshot of " + d.quarter_text + " " + d.department + " at seq " + std::to_string(seq) +
-              " is beyond the head");
+    Found(d.quarter_text, d.department, seq, SnapshotName(d.quarter_text, d.department, seq) + " is beyond the head");
   }
   SnapshotCheck check;
   check.checked = checked_;

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
 #include <memory>
 
@@ -117,6 +118,14 @@ std::string Sha256HexOf(std::initializer_list<std::string_view> parts) {
 std::string Sha256Raw(std::initializer_list<std::string_view> parts) {
   std::string out(32, '\0');
   Sha256Into(parts, reinterpret_cast<unsigned char*>(out.data()));
+  return out;
+}
+
+Digest128 Sha256Prefix128(std::initializer_list<std::string_view> parts) {
+  unsigned char digest[32];
+  Sha256Into(parts, digest);
+  Digest128 out;
+  std::memcpy(out.data(), digest, sizeof out);
   return out;
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <thread>
@@ -166,20 +165,14 @@ IndexExpectation::IndexExpectation(rocksdb::DB* db, int64_t events_hint) : db_(d
 }
 
 IndexExpectation::Digest IndexExpectation::KeyDigestOf(std::string_view key) {
-  std::string h = domain::Sha256Raw({"key:", key});
-  Digest d;
-  std::memcpy(d.data(), h.data(), sizeof d);
-  return d;
+  return domain::Sha256Prefix128({"key:", key});
 }
 
 IndexExpectation::Digest IndexExpectation::DigestOf(std::string_view key, std::string_view value) {
   char len[4];
   uint32_t n = static_cast<uint32_t>(key.size());
   for (int i = 0; i < 4; ++i) len[i] = static_cast<char>(n >> (8 * i));
-  std::string h = domain::Sha256Raw({std::string_view(len, 4), key, value});
-  Digest d;
-  std::memcpy(d.data(), h.data(), sizeof d);
-  return d;
+  return domain::Sha256Prefix128({std::string_view(len, 4), key, value});
 }
 
 void IndexExpectation::Add(const Event& e) {

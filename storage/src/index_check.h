@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "qledger/domain/event.h"
+#include "qledger/domain/hash_chain.h"
 #include "qledger/domain/status.h"
 
 namespace rocksdb {
@@ -31,8 +32,9 @@ domain::Status CheckIndexes(rocksdb::DB* db, std::string* problem);
 // order; Finish compares. What the events say the indexes hold is kept as a
 // set of 128-bit digests (SHA-256 of the entry, truncated), except the
 // entries a later event may overwrite or remove (status, monthly, void),
-// which are kept by the digest of their key. The stored entries must be exactly that set: each
-// stored entry's digest is in it and there are as many. Any difference at
+// which are kept by the digest of their key. The stored entries must be
+// exactly that set: each stored entry's digest is in it and there are as
+// many. Any difference at
 // all, or anything unusual on the way (a void whose target the 'i' index
 // does not lead to), falls back to CheckIndexes, which names the entry, so
 // the check is exactly as strict as CheckIndexes up to a second preimage of
@@ -53,7 +55,7 @@ class IndexExpectation {
   int64_t matched() const { return matched_; }
 
  private:
-  using Digest = std::array<uint64_t, 2>;
+  using Digest = domain::Digest128;
   static Digest DigestOf(std::string_view key, std::string_view value);
   static Digest KeyDigestOf(std::string_view key);
   domain::Status Exact(std::string* problem);

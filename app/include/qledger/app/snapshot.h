@@ -17,7 +17,6 @@
 #ifndef QLEDGER_APP_SNAPSHOT_H_
 #define QLEDGER_APP_SNAPSHOT_H_
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -27,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "qledger/domain/hash_chain.h"
 #include "qledger/domain/period.h"
 #include "qledger/domain/replay.h"
 #include "qledger/domain/status.h"
@@ -109,10 +109,11 @@ class SnapshotPassCheck {
   struct Department {
     domain::Quarter quarter;
     std::string quarter_text, department;
-    std::vector<int64_t> seqs;                     // of its snapshots, ascending
-    std::vector<std::array<uint64_t, 2>> digests;  // of their stored bytes (SHA-256, truncated)
-    size_t next = 0;                               // seqs[next] is the next snapshot to check
-    std::unique_ptr<domain::FoldState> state;      // made at its first event
+    bool names_no_quarter = false;             // told as a problem; nothing of it checked
+    std::vector<int64_t> seqs;                 // of its snapshots, ascending
+    std::vector<domain::Digest128> digests;    // of their stored bytes
+    size_t next = 0;                           // seqs[next] is the next snapshot to check
+    std::unique_ptr<domain::FoldState> state;  // made at its first event
   };
   void Fold(Department& d, const domain::Event& e, const domain::Event* target);
   void Found(const std::string& quarter, const std::string& department, int64_t seq, std::string problem);

@@ -6,6 +6,8 @@
 #ifndef QLEDGER_DOMAIN_HASH_CHAIN_H_
 #define QLEDGER_DOMAIN_HASH_CHAIN_H_
 
+#include <array>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -30,6 +32,12 @@ std::string Sha256Hex(std::string_view data);
 
 // SHA-256 of the concatenation of parts, as 32 raw bytes.
 std::string Sha256Raw(std::initializer_list<std::string_view> parts);
+
+// The first 128 bits of the SHA-256 of the concatenation of parts: a
+// digest to tell a set of strings apart by (verify's index entries and
+// snapshots), compared as two words, never shown.
+using Digest128 = std::array<uint64_t, 2>;
+Digest128 Sha256Prefix128(std::initializer_list<std::string_view> parts);
 
 }  // namespace qledger::domain
 
