@@ -22,8 +22,10 @@ namespace qledger::server {
 
 namespace {
 
-// kSigned: a kLedger answer that also prints the stored checkpoints (the
-// report): a cosignature changes it without changing the head.
+// kLedger: derived from the events, cached under the head. kSigned: a
+// kLedger answer that also prints the stored checkpoints (the report): a
+// cosignature changes it without changing the head. kLog: the checkpoints
+// and proofs themselves, cached like kSigned, named by their body.
 enum class Kind { kDashboard, kHealth, kMetrics, kHead, kLedger, kSigned, kLog };
 
 using Handler = Response (*)(const storage::EventStore&, const Target&);
@@ -31,7 +33,7 @@ using Handler = Response (*)(const storage::EventStore&, const Target&);
 struct Route {
   const char* pattern;
   Kind kind;
-  Handler handler;  // for kLedger
+  Handler handler;  // for kHead, kLedger, kSigned, kLog
 };
 
 // The route table. Patterns match segment by segment; "{x}" matches any
@@ -329,36 +331,9 @@ Response Router::Respond(const Request& req) {
         r.headers.emplace_back("Cache-Control", "no-store");
         break;
       }
-      case Kind::kLog: {
-        // Checkpoints change without the head (a cosignature): cached under
-        // the head and the stored checkpoints' tag, and the ETag names the
-        // body itself.
-        if (std::string damage = follower_.Damage(); !damage.empty()) {
-          r = Problem(503, "the ledger is damaged and is not served: " + damage);
-          break;
-        }
-        r = follower_.Read([&](const storage::EventStore& store) -> Response {
-          auto signed_by = SignedTag(store);
-          if (!signed_by.ok()) return route->handler(store, *target);
-          const int64_t seq = store.head().seq;
-          std::string key = target->CacheKey() + (gzip ? "\n+gzip" : "") + "\n@" + *signed_by;
-          if (auto cached = cache_.Get(key, seq)) return FromCache(cached);
-          Response fresh = route->handler(store, *target);
-          fresh.headers.emplace_back("Cache-Control", "no-cache");
-          if (fresh.status == 200) {
-            fresh.etag = "\"" + domain::Sha256Hex(fresh.body).substr(0, 32) + "\"";
-            Encode(fresh, gzip);
-          }
-          cache_.Put(key, seq, std::make_shared<const Response>(fresh));
-          return fresh;
-        });
-        if (r.status == 200 && !req.if_none_match.empty() && IfNoneMatchMatches(req.if_none_match, r.etag)) {
-          r = NotModified(r);
-        }
-        break;
-      }
       case Kind::kLedger:
-      case Kind::kSigned: {
+      case Kind::kSigned:
+      case Kind::kLog: {
         // A damaged ledger's answers could miss or misstate events: none.
         if (std::string damage = follower_.Damage(); !damage.empty()) {
           r = Problem(503, "the ledger is damaged and is not served: " + damage);
@@ -371,10 +346,12 @@ Response Router::Respond(const Request& req) {
           std::string etag = ETagFor(h.seq, h.hash);
           // Each encoding is cached as its own representation.
           std::string key = target->CacheKey() + (gzip ? "\n+gzip" : "");
-          if (route->kind == Kind::kSigned) {
-            // The stored checkpoints are part of the representation. A read
-            // that fails leaves the answer to the handler, which reads them
-            // too and says why.
+          if (route->kind != Kind::kLedger) {
+            // The stored checkpoints are part of the representation (the
+            // report's signers; the log's checkpoints and proofs), and a
+            // cosignature changes them without the head. A read that fails
+            // leaves the answer to the handler, which reads them too and
+            // says why.
             auto signed_by = SignedTag(store);
             if (!signed_by.ok()) return route->handler(store, *target);
             if (!signed_by->empty()) {
@@ -384,7 +361,10 @@ Response Router::Respond(const Request& req) {
           }
           if (auto cached = cache_.Get(key, h.seq)) return FromCache(cached);
           Response fresh = route->handler(store, *target);
-          if (fresh.status == 200) fresh.etag = etag;  // an error is no representation
+          if (fresh.status == 200) {  // an error is no representation
+            // The log's answers are named by their body itself.
+            fresh.etag = route->kind == Kind::kLog ? "\"" + domain::Sha256Hex(fresh.body).substr(0, 32) + "\"" : etag;
+          }
           fresh.headers.emplace_back("Cache-Control", "no-cache");
           Encode(fresh, gzip);
           cache_.Put(key, h.seq, std::make_shared<const Response>(fresh));
