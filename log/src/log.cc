@@ -6,13 +6,14 @@
 #include <cmath>
 #include <iterator>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <type_traits>
+#include <variant>
 
-#include <boost/json/serialize.hpp>
 #include <unistd.h>
 
-#include <mutex>
-
+#include <boost/json/serialize.hpp>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -148,26 +149,30 @@ namespace {
 // A field's value as JSON (a string JSON-escaped, a double in its shortest
 // form); in text, a string is left bare unless NeedsQuotes.
 void AppendValue(std::string& out, const Field& f, bool json) {
-  switch (f.kind) {
-    case Field::Kind::kString:
-      if (!json && !NeedsQuotes(f.str)) {
-        out += f.str;
-      } else {
-        out += boost::json::serialize(boost::json::string_view(f.str.data(), f.str.size()));
-      }
-      return;
-    case Field::Kind::kInt: fmt::format_to(std::back_inserter(out), "{}", f.i); return;
-    case Field::Kind::kUint: fmt::format_to(std::back_inserter(out), "{}", f.u); return;
-    case Field::Kind::kDouble: out += Serialized(boost::json::value(f.d)); return;
-    case Field::Kind::kBool: out += f.b ? "true" : "false"; return;
-    case Field::Kind::kJson:
-      if (json) {
-        out += Serialized(f.value);
-      } else {
-        AppendText(out, f.value);
-      }
-      return;
-  }
+  std::visit(
+      [&](const auto& v) {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::string_view>) {
+          if (!json && !NeedsQuotes(v)) {
+            out += v;
+          } else {
+            out += boost::json::serialize(boost::json::string_view(v.data(), v.size()));
+          }
+        } else if constexpr (std::is_same_v<V, bool>) {
+          out += v ? "true" : "false";
+        } else if constexpr (std::is_same_v<V, double>) {
+          out += Serialized(boost::json::value(v));
+        } else if constexpr (std::is_same_v<V, boost::json::value>) {
+          if (json) {
+            out += Serialized(v);
+          } else {
+            AppendText(out, v);
+          }
+        } else {
+          fmt::format_to(std::back_inserter(out), "{}", v);  // int64_t, uint64_t
+        }
+      },
+      f.value);
 }
 
 }  // namespace

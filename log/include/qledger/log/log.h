@@ -21,6 +21,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
@@ -62,39 +63,32 @@ bool Enabled(Level level);
 // the server's access line, written for every request, allocates nothing
 // for them; anything else is converted to a boost::json::value.
 struct Field {
-  enum class Kind { kString, kInt, kUint, kDouble, kBool, kJson };
+  using Value = std::variant<std::string_view, int64_t, uint64_t, double, bool, boost::json::value>;
 
   template <typename T>
-  Field(std::string_view n, T&& v) : name(n) {
+  Field(std::string_view n, T&& v) : name(n), value(Hold(std::forward<T>(v))) {}
+
+  std::string_view name;
+  Value value;
+
+ private:
+  template <typename T>
+  static Value Hold(T&& v) {
     using D = std::decay_t<T>;
     if constexpr (std::is_same_v<D, bool>) {
-      kind = Kind::kBool;
-      b = v;
+      return Value(std::in_place_type<bool>, v);
     } else if constexpr (std::is_integral_v<D> && std::is_signed_v<D>) {
-      kind = Kind::kInt;
-      i = v;
+      return Value(std::in_place_type<int64_t>, v);
     } else if constexpr (std::is_integral_v<D>) {
-      kind = Kind::kUint;
-      u = v;
+      return Value(std::in_place_type<uint64_t>, v);
     } else if constexpr (std::is_floating_point_v<D>) {
-      kind = Kind::kDouble;
-      d = v;
+      return Value(std::in_place_type<double>, v);
     } else if constexpr (std::is_convertible_v<const D&, std::string_view>) {
-      kind = Kind::kString;
-      str = std::string_view(v);
+      return Value(std::in_place_type<std::string_view>, std::string_view(v));
     } else {
-      kind = Kind::kJson;
-      value = boost::json::value_from(std::forward<T>(v));
+      return Value(std::in_place_type<boost::json::value>, boost::json::value_from(std::forward<T>(v)));
     }
   }
-  std::string_view name;
-  Kind kind = Kind::kJson;
-  std::string_view str;
-  int64_t i = 0;
-  uint64_t u = 0;
-  double d = 0;
-  bool b = false;
-  boost::json::value value;  // Kind::kJson
 };
 
 // One line. In text, a field's string value is quoted (JSON-escaped) when
