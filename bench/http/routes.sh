@@ -13,7 +13,8 @@
 # Usage: bench/http/routes.sh QLEDGER_BINARY LEDGER_DIR [QUARTER] [DEPARTMENT]
 #   (make the ledger first: bench/http/make_ledger.sh QLEDGER_BINARY LEDGER_DIR)
 # Env: CONNECTIONS (32), DURATION (5s), THREADS (server io threads, 1),
-#      WRK_THREADS (1), PORT (18181), HELLO_PORT (18182), PIN (1; 0: no taskset)
+#      WRK_THREADS (1), PORT (18181), HELLO_PORT (18182), PIN (1; 0: no taskset),
+#      ONLY (a pattern: only the routes that contain it, e.g. ONLY=/v1/head)
 # Prints one line a route and a RATIO line a route: req/s ratio (qledger /
 # ceiling; issue 11 asks >= 0.9) and p99 ratio (<= 1.2); and, steadier on a
 # shared machine, the CPU each server's process spent a request (user +
@@ -99,6 +100,7 @@ PY
 printf '%-46s %8s %10s %10s %6s %9s %9s %6s %8s %8s %6s\n' route bytes ceiling qledger ratio "p99 ceil" "p99 ql" ratio \
   "cpu ceil" "cpu ql" ratio
 for r in "${routes[@]}"; do
+  case "$r" in *"${ONLY:-}"*) ;; *) continue ;; esac
   url="http://127.0.0.1:$port$r"
   t0=$(date +%s.%N); code=$(curl -s -o "$work/body" -w '%{http_code}' "$url"); t1=$(date +%s.%N)
   size=$(wc -c < "$work/body")

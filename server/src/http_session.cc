@@ -45,7 +45,11 @@ std::string HttpDate(std::time_t now) {
 Message ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
   Message res{static_cast<http::status>(r.status), version};
   res.set(http::field::server, "qledger/" QLEDGER_VERSION);
-  res.set(http::field::date, HttpDate(std::time(nullptr)));
+  // The date changes once a second: formatted once a second per thread.
+  thread_local std::time_t date_of = -1;
+  thread_local std::string date;
+  if (std::time_t now = std::time(nullptr); now != date_of) date = HttpDate(date_of = now);
+  res.set(http::field::date, date);
   if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
   if (!r.etag.empty()) res.set(http::field::etag, r.etag);
   for (const auto& [name, value] : r.headers) res.insert(name, value);  // Vary may come twice
@@ -101,6 +105,8 @@ void HttpSession::admit() {
     stream_.socket().close(ignored);  // every connection is busy answering: refuse this one
     return;
   }
+  stream_.socket().non_blocking(true, ec);  // for do_write's first, synchronous attempt
+  if (ec) return do_close();
   id_ = admission.id;
   peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
   do_read();
@@ -115,8 +121,15 @@ void HttpSession::do_read() {
   // Pipelined bytes are already here: that request is being read.
   if (buffer_.size() > 0) {
     request_started_ = std::chrono::steady_clock::now();
+    // Pipelined requests answered synchronously are answered one inside
+    // the other (on_write → do_read → parse_buffered → on_read → do_write):
+    // every kMaxNested, the next is read through async_read instead, whose
+    // completion unwinds the stack.
+    if (++nested_ < kMaxNested) return parse_buffered();
+    nested_ = 0;
     return read_request();
   }
+  nested_ = 0;
   registry_->MarkBusy(*id_, false);
   stream_.expires_after(limits_.idle_timeout);
   stream_.async_read_some(buffer_.prepare(limits_.header_limit),
@@ -127,7 +140,20 @@ void HttpSession::on_first_bytes(beast::error_code ec, std::size_t bytes) {
   if (ec) return do_close();  // idle too long, closed by the peer, or displaced
   buffer_.commit(bytes);
   request_started_ = std::chrono::steady_clock::now();
-  read_request();
+  parse_buffered();
+}
+
+void HttpSession::parse_buffered() {
+  // A GET arrives whole in its first bytes: parsed here, it is answered at
+  // once, where an http::async_read would arm the request timer and hand
+  // the parsed request back through the scheduler. The parser is the one
+  // async_read uses, with the same limits; a request not yet whole is read
+  // on by async_read, from where this parse stopped.
+  beast::error_code ec;
+  parser_->eager(true);
+  buffer_.consume(parser_->put(buffer_.data(), ec));
+  if (ec == http::error::need_more) return read_request();
+  on_read(ec, 0);
 }
 
 void HttpSession::read_request() {
@@ -206,16 +232,26 @@ void HttpSession::queue_write(Message response) {
 void HttpSession::do_write() {
   if (response_queue_.empty()) return;
   bool keep_alive = response_queue_.front().keep_alive();
-  stream_.expires_after(limits_.write_timeout);
   // The message stays in the queue (a deque: it does not move) until
-  // on_write pops it.
-  http::async_write(stream_, response_queue_.front(),
-                     beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+  // on_write pops it; the serializer, which refers to it, as long.
+  serializer_.emplace(response_queue_.front());
+  // First as much as the socket takes now, without waiting (the socket is
+  // non-blocking for synchronous calls, set in admit): an answer that fits
+  // the socket's send buffer — almost every one — is written without a
+  // timer armed or a round through the scheduler. What is left is written
+  // by async_write under the write timeout.
+  beast::error_code ec;
+  http::write(stream_.socket(), *serializer_, ec);
+  if (ec != net::error::would_block && ec != net::error::try_again) return on_write(keep_alive, ec, 0);
+  stream_.expires_after(limits_.write_timeout);
+  http::async_write(stream_, *serializer_,
+                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
   if (ec) return do_close();
   if (!keep_alive) return do_close();
+  serializer_.reset();  // it refers to the message popped next
   response_queue_.pop();
   // Read on if no read is waiting: the queue had stopped it, or the read
   // was left until this answer was written (on_read).

@@ -1,5 +1,5 @@
 // HttpSession: one HTTP/1.1 connection, in the shape of Beast's advanced
-// server: run() → do_read → (on_first_bytes →) read_request → on_read →
+// server: run() → do_read → (on_first_bytes → parse_buffered →) (read_request →) on_read →
 // (Router) → queue_write → do_write → on_write → do_read. All handlers run on
 // the connection's strand (the socket's executor). Every read sets body and
 // header limits; waiting for a request has the idle timeout, reading it the
@@ -73,10 +73,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   static constexpr size_t kQueueLimit = 8;
+  static constexpr int kMaxNested = 16;
 
   void admit();
   void do_read();
   void on_first_bytes(boost::beast::error_code ec, std::size_t bytes);
+  void parse_buffered();
   void read_request();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   // The access line of a request, and the problem line of an error.
@@ -90,8 +92,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::queue<Message> response_queue_;
+  // Writes the front of response_queue_.
+  std::optional<boost::beast::http::serializer<false, SharedStringBody>> serializer_;
   bool closing_ = false;  // an error response is queued; read no more
   bool reading_ = false;  // a read of the next request is under way
+  int nested_ = 0;        // pipelined requests parsed in a row from the buffer (do_read)
   Router& router_;
   Metrics& metrics_;
   const Limits& limits_;
