@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 namespace qledger::storage::internal {
 
@@ -212,8 +213,25 @@ Result<std::vector<std::string>> RocksEventStore::Quarters() const {
 
 Result<std::vector<Event>> RocksEventStore::QuarterWideEvents(const std::vector<Quarter>& quarters) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  // Only a quarter with a status entry has quarter-wide events: the entry
+  // is written in the batch of every approval and reopening, and a void of
+  // one needs it there first. So the status index is listed once and only
+  // those quarters are sought: a seek for every quarter was most of
+  // `quarters` on a ledger of many (9,526 seeks, 45 ms, issue 11 item 2).
+  // The same entries decide whether an append may enter a quarter
+  // (StatusOf), and verify checks them against the events.
+  const std::string status_prefix = StatusKey("");
+  std::unordered_set<std::string> with_status;
+  for (it->Seek(status_prefix); it->Valid() && it->key().starts_with(status_prefix); it->Next()) {
+    with_status.insert(it->key().ToString().substr(status_prefix.size()));
+  }
+  QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "listing the quarters' statuses"));
   std::vector<int64_t> seqs;
-  for (const Quarter& q : quarters) QLEDGER_RETURN_IF_ERROR(PrefixSeqs(it.get(), IndexPrefix(q.ToString(), ""), &seqs));
+  for (const Quarter& q : quarters) {
+    std::string qs = q.ToString();
+    if (!with_status.count(qs)) continue;
+    QLEDGER_RETURN_IF_ERROR(PrefixSeqs(it.get(), IndexPrefix(qs, ""), &seqs));
+  }
   if (seqs.empty()) return std::vector<Event>();
   return GetMany(std::move(seqs));
 }

@@ -165,8 +165,9 @@ class EventStore {
   virtual Result<std::vector<std::string>> Quarters() const = 0;
 
   // The quarter-wide events (approvals, reopenings and their voids) of the
-  // quarters given, in seq order: one seek per quarter in its index, with
-  // one iterator, and reads only where there are any.
+  // quarters given, in seq order: the quarters with a status entry are
+  // listed, and each of those given costs one seek in its index (one
+  // iterator); the others, never approved nor reopened, have none.
   virtual Result<std::vector<domain::Event>> QuarterWideEvents(const std::vector<domain::Quarter>& quarters) const = 0;
 
   // The lowest seq among the events of quarter q (through its index: a
