@@ -5,6 +5,7 @@
 namespace qledger::app {
 
 size_t DisplayWidth(const std::string& s) {
+  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return s.size();
   size_t width = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -24,45 +25,58 @@ size_t DisplayWidth(const std::string& s) {
   return width;
 }
 
-std::string RenderTable(const Row& header, const std::vector<Row>& rows, const std::vector<size_t>& right) {
+namespace {
+
+const std::string kEmpty;
+const std::string kDash = "—";
+
+// blank: what an empty cell shows ("" or a dash).
+std::string Render(const Row& header, const std::vector<Row>& rows, const std::vector<size_t>& right,
+                   const std::string& blank) {
+  // The header's cells are shown as they are; the rows' empty ones as blank.
   std::vector<size_t> w(header.size(), 0);
-  auto measure = [&](const Row& r) {
-    for (size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], DisplayWidth(r[i]));
-  };
-  measure(header);
-  for (const auto& r : rows) measure(r);
-  auto line = [&](const Row& r) {
-    std::string out;
-    for (size_t i = 0; i < w.size(); ++i) {
-      std::string cell = i < r.size() ? r[i] : "";
-      std::string pad(w[i] - DisplayWidth(cell), ' ');
-      bool is_right = std::find(right.begin(), right.end(), i) != right.end();
-      out += is_right ? pad + cell : cell + (i + 1 < w.size() ? pad : "");
-      if (i + 1 < w.size()) out += "  ";
+  for (size_t i = 0; i < w.size(); ++i) w[i] = DisplayWidth(header[i]);
+  const size_t blank_width = DisplayWidth(blank);
+  for (const auto& r : rows) {
+    for (size_t i = 0; i < r.size() && i < w.size(); ++i) {
+      w[i] = std::max(w[i], r[i].empty() ? blank_width : DisplayWidth(r[i]));
     }
-    return out + "\n";
-  };
-  std::string out = line(header);
+  }
   size_t total = 0;
   for (size_t x : w) total += x + 2;
-  out += std::string(total > 2 ? total - 2 : 0, '-') + "\n";
-  for (const auto& r : rows) out += line(r);
+  std::string out;
+  out.reserve((rows.size() + 2) * (total + 8));
+  auto line = [&](const Row& r, const std::string& empty) {
+    for (size_t i = 0; i < w.size(); ++i) {
+      const std::string& cell = i >= r.size() ? kEmpty : r[i].empty() ? empty : r[i];
+      size_t pad = w[i] - DisplayWidth(cell);
+      bool last = i + 1 == w.size();
+      if (std::find(right.begin(), right.end(), i) != right.end()) {
+        out.append(pad, ' ').append(cell);
+      } else {
+        out.append(cell).append(last ? 0 : pad, ' ');
+      }
+      if (!last) out += "  ";
+    }
+    out += '\n';
+  };
+  line(header, kEmpty);
+  out.append(total > 2 ? total - 2 : 0, '-').append("\n");
+  for (const auto& r : rows) line(r, blank);
   return out;
+}
+
+}  // namespace
+
+std::string RenderTable(const Row& header, const std::vector<Row>& rows, const std::vector<size_t>& right) {
+  return Render(header, rows, right, kEmpty);
 }
 
 bool Table::IsNumeric(size_t column) const {
   return std::find(numeric.begin(), numeric.end(), column) != numeric.end();
 }
 
-std::string RenderTable(const Table& t) {
-  std::vector<Row> rows = t.rows;
-  for (auto& row : rows) {
-    for (auto& cell : row) {
-      if (cell.empty()) cell = "—";
-    }
-  }
-  return RenderTable(t.header, rows, t.numeric);
-}
+std::string RenderTable(const Table& t) { return Render(t.header, t.rows, t.numeric, kDash); }
 
 std::string RenderCsv(const Table& t) { return RenderCsv(t.header, t.rows); }
 

@@ -38,6 +38,7 @@ std::string SourceText(const boost::json::object& source, Lang lang) {
 QuarterStatus StatusAt(const std::vector<Event>& events, const Quarter& q, int64_t point,
                        const std::vector<std::string>& without, int64_t* approved_seq) {
   QuarterStatus status = QuarterStatus::kOpen;
+  if (events.empty()) return status;  // most quarters of a listing
   const std::string period = q.ToString();
   for (const auto& e : events) {
     if (e.seq > point) break;

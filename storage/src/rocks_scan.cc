@@ -205,7 +205,7 @@ Result<std::vector<std::string>> RocksEventStore::Quarters() const {
   std::vector<std::string> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek("q"); it->Valid() && it->key().starts_with("q"); it->Next()) {
-    out.push_back(it->key().ToString().substr(1));
+    out.emplace_back(it->key().data() + 1, it->key().size() - 1);
   }
   QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "listing quarters"));
   return out;

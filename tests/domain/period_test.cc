@@ -13,6 +13,15 @@ TEST(PeriodTest, QuarterParsesAndPrints) {
   EXPECT_EQ(q->ToString(), "2026Q3");
 }
 
+TEST(PeriodTest, QuarterPrintsFourDigitYearsAndOthersAlike) {
+  EXPECT_EQ((Quarter{1000, 1}.ToString()), "1000Q1");
+  EXPECT_EQ((Quarter{1900, 4}.ToString()), "1900Q4");
+  EXPECT_EQ((Quarter{9999, 2}.ToString()), "9999Q2");
+  // Outside four digits, the general path pads to four as before.
+  EXPECT_EQ((Quarter{999, 3}.ToString()), "0999Q3");
+  EXPECT_EQ((Quarter{10000, 1}.ToString()), "10000Q1");
+}
+
 TEST(PeriodTest, QuarterRejectsMalformedText) {
   for (const char* bad : {"", "2026Q0", "2026Q5", "2026q3", "2026-Q3", "26Q3", "2026Q33", "1899Q1", "2026-07"}) {
     EXPECT_FALSE(Quarter::Parse(bad).has_value()) << bad;
