@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config python3
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   librocksdb-dev libssl-dev libcli11-dev libspdlog-dev zlib1g-dev libcereal-dev
-  libxlsxwriter-dev libminizip-dev libexpat1-dev
+  libxlsxwriter-dev libminizip-dev libexpat1-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev llvm-14
   curl wrk
