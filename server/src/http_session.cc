@@ -201,8 +201,9 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   // A pipelined request already here is read at once. Otherwise the next
   // read waits for this answer to be written: a client sends its next
   // request after reading the answer, so a read now would find nothing and
-  // cost a recvmsg(2) and a wait in epoll for every request.
-  if (response_queue_.size() < kQueueLimit && !closing_ && buffer_.size() > 0) do_read();
+  // cost a recvmsg(2) and a wait in epoll for every request. An answer
+  // written at once has already started the next read (on_write).
+  if (!reading_ && response_queue_.size() < kQueueLimit && !closing_ && buffer_.size() > 0) do_read();
 }
 
 void HttpSession::LogRequest(const std::string& method, const std::string& target, const Response& r,
@@ -226,11 +227,15 @@ void HttpSession::LogRequest(const std::string& method, const std::string& targe
 
 void HttpSession::queue_write(Message response) {
   response_queue_.push(std::move(response));
-  if (response_queue_.size() == 1) do_write();
+  do_write();
 }
 
 void HttpSession::do_write() {
-  if (response_queue_.empty()) return;
+  // One write at a time, the queue's front: a write that completes at once
+  // reads and answers the next pipelined request from inside on_write, which
+  // may queue an answer and start its write before on_write's own call here.
+  if (writing_ || response_queue_.empty()) return;
+  writing_ = true;
   bool keep_alive = response_queue_.front().keep_alive();
   // The message stays in the queue (a deque: it does not move) until
   // on_write pops it; the serializer, which refers to it, as long.
@@ -249,6 +254,7 @@ void HttpSession::do_write() {
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
+  writing_ = false;
   if (ec) return do_close();
   if (!keep_alive) return do_close();
   serializer_.reset();  // it refers to the message popped next

@@ -96,6 +96,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<boost::beast::http::serializer<false, SharedStringBody>> serializer_;
   bool closing_ = false;  // an error response is queued; read no more
   bool reading_ = false;  // a read of the next request is under way
+  bool writing_ = false;  // the queue's front is being written
   int nested_ = 0;        // pipelined requests parsed in a row from the buffer (do_read)
   Router& router_;
   Metrics& metrics_;

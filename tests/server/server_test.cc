@@ -169,6 +169,63 @@ TEST_F(ServerTest, ACachedAnswerIsSentWholeEveryTimeAlsoPipelined) {
   EXPECT_EQ(c.Read().body, "{\"status\":\"ok\",\"head_seq\":310}\n");
 }
 
+// Answers are written at once as far as the socket takes them, the rest
+// under the write timeout: a client that sends a hundred requests in one
+// write and reads only later (the socket's buffers fill, the writes wait)
+// gets every answer whole and in order — also past the point where the
+// session stops answering pipelined requests one inside the other.
+TEST_F(ServerTest, ManyPipelinedAnswersToAClientThatReadsLateArriveWholeAndInOrder) {
+  Reply big = Fetch(port(), "GET", "/v1/events?limit=200");
+  ASSERT_EQ(big.status, 200);
+  ASSERT_GT(big.body.size(), 50000u);
+  Connection c(port());
+  std::string all;
+  constexpr int kRequests = 100;
+  for (int i = 0; i < kRequests; ++i) {
+    all += RequestText("GET", i % 10 == 9 ? "/healthz" : "/v1/events?limit=200", "", false);
+  }
+  c.Send(all);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // One letter an answer: h for the health answer, e for the events, ? for
+  // anything else, so that a failure shows the order at a glance.
+  std::string expected, got;
+  for (int i = 0; i < kRequests; ++i) {
+    expected += i % 10 == 9 ? 'h' : 'e';
+    Reply r = c.Read();
+    got += r.status != 200                                           ? '?'
+           : r.body == "{\"status\":\"ok\",\"head_seq\":310}\n" ? 'h'
+           : r.body == big.body                                      ? 'e'
+                                                                     : '?';
+  }
+  EXPECT_EQ(got, expected);
+}
+
+// A request that arrives in parts — its header cut in two, or its body
+// after the header — is read on until it is whole, then answered once.
+TEST_F(ServerTest, ARequestThatArrivesInPartsIsAnsweredWhenWhole) {
+  {
+    Connection c(port());
+    std::string text = RequestText("GET", "/healthz");
+    c.Send(text.substr(0, 7));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    c.Send(text.substr(7));
+    Reply r = c.Read();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "{\"status\":\"ok\",\"head_seq\":310}\n");
+  }
+  {
+    Connection c(port());
+    c.Send(RequestText("GET", "/healthz", "Content-Length: 10\r\n") + "12345");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    c.Send("67890" + RequestText("GET", "/v1/head"));
+    Reply first = c.Read();
+    EXPECT_EQ(first.status, 200);
+    EXPECT_EQ(first.body, "{\"status\":\"ok\",\"head_seq\":310}\n");
+    // The first request said "Connection: close": nothing more is answered.
+    EXPECT_TRUE(c.ClosedByServer());
+  }
+}
+
 TEST_F(ServerTest, KeepAliveAnswersSeveralRequestsOnOneConnection) {
   Connection c(port());
   for (int i = 0; i < 3; ++i) {
