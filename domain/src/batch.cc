@@ -390,12 +390,19 @@ constexpr size_t kParallelNormalizeMin = 2000;
 std::vector<NormalizedInput> NormalizeAll(const LedgerView& base, const std::vector<InputEvent>& inputs) {
   std::vector<NormalizedInput> out(inputs.size());
   auto normalize = [&](size_t from, size_t to) {
+    std::vector<size_t> valid;
+    std::vector<std::string> ids;
     for (size_t i = from; i < to; ++i) {
       if (!inputs[i].parse_error.empty()) continue;
       NormalizedInput& n = out[i];
       n.valid = NormalizeInputEvent(inputs[i].json, &n.event, &n.errors);
-      if (n.valid) n.stored = base.Find(n.event.id);
+      if (!n.valid) continue;
+      valid.push_back(i);
+      ids.push_back(n.event.id);
     }
+    // The ids looked up together (one MultiGet over the store's files).
+    auto found = base.FindMany(ids);
+    for (size_t k = 0; k < valid.size(); ++k) out[valid[k]].stored = std::move(found[k]);
   };
   if (inputs.size() < kParallelNormalizeMin) {
     normalize(0, inputs.size());

@@ -162,6 +162,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // ---- LedgerView (for the batch rules) ----
 
   Result<std::optional<KnownEvent>> Find(const std::string& id) const override;
+  std::vector<Result<std::optional<KnownEvent>>> FindMany(const std::vector<std::string>& ids) const override;
 
   Result<std::string> ContentKeyOf(const std::string& id) const override;
 

@@ -268,6 +268,30 @@ TEST_F(EventStoreTest, IdReusedWithOtherContentRejectsTheWholeBatchNamingTheId) 
   EXPECT_FALSE(fresh->has_value());
 }
 
+// A large batch looks its ids up together (LedgerView::FindMany, one
+// MultiGet a half, each half on its own thread): the ids already stored are
+// told apart from the new ones in both halves, a duplicate from an id
+// reused with other content.
+TEST_F(EventStoreTest, ALargeBatchTellsStoredIdsFromNewOnesInBothHalves) {
+  auto survey = [](int i) { return Survey("s-" + std::to_string(i), "storage", "2026Q3", "95.00"); };
+  std::vector<std::string> first;
+  for (int i = 0; i < 3000; i += 3) first.push_back(survey(i));  // every third: 1,000
+  AppendOk(first);
+  Head before = store_->head();
+  std::vector<std::string> all;
+  for (int i = 0; i < 3000; ++i) all.push_back(survey(i));
+  std::vector<std::string> reused = all;
+  reused[2997] = Survey("s-2997", "storage", "2026Q3", "90.00");  // stored with 95.00, in the second half
+  auto errors = AppendRejected(reused);
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_TRUE(AnyContains(errors, "line 2998", "\"s-2997\" is already in the ledger")) << Joined(errors);
+  EXPECT_EQ(store_->head().seq, before.seq);
+  auto out = AppendOk(all);
+  EXPECT_EQ(out.appended, 2000);
+  EXPECT_EQ(out.duplicates, 1000);
+  EXPECT_EQ(store_->head().seq, before.seq + 2000);
+}
+
 TEST_F(EventStoreTest, BatchIsAllOrNothing) {
   Head before = store_->head();
   auto errors = AppendRejected({SelfCheck("g1", "storage", "2026-07", "\"96.50\""),

@@ -38,6 +38,14 @@ class LedgerView {
  public:
   virtual ~LedgerView() = default;
   virtual Result<std::optional<KnownEvent>> Find(const std::string& id) const = 0;
+  // Find of each id, in order. A store may answer them together, faster
+  // than one by one (a batch's new ids are mostly not there).
+  virtual std::vector<Result<std::optional<KnownEvent>>> FindMany(const std::vector<std::string>& ids) const {
+    std::vector<Result<std::optional<KnownEvent>>> out;
+    out.reserve(ids.size());
+    for (const auto& id : ids) out.push_back(Find(id));
+    return out;
+  }
   // ContentKey() of the stored event with this id. REQUIRES: it exists.
   virtual Result<std::string> ContentKeyOf(const std::string& id) const = 0;
   // data[key] of the stored event with this id when it is a string, else
