@@ -262,8 +262,12 @@ domain::Status IndexExpectation::Finish(std::string* problem) {
   }
   auto expected = [&](const Digest& d) {
     size_t b = d[0] >> (64 - bits);
-    return std::find(digests_.begin() + starts[b], digests_.begin() + starts[b + 1], d) !=
-           digests_.begin() + starts[b + 1];
+    // Word by word: std::find's == on std::array calls memcmp, one call a
+    // candidate (5% of verify's time).
+    for (uint32_t i = starts[b]; i < starts[b + 1]; ++i) {
+      if (digests_[i][0] == d[0] && digests_[i][1] == d[1]) return true;
+    }
+    return false;
   };
   // The stored entries, in two key ranges checked at once, one a thread:
   // below "n" (the 'i' and 'm' entries, and the marks) and from "n" on
