@@ -50,6 +50,14 @@ class ServerTest : public ::testing::Test {
     return std::string(json::parse(r.body).at("detail").as_string());
   }
 
+  // An answer larger than one send to the socket: 200 events.
+  static Reply LargeAnswer() {
+    Reply r = Fetch(port(), "GET", "/v1/events?limit=200");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_GT(r.body.size(), 50000u);
+    return r;
+  }
+
   static TempDir* dir_;
   static Server* server_;
 };
@@ -146,9 +154,7 @@ TEST_F(ServerTest, HeadSendsTheHeadersOfGetWithoutTheBody) {
 // requests come pipelined in one write and the next request is read only
 // once an answer is written.
 TEST_F(ServerTest, ACachedAnswerIsSentWholeEveryTimeAlsoPipelined) {
-  Reply first = Fetch(port(), "GET", "/v1/events?limit=200");
-  ASSERT_EQ(first.status, 200);
-  ASSERT_GT(first.body.size(), 50000u);
+  Reply first = LargeAnswer();
   Connection c(port());
   std::string three;
   for (int i = 0; i < 3; ++i) three += RequestText("GET", "/v1/events?limit=200", "", false);
@@ -175,9 +181,7 @@ TEST_F(ServerTest, ACachedAnswerIsSentWholeEveryTimeAlsoPipelined) {
 // gets every answer whole and in order — also past the point where the
 // session stops answering pipelined requests one inside the other.
 TEST_F(ServerTest, ManyPipelinedAnswersToAClientThatReadsLateArriveWholeAndInOrder) {
-  Reply big = Fetch(port(), "GET", "/v1/events?limit=200");
-  ASSERT_EQ(big.status, 200);
-  ASSERT_GT(big.body.size(), 50000u);
+  Reply big = LargeAnswer();
   Connection c(port());
   std::string all;
   constexpr int kRequests = 100;
