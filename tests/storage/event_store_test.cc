@@ -542,6 +542,54 @@ TEST_F(EventStoreTest, AnUnreadableQuarterStatusRefusesTheAppendInsteadOfTakingT
   }
 }
 
+// Table files written before this release have one index block and one
+// Bloom filter each (today's are partitioned, and those of a plain RocksDB
+// have no filter at all): a ledger of such files opens, appends, finds its
+// ids and verifies as before.
+TEST_F(EventStoreTest, ALedgerOfTableFilesInTheEarlierFormatOpensAppendsAndVerifies) {
+  BuildTenEventsAndClose();
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    // Every key rewritten into table files of RocksDB's default format.
+    ASSERT_TRUE(db.CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr).ok());
+    rocksdb::TablePropertiesCollection tables;
+    ASSERT_TRUE(db.GetPropertiesOfAllTables(&tables).ok());
+    ASSERT_FALSE(tables.empty());
+    for (const auto& [file, props] : tables) {
+      EXPECT_EQ(props->index_partitions, 0u) << file;  // one index block, not partitions
+    }
+  });
+  auto writer = EventStore::OpenWriter(dir_, std::chrono::milliseconds(0));
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  // One id already stored (a duplicate), one new.
+  auto out = (*writer)->Append(Batch({SelfCheck("2026-01-storage", "storage", "2026-01", "\"91.50\""),
+                                      SelfCheck("2026-10-storage", "storage", "2026-10", "\"90.00\"")}),
+                               {});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->duplicates, 1);
+  EXPECT_EQ(out->appended, 1);
+  writer->reset();
+  // Eight writers of one event each: the last one's close flushes the
+  // logs into a table file of today's format, partitioned, beside the old.
+  for (int m = 1; m <= 8; ++m) {
+    auto w = EventStore::OpenWriter(dir_, std::chrono::milliseconds(0));
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    std::string month = "2027-0" + std::to_string(m);
+    auto appended = (*w)->Append(Batch({SelfCheck(month + "-storage", "storage", month, "\"95.00\"")}), {});
+    ASSERT_TRUE(appended.ok() && appended->appended == 1) << m;
+  }
+  VerifyReport report = VerifyDir(dir_);
+  EXPECT_FALSE(report.bad_seq.has_value()) << report.problem;
+  EXPECT_EQ(report.events, 19);
+  EXPECT_TRUE(report.index_problem.empty()) << report.index_problem;
+  size_t partitioned = 0;
+  qledger::testing::WithRawLedger(dir_, [&](rocksdb::DB& db) {
+    rocksdb::TablePropertiesCollection tables;
+    ASSERT_TRUE(db.GetPropertiesOfAllTables(&tables).ok());
+    for (const auto& [file, props] : tables) partitioned += props->index_partitions > 0;
+  });
+  EXPECT_GE(partitioned, 1u);
+}
+
 TEST_F(EventStoreTest, AMalformedIdIndexEntryIsDamageNotAnUnknownEvent) {
   AppendOk({SelfCheck("2026-07-storage", "storage", "2026-07", "\"96.50\"")});
   store_.reset();
