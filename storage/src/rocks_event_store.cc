@@ -126,6 +126,11 @@ rocksdb::Options BaseOptions() {
   static const std::shared_ptr<rocksdb::Logger> kLogger = std::make_shared<ErrorLogger>();
   o.info_log = kLogger;
   o.max_open_files = 256;
+  // The table files a store opens at its open are opened on this thread:
+  // RocksDB's default starts and joins 16 threads for it at every open (a
+  // CLI command is one open; a dozen files open serially in less time than
+  // the threads take to start).
+  o.max_file_opening_threads = 1;
   o.write_buffer_size = 32 << 20;
   // A write-ahead log record that fails its checksum fails the open; only an
   // incomplete record at the very end of the log — a write that a crash cut
@@ -313,11 +318,10 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::OpenSecondary(const st
                                                                        const std::string& secondary_dir) {
   rocksdb::Options o = BaseOptions();
   o.max_open_files = -1;  // required by secondary instances
-  // Every catch-up (5 a second) re-reads the MANIFEST's tail and loads the
-  // table handlers of the version it makes with this many threads, started
-  // and joined each time: 16 by default, ~70 thread starts a second on the
-  // server's cores. The table files are opened at most once each.
-  o.max_file_opening_threads = 1;
+  // (BaseOptions opens table files on the calling thread. For a follower
+  // that matters most: every catch-up, 5 a second, loads the table handlers
+  // of the version it makes, and with RocksDB's default 16 threads started
+  // and joined each time, ~70 thread starts a second on the server's cores.)
   // A secondary tails the writer's live log, whose last record may be half
   // written when it reads: it must stop there and read it whole at the next
   // catch-up (RocksDB's default, kPointInTimeRecovery), not step past it
@@ -441,6 +445,9 @@ Result<std::unique_ptr<RocksEventStore>> OpenCheckedOnce(const std::string& dir)
   // merges nothing, so this one is never called.
   static const std::shared_ptr<rocksdb::MergeOperator> kNoMerges = std::make_shared<NoMerges>();
   o.merge_operator = kNoMerges;
+  // A view only reads: the statistics RocksDB gathers from the table files
+  // at an open steer compaction, which it never runs.
+  o.skip_stats_update_on_db_open = true;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(TableOptions(/*lazy_indexes=*/true)));
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(o, dir, &raw);
