@@ -234,8 +234,7 @@ void HttpSession::do_write() {
   // One write at a time, the queue's front: a write that completes at once
   // reads and answers the next pipelined request from inside on_write, which
   // may queue an answer and start its write before on_write's own call here.
-  if (writing_ || response_queue_.empty()) return;
-  writing_ = true;
+  if (serializer_ || response_queue_.empty()) return;
   bool keep_alive = response_queue_.front().keep_alive();
   // The message stays in the queue (a deque: it does not move) until
   // on_write pops it; the serializer, which refers to it, as long.
@@ -254,10 +253,9 @@ void HttpSession::do_write() {
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
-  writing_ = false;
+  serializer_.reset();  // the write is over (and it refers to the message popped next)
   if (ec) return do_close();
   if (!keep_alive) return do_close();
-  serializer_.reset();  // it refers to the message popped next
   response_queue_.pop();
   // Read on if no read is waiting: the queue had stopped it, or the read
   // was left until this answer was written (on_read).

@@ -92,11 +92,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::queue<Message> response_queue_;
-  // Writes the front of response_queue_.
+  // Writes the front of response_queue_; set while a write is under way
+  // (one at a time).
   std::optional<boost::beast::http::serializer<false, SharedStringBody>> serializer_;
   bool closing_ = false;  // an error response is queued; read no more
   bool reading_ = false;  // a read of the next request is under way
-  bool writing_ = false;  // the queue's front is being written
   int nested_ = 0;        // pipelined requests parsed in a row from the buffer (do_read)
   Router& router_;
   Metrics& metrics_;

@@ -34,11 +34,10 @@ domain::Status CheckIndexes(rocksdb::DB* db, std::string* problem);
 // entries a later event may overwrite or remove (status, monthly, void),
 // which are kept by the digest of their key. The stored entries must be
 // exactly that set: each stored entry's digest is in it and there are as
-// many. Any difference at
-// all, or anything unusual on the way (a void whose target the 'i' index
-// does not lead to), falls back to CheckIndexes, which names the entry, so
-// the check is exactly as strict as CheckIndexes up to a second preimage of
-// truncated SHA-256.
+// many. Any difference at all, or anything unusual on the way (a void whose
+// target the 'i' index does not lead to), falls back to CheckIndexes, which
+// names the entry, so the check is exactly as strict as CheckIndexes up to
+// a second preimage of truncated SHA-256.
 class IndexExpectation {
  public:
   explicit IndexExpectation(rocksdb::DB* db, int64_t events_hint = 0);

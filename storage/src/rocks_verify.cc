@@ -171,7 +171,8 @@ struct Verified {
 
 // Batches of Verified from the reading thread to the calling thread, and
 // back once used: a batch is cleared, and its events freed, on the thread
-// that made them (glibc frees across threads at a cost in time and memory).
+// that made them (a free on another thread than the allocating one costs
+// the allocator time, and glibc's malloc memory too).
 class Handoff {
  public:
   static constexpr size_t kBatch = 256;
