@@ -129,7 +129,8 @@ rocksdb::Options BaseOptions() {
   // The table files a store opens at its open are opened on this thread:
   // RocksDB's default starts and joins 16 threads for it at every open (a
   // CLI command is one open; a dozen files open serially in less time than
-  // the threads take to start).
+  // the threads take to start), and at every catch-up of a follower, 5 a
+  // second (~70 thread starts a second on the server's cores).
   o.max_file_opening_threads = 1;
   o.write_buffer_size = 32 << 20;
   // A write-ahead log record that fails its checksum fails the open; only an
@@ -318,10 +319,6 @@ Result<std::unique_ptr<RocksEventStore>> RocksEventStore::OpenSecondary(const st
                                                                        const std::string& secondary_dir) {
   rocksdb::Options o = BaseOptions();
   o.max_open_files = -1;  // required by secondary instances
-  // (BaseOptions opens table files on the calling thread. For a follower
-  // that matters most: every catch-up, 5 a second, loads the table handlers
-  // of the version it makes, and with RocksDB's default 16 threads started
-  // and joined each time, ~70 thread starts a second on the server's cores.)
   // A secondary tails the writer's live log, whose last record may be half
   // written when it reads: it must stop there and read it whole at the next
   // catch-up (RocksDB's default, kPointInTimeRecovery), not step past it
