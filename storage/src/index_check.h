@@ -67,6 +67,7 @@ class IndexExpectation {
   int64_t matched_ = 0;
   std::vector<Digest> digests_;
   std::set<std::string> quarters_;              // 'q' entries: one per quarter, from many events
+  std::string last_quarter_;                    // the one inserted last
   // 's', 'm', 'v' entries, which a later event may change or remove: the
   // digest of the key to the digest of the entry.
   struct FirstWord {

@@ -55,13 +55,17 @@ Result<std::optional<SnapshotRecord>> RocksEventStore::SnapshotAtOrBefore(const 
 }
 
 Status RocksEventStore::ScanSnapshots(const std::function<bool(const SnapshotRecord&)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  // Read once, in order (on a million events, 100 MB of snapshots): the
+  // blocks would only push out of the block cache what lookups need.
+  rocksdb::ReadOptions once;
+  once.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(once));
+  SnapshotRecord r;  // one, reused: its bytes keep their allocation
   for (it->Seek("S"); it->Valid() && it->key().starts_with("S"); it->Next()) {
-    SnapshotRecord r;
     if (!ParseSnapshotKey(std::string_view(it->key().data(), it->key().size()), &r)) {
       return domain::DataLoss("a stored snapshot key is malformed");
     }
-    r.bytes = it->value().ToString();
+    r.bytes.assign(it->value().data(), it->value().size());
     if (!fn(r)) break;
   }
   return FromRocks(it->status(), "reading the projection snapshots");

@@ -166,7 +166,7 @@ namespace {
 struct Verified {
   domain::Event event;
   std::string hash;  // hex
-  std::string leaf;  // its Merkle leaf hash (raw), "" beyond the stored tree
+  std::string body;  // its bytes, whose Merkle leaf hash the caller takes; "" beyond the stored tree
 };
 
 // Batches of Verified from the reading thread to the calling thread, and
@@ -281,8 +281,8 @@ Result<VerifyReport> RocksEventStore::Verify(const EachVerified& each) const {
       if (domain::HashInput(*e) != body) { fail(seq, "event" + id_part + " is not in canonical form: its bytes were altered"); break; }
       if (computed != stored_hash) { fail(seq, "event" + id_part + ": hash mismatch: stored " + stored_hash + ", computed " + computed); break; }
       prev = computed;
-      std::string leaf = static_cast<uint64_t>(seq) <= tree_size ? domain::merkle::LeafHash(body) : std::string();
-      batch.push_back(Verified{std::move(*e), std::move(computed), std::move(leaf)});
+      batch.push_back(Verified{std::move(*e), std::move(computed),
+                               static_cast<uint64_t>(seq) <= tree_size ? std::string(body) : std::string()});
       if (batch.size() == Handoff::kBatch) {
         handoff.Put(std::move(batch));
         batch = handoff.Empty();
@@ -294,7 +294,7 @@ Result<VerifyReport> RocksEventStore::Verify(const EachVerified& each) const {
   });
   while (auto b = handoff.Take()) {
     for (Verified& v : *b) {
-      if (!v.leaf.empty()) tree.Leaf(v.leaf);
+      if (!v.body.empty()) tree.Leaf(domain::merkle::LeafHash(v.body));
       indexes.Add(v.event);
       if (each) each(v.event, v.hash);
       r.head = Head{v.event.seq, v.hash, v.event.recorded_at};
