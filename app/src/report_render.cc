@@ -533,6 +533,7 @@ std::string ScoresToCsv(const std::vector<domain::Score>& scores, Lang lang) {
 
 std::string QuartersToText(const std::vector<QuarterSummary>& quarters, Lang lang) {
   Table t{"", Labels({{"季度", "quarter"}, {"状态", "status"}, {"审定事件seq", "approved_at_seq"}}, lang), {}, {2}};
+  t.rows.reserve(quarters.size());
   for (const auto& q : quarters) {
     t.rows.push_back({q.quarter, domain::StatusLabel(q.status, lang), q.approved_seq ? S(q.approved_seq) : ""});
   }

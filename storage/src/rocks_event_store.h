@@ -70,6 +70,9 @@ std::string HeadValue(const Head& head);
 // The options every open starts from (rocks_event_store.cc says why each).
 rocksdb::Options BaseOptions();
 
+// For an open that looks up a few keys: no Bloom filter in its memtables.
+void WithoutMemtableBloom(rocksdb::Options* o);
+
 // The write-ahead logs in dir: how many, and their bytes (listed: the
 // directory could be read).
 struct LogFiles {
