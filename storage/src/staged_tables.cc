@@ -54,7 +54,7 @@ const char* StagedTables::Keep(std::string_view key, std::string_view value) {
   size_t n = key.size() + value.size();
   if (n > block_size_ - block_used_) {
     block_size_ = std::max<size_t>(1 << 20, n);
-    blocks_.push_back(std::make_unique<char[]>(block_size_));
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_size_));
     block_used_ = 0;
   }
   char* at = blocks_.back().get() + block_used_;
