@@ -18,13 +18,17 @@ std::string NodeName(int level, uint64_t index) {
 
 }  // namespace
 
+StoredNodes::StoredNodes(rocksdb::DB* db) : db_(db) {}
+StoredNodes::~StoredNodes() = default;
+
 Result<Hash> StoredNodes::Node(int level, uint64_t index) const {
   std::string v;
   if (level < kLowestStoredLevel) {
     // Hashed from its events, read in one pass.
     uint64_t first = index << level;
     uint64_t count = uint64_t{1} << level;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    if (!events_) events_.reset(db_->NewIterator(rocksdb::ReadOptions()));
+    rocksdb::Iterator* it = events_.get();
     Frontier f;
     int64_t seq = static_cast<int64_t>(first) + 1;
     for (it->Seek(EventKey(seq)); it->Valid() && f.size() < count; it->Next(), ++seq) {

@@ -30,11 +30,16 @@ constexpr int kLowestStoredLevel = 4;
 // from their events).
 class StoredNodes final : public domain::merkle::NodeSource {
  public:
-  explicit StoredNodes(rocksdb::DB* db) : db_(db) {}
+  explicit StoredNodes(rocksdb::DB* db);
+  ~StoredNodes() override;
   Result<domain::merkle::Hash> Node(int level, uint64_t index) const override;
 
  private:
   rocksdb::DB* db_;
+  // The nodes below the stored levels are hashed from their events: one
+  // iterator serves them all (a proof asks for one a level; making an
+  // iterator over the sorted runs costs more than a seek).
+  mutable std::unique_ptr<rocksdb::Iterator> events_;
 };
 
 // How many leaves (events, from seq 1) the stored tree covers: 0 for a
