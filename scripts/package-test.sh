@@ -58,6 +58,12 @@ as_qledger() { $sudo runuser -u qledger -- "$@"; }
 (cd / && as_qledger /usr/bin/qledger init --data "$work/ledger" >/dev/null)
 $sudo install -o qledger -m 0600 config/demo/events.jsonl "$work/events.jsonl"
 (cd / && as_qledger /usr/bin/qledger append --data "$work/ledger" "$work/events.jsonl" >/dev/null)
+# A workbook: the installed binary loads libxlsxwriter only now, from the
+# package's Depends.
+(cd / && as_qledger /usr/bin/qledger scores --data "$work/ledger" --quarter 2026Q1 --format xlsx \
+  --out "$work/scores.xlsx") || fail "scores --format xlsx did not write a workbook"
+[ "$(head -c 2 "$work/scores.xlsx")" = "PK" ] || fail "scores.xlsx is not a zip container"
+echo "package-test: scores --format xlsx: $(stat -c %s "$work/scores.xlsx") bytes"
 # Read-only to the server, as the unit's ReadOnlyPaths makes it; only its
 # follower directory (TMPDIR) is writable.
 $sudo chmod -R a-w "$work/ledger"
