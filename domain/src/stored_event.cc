@@ -195,18 +195,27 @@ class ExportedEventHandler {
   enum class Member { kOther, kSeq, kId, kType, kDepartment, kPeriod, kOccurredAt, kActor, kRecordedAt, kHash, kData,
                       kSource };
   static unsigned Bit(Member m) { return 1u << static_cast<unsigned>(m); }
+  // By length first, so that each comparison is with a literal of that
+  // length, which the compiler inlines (a loop over a table called memcmp
+  // for most keys: memcmp went from 6.3% to 4.7% of `verify`'s samples).
   static Member MemberOf(std::string_view key) {
-    static constexpr std::pair<std::string_view, Member> kMembers[] = {
-        {"seq", Member::kSeq},       {"id", Member::kId},
-        {"type", Member::kType},     {"department", Member::kDepartment},
-        {"period", Member::kPeriod}, {"occurred_at", Member::kOccurredAt},
-        {"actor", Member::kActor},   {"recorded_at", Member::kRecordedAt},
-        {"hash", Member::kHash},     {"data", Member::kData},
-        {"source", Member::kSource}};
-    for (const auto& [name, m] : kMembers) {
-      if (key == name) return m;
+    switch (key.size()) {
+      case 2: return key == "id" ? Member::kId : Member::kOther;
+      case 3: return key == "seq" ? Member::kSeq : Member::kOther;
+      case 4:
+        if (key == "type") return Member::kType;
+        if (key == "data") return Member::kData;
+        return key == "hash" ? Member::kHash : Member::kOther;
+      case 5: return key == "actor" ? Member::kActor : Member::kOther;
+      case 6:
+        if (key == "period") return Member::kPeriod;
+        return key == "source" ? Member::kSource : Member::kOther;
+      case 10: return key == "department" ? Member::kDepartment : Member::kOther;
+      case 11:
+        if (key == "occurred_at") return Member::kOccurredAt;
+        return key == "recorded_at" ? Member::kRecordedAt : Member::kOther;
+      default: return Member::kOther;
     }
-    return Member::kOther;
   }
   std::string* StringMember() {
     switch (member_) {
