@@ -16,9 +16,9 @@ namespace {
 
 // libxlsxwriter is loaded by the first workbook a process writes, not by
 // the loader at every start: Debian has no static archive of it, and the
-// shared library brings libcrypto, minizip and zlib with it (a fifth of a
-// one-event append's start-up: docs/performance.md). These are the
-// functions this file calls, typed from the library's own header.
+// shared library brings libcrypto, minizip and zlib with it (about 140 page
+// faults at each start: docs/performance.md). These are the functions this
+// file calls, typed from the library's own header.
 #define QLEDGER_XLSXWRITER_FUNCTIONS(X) \
   X(workbook_new_opt)                   \
   X(workbook_add_format)                \
@@ -41,7 +41,7 @@ struct XlsxWriter {
 };
 
 // The library's functions, or kInternal naming the library or the function
-// that could not be found. The library stays loaded.
+// that could not be found. A library that serves stays loaded.
 domain::Result<XlsxWriter> OpenXlsxWriter(const std::string& library) {
   void* handle = ::dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
@@ -51,7 +51,10 @@ domain::Result<XlsxWriter> OpenXlsxWriter(const std::string& library) {
   XlsxWriter api;
 #define QLEDGER_XLSXWRITER_RESOLVE(name)                                                         \
   api.name = reinterpret_cast<decltype(api.name)>(::dlsym(handle, #name));                       \
-  if (!api.name) return domain::Internal("xlsx: " + library + " has no function " #name);
+  if (!api.name) {                                                                               \
+    ::dlclose(handle);                                                                           \
+    return domain::Internal("xlsx: " + library + " has no function " #name);                     \
+  }
   QLEDGER_XLSXWRITER_FUNCTIONS(QLEDGER_XLSXWRITER_RESOLVE)
 #undef QLEDGER_XLSXWRITER_RESOLVE
   return api;
@@ -163,7 +166,7 @@ domain::Result<std::string> TablesToXlsx(const std::vector<Table>& tables) {
         double number = 0;
         if (table.IsNumeric(c) && AsNumber(cell, &number)) {
           x.worksheet_write_number(ws, excel_row, static_cast<lxw_col_t>(c), number,
-                                 cell.find('.') != std::string::npos ? two_decimals : integer);
+                                   cell.find('.') != std::string::npos ? two_decimals : integer);
         } else {
           x.worksheet_write_string(ws, excel_row, static_cast<lxw_col_t>(c), cell.c_str(), nullptr);
         }
@@ -172,7 +175,7 @@ domain::Result<std::string> TablesToXlsx(const std::vector<Table>& tables) {
     }
     for (size_t c = 0; c < width.size(); ++c) {
       x.worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
-                           static_cast<double>(std::min<size_t>(width[c], 60) + 2), nullptr);
+                             static_cast<double>(std::min<size_t>(width[c], 60) + 2), nullptr);
     }
     x.worksheet_freeze_panes(ws, 1, 0);
   }
