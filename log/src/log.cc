@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <ctime>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -14,6 +16,8 @@
 #include <unistd.h>
 
 #include <boost/json/serialize.hpp>
+#include <fmt/compile.h>
+#include <spdlog/formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -24,9 +28,58 @@ namespace {
 
 std::atomic<Format> g_format{Format::kText};
 
-constexpr const char* kTextPattern = "%Y-%m-%dT%H:%M:%S.%e%z %l %v";
-// The message is the rest of the object: `"msg":"access","status":200`.
-constexpr const char* kJsonPattern = "{\"time\":\"%Y-%m-%dT%H:%M:%S.%e%z\",\"level\":\"%l\",%v}";
+// A line as spdlog's pattern "%Y-%m-%dT%H:%M:%S.%e%z %l %v" writes it, or in
+// JSON as "{"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l",%v}" (the message is
+// the rest of the object: `"msg":"access","status":200`), without the
+// pattern's ten formatters a line: the server writes one for every request,
+// and spdlog's pattern formatter was about a third of the access line's
+// cost. The local date and time to the second and the zone are made once a
+// second. Called under the sink's lock, one instance a sink.
+class LineFormatter final : public spdlog::formatter {
+ public:
+  explicit LineFormatter(Format format) : format_(format) {}
+
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    using std::chrono::duration_cast;
+    const auto since = msg.time.time_since_epoch();
+    const auto second = duration_cast<std::chrono::seconds>(since);
+    if (second_.empty() || second != cached_second_) {
+      std::time_t t = static_cast<std::time_t>(second.count());
+      std::tm tm{};
+      localtime_r(&t, &tm);
+      char buf[64];
+      size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.", &tm);
+      second_.assign(buf, n);
+      long minutes = tm.tm_gmtoff / 60;  // as spdlog's %z: sign, hours, minutes
+      zone_ = fmt::format("{}{:02}:{:02}", minutes < 0 ? '-' : '+', std::labs(minutes) / 60, std::labs(minutes) % 60);
+      cached_second_ = second;
+    }
+    const auto ms = static_cast<int>(duration_cast<std::chrono::milliseconds>(since - second).count());
+    const char millis[3] = {static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
+                            static_cast<char>('0' + ms % 10)};
+    const spdlog::string_view_t level = spdlog::level::to_string_view(msg.level);
+    const bool json = format_ == Format::kJson;
+    Append(dest, json ? "{\"time\":\"" : "");
+    Append(dest, second_);
+    dest.append(millis, millis + 3);
+    Append(dest, zone_);
+    Append(dest, json ? "\",\"level\":\"" : " ");
+    dest.append(level.data(), level.data() + level.size());
+    Append(dest, json ? "\"," : " ");
+    dest.append(msg.payload.data(), msg.payload.data() + msg.payload.size());
+    Append(dest, json ? "}\n" : "\n");
+  }
+
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<LineFormatter>(format_); }
+
+ private:
+  static void Append(spdlog::memory_buf_t& dest, std::string_view s) { dest.append(s.data(), s.data() + s.size()); }
+
+  const Format format_;
+  std::chrono::seconds cached_second_{0};
+  std::string second_;  // "2026-12-02T06:20:21."
+  std::string zone_;    // "+00:00"
+};
 
 bool NeedsQuotes(std::string_view s) {
   if (s.empty()) return true;
@@ -61,7 +114,7 @@ void AppendText(std::string& out, const boost::json::value& v) {
 std::shared_ptr<spdlog::logger> MakeLogger() {
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   auto logger = std::make_shared<spdlog::logger>("qledger", sink);
-  logger->set_pattern(kTextPattern);
+  logger->set_formatter(std::make_unique<LineFormatter>(Format::kText));
   logger->set_level(Level::info);
   logger->flush_on(Level::trace);
   return logger;
@@ -127,14 +180,14 @@ std::optional<Level> ParseLevel(std::string_view name) {
 void Configure(Format format, Level level) {
   spdlog::logger& logger = Logger();
   g_format.store(format);
-  logger.set_pattern(format == Format::kJson ? kJsonPattern : kTextPattern);
+  logger.set_formatter(std::make_unique<LineFormatter>(format));
   logger.set_level(level);
 }
 
 void BufferInfoLines(std::chrono::seconds interval) {
   spdlog::logger& logger = Logger();
   auto sink = std::make_shared<GatheringStderrSink>();
-  sink->set_pattern(g_format.load() == Format::kJson ? kJsonPattern : kTextPattern);
+  sink->set_formatter(std::make_unique<LineFormatter>(g_format.load()));
   logger.sinks().assign(1, sink);
   logger.flush_on(Level::warn);
   spdlog::flush_every(std::max(interval, std::chrono::seconds(1)));
@@ -143,6 +196,8 @@ void BufferInfoLines(std::chrono::seconds interval) {
 void Flush() { Logger().flush(); }
 
 bool Enabled(Level level) { return Logger().should_log(level); }
+
+std::unique_ptr<spdlog::formatter> NewLineFormatter(Format format) { return std::make_unique<LineFormatter>(format); }
 
 namespace {
 
@@ -161,7 +216,12 @@ void AppendValue(std::string& out, const Field& f, bool json) {
         } else if constexpr (std::is_same_v<V, bool>) {
           out += v ? "true" : "false";
         } else if constexpr (std::is_same_v<V, double>) {
-          out += Serialized(boost::json::value(v));
+          // As Serialized, without a value and a string made for it.
+          if (std::isfinite(v)) {
+            fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), v);
+          } else {
+            out += "null";
+          }
         } else if constexpr (std::is_same_v<V, boost::json::value>) {
           if (json) {
             out += Serialized(v);
@@ -169,7 +229,8 @@ void AppendValue(std::string& out, const Field& f, bool json) {
             AppendText(out, v);
           }
         } else {
-          fmt::format_to(std::back_inserter(out), "{}", v);  // int64_t, uint64_t
+          fmt::format_int digits(v);  // int64_t, uint64_t
+          out.append(digits.data(), digits.size());
         }
       },
       f.value);

@@ -6,12 +6,17 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/json.hpp>
+#include <spdlog/details/log_msg.h>
+#include <spdlog/pattern_formatter.h>
 
 namespace qledger::log {
 namespace {
@@ -73,6 +78,44 @@ TEST(LogTest, JsonLinesHoldEachFieldWithItsType) {
   EXPECT_EQ(o.at("cached"), true);
   EXPECT_TRUE(o.at("none").is_null());
   EXPECT_EQ(o.at("list"), (boost::json::array{1, 2}));
+}
+
+// The line formatter writes what spdlog's own pattern formatter writes for
+// the documented patterns: the same instant to the millisecond, the local
+// zone, the level's name, the message, the end of line. One formatter is
+// reused across seconds (it keeps the date of the last one), forwards and
+// back, and in a zone east and one west of UTC.
+TEST(LogTest, LinesAreWhatSpdlogsPatternWrites) {
+  const std::string saved_tz = std::getenv("TZ") ? std::getenv("TZ") : "";
+  const bool had_tz = std::getenv("TZ") != nullptr;
+  for (const char* tz : {"UTC0", "CST-8", "NST3:30"}) {
+    ::setenv("TZ", tz, 1);
+    ::tzset();
+    for (Format format : {Format::kText, Format::kJson}) {
+      spdlog::pattern_formatter pattern(format == Format::kJson
+                                            ? "{\"time\":\"%Y-%m-%dT%H:%M:%S.%e%z\",\"level\":\"%l\",%v}"
+                                            : "%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+      std::unique_ptr<spdlog::formatter> ours = NewLineFormatter(format);
+      const auto base = std::chrono::system_clock::time_point(std::chrono::seconds(1796203199));  // 2026-12-02T07:59:59Z
+      const int64_t offsets_ms[] = {0, 7, 999, 1000, 1042, 61500, 999, 86400000 + 5, -3600000 - 1, 0};
+      for (int64_t offset : offsets_ms) {
+        for (Level level : {Level::info, Level::warn, Level::err}) {
+          spdlog::details::log_msg msg(spdlog::source_loc{}, "qledger", level, "\"msg\":\"access\",\"status\":200");
+          msg.time = base + std::chrono::milliseconds(offset);
+          spdlog::memory_buf_t want, got;
+          pattern.format(msg, want);
+          ours->format(msg, got);
+          EXPECT_EQ(fmt::to_string(got), fmt::to_string(want)) << "TZ=" << tz << " offset " << offset << " ms";
+        }
+      }
+    }
+  }
+  if (had_tz) {
+    ::setenv("TZ", saved_tz.c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
 }
 
 }  // namespace

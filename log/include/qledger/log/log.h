@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -26,6 +27,7 @@
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
 #include <spdlog/common.h>
+#include <spdlog/formatter.h>
 
 namespace qledger::log {
 
@@ -56,6 +58,10 @@ void Flush();
 
 // Whether a line at level would be written.
 bool Enabled(Level level);
+
+// The formatter of every line (for tests): what spdlog's pattern
+// "%Y-%m-%dT%H:%M:%S.%e%z %l %v" writes, or its JSON object.
+std::unique_ptr<spdlog::formatter> NewLineFormatter(Format format);
 
 // A field of a line: a name and any value Boost.JSON converts (numbers,
 // strings, bools). Strings and numbers are held as they are (a string as a
