@@ -12,17 +12,20 @@
 #
 # Usage: bench/http/routes.sh QLEDGER_BINARY LEDGER_DIR [QUARTER] [DEPARTMENT]
 #   (make the ledger first: bench/http/make_ledger.sh QLEDGER_BINARY LEDGER_DIR)
-# Env: CONNECTIONS (32), DURATION (5s), THREADS (server io threads, 1),
+# Env: CONNECTIONS (32), DURATION (5s), REPEAT (3: pairs of runs a route,
+#      ceiling and qledger alternately; the medians are printed),
+#      THREADS (server io threads, 1),
 #      WRK_THREADS (1), PORT (18181), HELLO_PORT (18182), PIN (1; 0: no taskset),
 #      ONLY (a pattern: only the routes that contain it, e.g. ONLY=/v1/head)
 # Prints one line a route and a RATIO line a route: req/s ratio (qledger /
-# ceiling; issue 11 asks >= 0.9) and p99 ratio (<= 1.2); and, steadier on a
+# ceiling; issue 11 asks >= 0.9) and p99 ratio (<= 1.2), each the median of
+# the REPEAT pairs' ratios (their range is printed too); and, steadier on a
 # shared machine, the CPU each server's process spent a request (user +
 # system, /proc/PID/stat, over the load), as the ceiling's / qledger's: the
 # req/s the server's core could give, whatever else ran.
 set -euo pipefail
 bin=$1; ledger=$2; quarter=${3:-2026Q3}; dept=${4:-storage}
-conns=${CONNECTIONS:-32}; dur=${DURATION:-5s}; threads=${THREADS:-1}; wthreads=${WRK_THREADS:-1}
+conns=${CONNECTIONS:-32}; dur=${DURATION:-5s}; repeat=${REPEAT:-3}; threads=${THREADS:-1}; wthreads=${WRK_THREADS:-1}
 port=${PORT:-18181}; hello_port=${HELLO_PORT:-18182}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -108,17 +111,37 @@ for r in "${routes[@]}"; do
   "${server_cpu[@]}" "$work/hello_server" "$hello_port" "$threads" "$size" &
   hpid=$!; pids+=("$hpid")
   until curl -sf "http://127.0.0.1:$hello_port/" > /dev/null; do sleep 0.01; done
-  read -r h_rps h_p99 _ h_cpu < <(wrk_run "http://127.0.0.1:$hello_port/" "$hpid")
+  # REPEAT pairs, in the order ceiling, qledger, qledger, ceiling, ... so
+  # that a drift of the machine moves both alike; the medians are printed.
+  samples=()
+  for ((i = 1; i <= repeat; i++)); do
+    if ((i % 2)); then order=(h q); else order=(q h); fi
+    for who in "${order[@]}"; do
+      if [ "$who" = h ]; then
+        read -r h_rps h_p99 _ h_cpu < <(wrk_run "http://127.0.0.1:$hello_port/" "$hpid")
+      else
+        read -r q_rps q_p99 q_bad q_cpu < <(wrk_run "$url" "$spid")
+        [ "$q_bad" = 0 ] || { echo "routes.sh: $r answered $q_bad non-2xx responses under load" >&2; exit 1; }
+      fi
+    done
+    samples+=("$h_rps,$q_rps,$h_p99,$q_p99,$h_cpu,$q_cpu")
+  done
   kill "$hpid"; wait "$hpid" 2>/dev/null || true
-  read -r q_rps q_p99 q_bad q_cpu < <(wrk_run "$url" "$spid")
-  [ "$q_bad" = 0 ] || { echo "routes.sh: $r answered $q_bad non-2xx responses under load" >&2; exit 1; }
-  python3 - "$r" "$size" "$h_rps" "$q_rps" "$h_p99" "$q_p99" "$h_cpu" "$q_cpu" "$(echo "$t1 - $t0" | bc)" <<'PY'
-import sys
-r, size, h, q, hp, qp, hc, qc, first = sys.argv[1:]
-h, q, hp, qp, hc, qc = float(h), float(q), float(hp), float(qp), float(hc), float(qc)
-print(f"{r:<46} {size:>8} {h:>10.0f} {q:>10.0f} {q / h:>6.2f} {hp:>8.2f}ms {qp:>8.2f}ms {qp / hp:>6.2f}"
-      f" {hc:>6.1f}us {qc:>6.1f}us {hc / qc:>6.2f}   (first answer {float(first) * 1000:.0f} ms)")
-print(f"RATIO route={r} rps={q / h:.3f} p99={qp / hp:.3f} cpu={hc / qc:.3f}")
+  python3 - "$r" "$size" "$(echo "$t1 - $t0" | bc)" "${samples[@]}" <<'PY'
+import statistics, sys
+r, size, first = sys.argv[1:4]
+rows = [[float(x) for x in s.split(",")] for s in sys.argv[4:]]
+med = lambda i: statistics.median(row[i] for row in rows)
+h, q, hp, qp, hc, qc = (med(i) for i in range(6))
+rps = [row[1] / row[0] for row in rows]
+p99 = [row[3] / row[2] for row in rows]
+cpu = [row[4] / row[5] for row in rows]
+spread = f"   (pairs: req/s {min(rps):.2f}-{max(rps):.2f}, p99 {min(p99):.2f}-{max(p99):.2f})" if len(rows) > 1 else ""
+print(f"{r:<46} {size:>8} {h:>10.0f} {q:>10.0f} {statistics.median(rps):>6.2f} {hp:>8.2f}ms {qp:>8.2f}ms"
+      f" {statistics.median(p99):>6.2f} {hc:>6.1f}us {qc:>6.1f}us {statistics.median(cpu):>6.2f}"
+      f"   (first answer {float(first) * 1000:.0f} ms){spread}")
+print(f"RATIO route={r} rps={statistics.median(rps):.3f} p99={statistics.median(p99):.3f} cpu={statistics.median(cpu):.3f}"
+      f" pairs={len(rows)}")
 PY
 done
 echo "qledger serve RSS: $(grep -E 'VmRSS|VmHWM' /proc/$spid/status | tr -s ' \t' ' ' | paste -sd ';')"
