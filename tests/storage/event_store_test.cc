@@ -649,6 +649,30 @@ TEST_F(EventStoreTest, VerifyMatchesEveryKindOfIndexEntryByDigest) {
   EXPECT_GT(report.index_entries, 20);
 }
 
+// Hundreds of entries (803), where the tests above have a few dozen: a
+// sound ledger matches by digest (the sorted expected digests and their
+// bucket table, a stored batch sorted and walked), and one entry removed
+// from the middle of a quarter's run is found and named by the exact check.
+TEST_F(EventStoreTest, VerifyMatchesHundredsOfIndexEntriesByDigestAndFindsOneMissing) {
+  std::vector<std::string> events;
+  for (int i = 0; i < 400; ++i) events.push_back(Survey("r" + std::to_string(i), "storage", "2026Q3", "95.00"));
+  AppendOk(events);
+  store_.reset();
+  VerifyReport report = VerifyDir(dir_);
+  EXPECT_TRUE(report.ok()) << report.index_problem;
+  EXPECT_FALSE(report.index_exact);
+  // 'i' and 'x' a survey; the fixture's policy: 'i' and 'p'; one 'q'.
+  EXPECT_EQ(report.index_entries, 400 * 2 + 2 + 1);
+  std::string key = "x2026Q3/storage/";
+  for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>((200ull >> (8 * i)) & 0xff));
+  qledger::testing::WithRawLedger(dir_, [&](rocksdb::DB& db) {
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), key).ok());
+  });
+  report = VerifyDir(dir_);
+  EXPECT_TRUE(report.index_exact);
+  EXPECT_EQ(report.index_problem, "index entry \"x2026Q3/storage/#200\" is missing");
+}
+
 // A void whose target the 'i' index no longer leads to: the digest check
 // cannot find the target's department, so the exact check decides, and
 // names the entry.
