@@ -89,11 +89,22 @@ bool NeedsQuotes(std::string_view s) {
   return false;
 }
 
-// A number as JSON, a double in its shortest form ("0.596", not Boost's
-// "5.96E-1").
+// A double as JSON in its shortest form ("0.596", not Boost's "5.96E-1");
+// null when it is not finite.
+void AppendDouble(std::string& out, double v) {
+  if (std::isfinite(v)) {
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), v);
+  } else {
+    out += "null";
+  }
+}
+
+// A number as JSON, a double as AppendDouble writes it.
 std::string Serialized(const boost::json::value& v) {
-  if (v.is_double()) return std::isfinite(v.get_double()) ? fmt::format("{}", v.get_double()) : "null";
-  return boost::json::serialize(v);
+  if (!v.is_double()) return boost::json::serialize(v);
+  std::string out;
+  AppendDouble(out, v.get_double());
+  return out;
 }
 
 void AppendText(std::string& out, const boost::json::value& v) {
@@ -216,12 +227,7 @@ void AppendValue(std::string& out, const Field& f, bool json) {
         } else if constexpr (std::is_same_v<V, bool>) {
           out += v ? "true" : "false";
         } else if constexpr (std::is_same_v<V, double>) {
-          // As Serialized, without a value and a string made for it.
-          if (std::isfinite(v)) {
-            fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), v);
-          } else {
-            out += "null";
-          }
+          AppendDouble(out, v);
         } else if constexpr (std::is_same_v<V, boost::json::value>) {
           if (json) {
             out += Serialized(v);
