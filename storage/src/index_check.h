@@ -31,10 +31,11 @@ domain::Status CheckIndexes(rocksdb::DB* db, std::string* problem);
 // expected entry: Add is given each event as the chain is read, in seq
 // order; Finish compares. What the events say the indexes hold is kept as a
 // set of 128-bit digests (SHA-256 of the entry, truncated), except the
+// quarter/department entries ('x'), kept exactly as seqs, and the
 // entries a later event may overwrite or remove (status, monthly, void),
 // which are kept by the digest of their key. The stored entries must be
 // exactly that set: each stored entry's digest is in it and there are as
-// many. Any difference at all, or anything unusual on the way (a void whose
+// many, and the stored 'x' entries are the expected ones. Any difference at all, or anything unusual on the way (a void whose
 // target the 'i' index does not lead to), falls back to CheckIndexes, which
 // names the entry, so the check is exactly as strict as CheckIndexes up to
 // a second preimage of truncated SHA-256.
@@ -59,6 +60,7 @@ class IndexExpectation {
   static Digest KeyDigestOf(std::string_view key);
   domain::Status Exact(std::string* problem);
   void Expect(std::string_view key, std::string_view value) { digests_.push_back(DigestOf(key, value)); }
+  void ExpectIndexed(std::string_view quarter, std::string_view department, int64_t seq);
   void ExpectLatest(std::string_view key, std::string_view value) { mutable_[KeyDigestOf(key)] = DigestOf(key, value); }
 
   rocksdb::DB* db_;
@@ -66,6 +68,18 @@ class IndexExpectation {
   bool exact_ = false;
   int64_t matched_ = 0;
   std::vector<Digest> digests_;
+  // The 'x' entries (keys.h IndexKey), about one an event, kept exactly
+  // rather than by digest: no hash to take of each, expected or stored, and
+  // 8 bytes an entry instead of 16. Each (quarter, department) prefix's
+  // seqs, ascending as the events come; the stored keys, read in key order,
+  // come in that order within a prefix, and are matched by walking it.
+  struct Run {
+    std::vector<int64_t> seqs;
+    size_t next = 0;  // Finish: the first not yet matched by a stored key
+  };
+  std::unordered_map<std::string, Run> runs_;  // by prefix ("x" quarter "/" department "/")
+  std::string prefix_;                         // the prefix of the last ExpectIndexed
+  Run* run_ = nullptr;                         // its run
   std::set<std::string> quarters_;              // 'q' entries: one per quarter, from many events
   std::string last_quarter_;                    // the one inserted last
   // 's', 'm', 'v' entries, which a later event may change or remove: the

@@ -721,6 +721,47 @@ TEST_F(EventStoreTest, VerifyNamesAnIndexEntryThatNoEventExplains) {
   EXPECT_TRUE(report.index_exact);  // the digests differ; the exact check names the entry
 }
 
+// The quarter/department entries ('x') are matched exactly, by their
+// prefix's run of seqs, not by digest: one that holds data, one under a
+// department no event has, and one too short to hold a seq each fail that
+// match, and the exact check names them.
+TEST_F(EventStoreTest, VerifyNamesAQuarterIndexEntryThatHoldsDataOrNamesNoEvent) {
+  BuildTenEventsAndClose();
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), IndexKeyOfEvent5(), "5").ok());
+  });
+  VerifyReport report = VerifyDir(dir_);
+  EXPECT_EQ(report.index_problem, "index entry \"x2026Q2/storage/#5\" holds other data than its event says");
+  EXPECT_TRUE(report.index_exact);
+
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), IndexKeyOfEvent5(), "").ok());  // restored
+    std::string key = IndexKeyOfEvent5();
+    key.replace(8, 7, "finance");  // the same event under a department it is not of
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), key, "").ok());
+  });
+  report = VerifyDir(dir_);
+  EXPECT_EQ(report.index_problem, "index entry \"x2026Q2/finance/#5\" does not follow from any event");
+  EXPECT_TRUE(report.index_exact);
+
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    std::string key = IndexKeyOfEvent5();
+    key.replace(8, 7, "finance");
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), key).ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), "x2026Q2", "").ok());
+  });
+  report = VerifyDir(dir_);
+  EXPECT_EQ(report.index_problem, "index entry \"x2026Q2\" does not follow from any event");
+  EXPECT_TRUE(report.index_exact);
+
+  qledger::testing::WithRawLedger(dir_, [](rocksdb::DB& db) {
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), "x2026Q2").ok());
+  });
+  report = VerifyDir(dir_);
+  EXPECT_TRUE(report.ok()) << report.index_problem;
+  EXPECT_FALSE(report.index_exact);  // sound again: matched without the exact check
+}
+
 TEST_F(EventStoreTest, VerifyNamesAnIndexEntryWithAlteredData) {
   BuildTenEventsAndClose();
   // The active self-check of storage for 2026-03 now names another event.
