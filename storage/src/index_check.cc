@@ -326,10 +326,7 @@ domain::Status IndexExpectation::Finish(std::string* problem) {
     return true;
   };
   auto check = [&](const char* lower, const char* upper, Part* part) {
-    // Read once, in order: the blocks would only push out of the block
-    // cache what the reads after it look up.
-    rocksdb::ReadOptions once;
-    once.fill_cache = false;
+    rocksdb::ReadOptions once = ReadOnce();
     rocksdb::Slice bound(upper ? upper : "");
     if (upper) once.iterate_upper_bound = &bound;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(once));

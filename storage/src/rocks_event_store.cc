@@ -80,6 +80,13 @@ std::string FromHex(std::string_view hex) {
   return out;
 }
 
+rocksdb::ReadOptions ReadOnce() {
+  rocksdb::ReadOptions once;
+  once.fill_cache = false;
+  once.readahead_size = 512 << 10;
+  return once;
+}
+
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::Ok();
   if (s.IsCorruption()) return domain::DataLoss(what + ": " + s.ToString());

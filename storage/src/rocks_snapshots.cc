@@ -55,11 +55,8 @@ Result<std::optional<SnapshotRecord>> RocksEventStore::SnapshotAtOrBefore(const 
 }
 
 Status RocksEventStore::ScanSnapshots(const std::function<bool(const SnapshotRecord&)>& fn) const {
-  // Read once, in order (on a million events, 100 MB of snapshots): the
-  // blocks would only push out of the block cache what lookups need.
-  rocksdb::ReadOptions once;
-  once.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(once));
+  // Read once, in order (on a million events, 100 MB of snapshots).
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ReadOnce()));
   SnapshotRecord r;  // one, reused: its bytes keep their allocation
   for (it->Seek("S"); it->Valid() && it->key().starts_with("S"); it->Next()) {
     if (!ParseSnapshotKey(std::string_view(it->key().data(), it->key().size()), &r)) {

@@ -242,11 +242,7 @@ Result<VerifyReport> RocksEventStore::Verify(const EachVerified& each) const {
   TreeCheck tree(db_.get());
   IndexExpectation indexes(db_.get(), head_.seq);
   auto chain_start = std::chrono::steady_clock::now();
-  // Read once, in order: the blocks would only push out of the block cache
-  // what the reads after it look up.
-  rocksdb::ReadOptions once;
-  once.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(once));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ReadOnce()));
   // Two threads, so that a ledger verifies on two cores: this one reads the
   // events in order and checks each one's key, bytes and hash against the
   // one before (the chain); the calling thread checks the rest — the tree,
