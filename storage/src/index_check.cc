@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <future>
 #include <map>
 #include <memory>
 #include <thread>
@@ -190,6 +191,7 @@ void IndexExpectation::ExpectIndexed(std::string_view quarter, std::string_view 
 
 void IndexExpectation::Add(const Event& e) {
   if (fall_back_) return;
+  if (e.seq % kIdSampleEvery == 0) id_samples_.push_back(e.id);
   // The same entries as CheckIndexes derives, in the same order.
   Expect(IdKey(e.id), IdValue(e));
   if (auto q = e.quarter()) {
@@ -264,19 +266,13 @@ domain::Status IndexExpectation::Finish(std::string* problem) {
   for (const auto& [key, entry] : mutable_) digests_.push_back(entry);
   quarters_.clear();
   mutable_.clear();
-  // An entry derived twice alike is one entry (CheckIndexes' map keeps it
-  // once). One key derived with two values cannot match the stored entries,
-  // which have one value a key, so it falls back below.
-  std::sort(digests_.begin(), digests_.end());
-  digests_.erase(std::unique(digests_.begin(), digests_.end()), digests_.end());
-  // The digests are uniform: where each of ~n/8 buckets of the first word
-  // starts is where a digest's search begins, among ~8 neighbours.
-  const int bits = std::max(1, static_cast<int>(std::bit_width(digests_.size())) - 3);
-  std::vector<uint32_t> starts((size_t{1} << bits) + 1);
-  for (size_t b = 0, i = 0; b < starts.size(); ++b) {
-    while (i < digests_.size() && (digests_[i][0] >> (64 - bits)) < b) ++i;
-    starts[b] = static_cast<uint32_t>(i);
-  }
+  // The expected digests are sorted (below) while a second thread already
+  // reads its part of the stored entries: it waits for them only to look
+  // its first batch up.
+  std::promise<void> ready;
+  std::shared_future<void> sorted = ready.get_future().share();
+  int bits = 0;
+  std::vector<uint32_t> starts;
   // Whether every digest of a batch is expected. The stored entries come in
   // key order and their digests at random: one lookup at a time landed
   // anywhere in the 37 MB of digests (at 1,000,000 events), a cache miss
@@ -284,6 +280,7 @@ domain::Status IndexExpectation::Finish(std::string* problem) {
   // lookups walk the digests forward, ~7 to a page.
   auto all_expected = [&](std::vector<Digest>* batch) {
     std::sort(batch->begin(), batch->end());
+    sorted.wait();
     size_t i = 0;
     for (const Digest& d : *batch) {
       i = std::max<size_t>(i, starts[d[0] >> (64 - bits)]);
@@ -297,9 +294,8 @@ domain::Status IndexExpectation::Finish(std::string* problem) {
     batch->clear();
     return true;
   };
-  // The stored entries, in two key ranges checked at once, one a thread:
-  // below "n" (the 'i' and 'm' entries, and the marks) and from "n" on
-  // ('p' to 'y'; the tree's 'n' nodes are passed over).
+  // The stored entries, in two key ranges checked at once, one a thread,
+  // split within the 'i' entries (below).
   struct Part {
     bool all_expected = true;  // false at the first entry not derived, or a mark that holds data
     size_t count = 0;          // entries matched by digest
@@ -325,15 +321,15 @@ domain::Status IndexExpectation::Finish(std::string* problem) {
     ++run->next;
     return true;
   };
-  auto check = [&](const char* lower, const char* upper, Part* part) {
+  auto check = [&](const std::string& lower, const std::string& upper, Part* part) {
     rocksdb::ReadOptions once = ReadOnce();
-    rocksdb::Slice bound(upper ? upper : "");
-    if (upper) once.iterate_upper_bound = &bound;
+    rocksdb::Slice bound(upper);
+    if (!upper.empty()) once.iterate_upper_bound = &bound;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(once));
     constexpr size_t kBatch = 1 << 16;  // 1 MiB of digests
     std::vector<Digest> batch;
     batch.reserve(kBatch);
-    for (lower ? it->Seek(lower) : it->SeekToFirst(), SkipToIndexEntry(it.get()); it->Valid();
+    for (lower.empty() ? it->SeekToFirst() : it->Seek(lower), SkipToIndexEntry(it.get()); it->Valid();
          it->Next(), SkipToIndexEntry(it.get())) {
       std::string_view key(it->key().data(), it->key().size());
       std::string_view value(it->value().data(), it->value().size());
@@ -362,9 +358,34 @@ domain::Status IndexExpectation::Finish(std::string* problem) {
     part->status = it->status();
     if (!all_expected(&batch)) part->all_expected = false;
   };
+  // The 'x' entries cost least to match (no digest): the part that has them
+  // (p to y, past the tree's 'n' nodes) also takes the last quarter of the
+  // ids, found among the ids sampled as the events came. The other has the
+  // rest of the ids, the 'm' entries and the marks. (Split at "n", the
+  // first part took 0.45 s and the second 0.2 s, at 1,000,000 events.)
+  std::string split = "n";
+  if (!id_samples_.empty()) {
+    auto at = id_samples_.begin() + static_cast<std::ptrdiff_t>(id_samples_.size() * 3 / 4);
+    std::nth_element(id_samples_.begin(), at, id_samples_.end());
+    split = IdKey(*at);
+  }
   Part low, high;
-  std::thread other([&] { check("n", nullptr, &high); });
-  check(nullptr, "n", &low);
+  std::thread other([&] { check(split, "", &high); });
+  // An entry derived twice alike is one entry (CheckIndexes' map keeps it
+  // once). One key derived with two values cannot match the stored entries,
+  // which have one value a key, so it falls back below.
+  std::sort(digests_.begin(), digests_.end());
+  digests_.erase(std::unique(digests_.begin(), digests_.end()), digests_.end());
+  // The digests are uniform: where each of ~n/8 buckets of the first word
+  // starts is where a digest's search begins, among ~8 neighbours.
+  bits = std::max(1, static_cast<int>(std::bit_width(digests_.size())) - 3);
+  starts.resize((size_t{1} << bits) + 1);
+  for (size_t b = 0, i = 0; b < starts.size(); ++b) {
+    while (i < digests_.size() && (digests_[i][0] >> (64 - bits)) < b) ++i;
+    starts[b] = static_cast<uint32_t>(i);
+  }
+  ready.set_value();
+  check("", split, &low);
   other.join();
   QLEDGER_RETURN_IF_ERROR(FromRocks(low.status, "reading indexes"));
   QLEDGER_RETURN_IF_ERROR(FromRocks(high.status, "reading indexes"));

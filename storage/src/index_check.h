@@ -78,6 +78,10 @@ class IndexExpectation {
     size_t next = 0;  // Finish: the first not yet matched by a stored key
   };
   std::unordered_map<std::string, Run> runs_;  // by prefix ("x" quarter "/" department "/")
+  // Every kIdSampleEvery-th event's id: Finish splits the stored entries
+  // between two threads among the ids.
+  static constexpr int64_t kIdSampleEvery = 64;
+  std::vector<std::string> id_samples_;
   std::string prefix_;                         // the prefix of the last ExpectIndexed
   Run* run_ = nullptr;                         // its run
   std::set<std::string> quarters_;              // 'q' entries: one per quarter, from many events

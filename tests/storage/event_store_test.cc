@@ -671,6 +671,33 @@ TEST_F(EventStoreTest, VerifyMatchesHundredsOfIndexEntriesByDigestAndFindsOneMis
   report = VerifyDir(dir_);
   EXPECT_TRUE(report.index_exact);
   EXPECT_EQ(report.index_problem, "index entry \"x2026Q3/storage/#200\" is missing");
+  // The stored entries are read by two threads, split among the ids (at
+  // "ir382" here, of the ids sampled every 64th event): an id entry is
+  // found missing on either side of the split.
+  for (std::string id : {"r0", "r99"}) {
+    SCOPED_TRACE(id);
+    qledger::testing::WithRawLedger(dir_, [&](rocksdb::DB& db) {
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), key, "").ok());  // the 'x' entry back
+      ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), "i" + id).ok());
+    });
+    report = VerifyDir(dir_);
+    EXPECT_TRUE(report.index_exact);
+    EXPECT_EQ(report.index_problem, "index entry \"i" + id + "\" is missing");
+    qledger::testing::WithRawLedger(dir_, [&](rocksdb::DB& db) {
+      // Its value as the append wrote it: seq, type (survey), department, period.
+      std::string value;
+      uint64_t seq = static_cast<uint64_t>(std::stoi(id.substr(1)) + 2);
+      for (int i = 7; i >= 0; --i) value.push_back(static_cast<char>((seq >> (8 * i)) & 0xff));
+      std::string before;
+      ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), "ir1", &before).ok());
+      value.push_back(before[8]);  // the same type as another survey's
+      value += std::string("storage") + '\0' + "2026Q3";
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), "i" + id, value).ok());
+    });
+    report = VerifyDir(dir_);
+    EXPECT_TRUE(report.ok()) << report.index_problem;
+    EXPECT_FALSE(report.index_exact);
+  }
 }
 
 // A void whose target the 'i' index no longer leads to: the digest check
