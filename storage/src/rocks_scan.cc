@@ -53,11 +53,10 @@ Status RocksEventStore::Scan(int64_t from, int64_t to, const std::function<bool(
 }
 
 void RocksEventStore::ReadChunk(int64_t first, int64_t last, ScanChunk* out) const {
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = ReadOnce();
   std::string upper = EventKey(last == INT64_MAX ? last : last + 1);
   rocksdb::Slice upper_slice(upper);
   ro.iterate_upper_bound = &upper_slice;
-  ro.fill_cache = false;  // read once: keep the block cache for lookups
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   out->events.reserve(static_cast<size_t>(std::min<int64_t>(kChunk, last - first + 1)));
   for (it->Seek(EventKey(first)); it->Valid(); it->Next()) {
