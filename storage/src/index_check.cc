@@ -177,12 +177,12 @@ IndexExpectation::Digest IndexExpectation::DigestOf(std::string_view key, std::s
 }
 
 void IndexExpectation::ExpectIndexed(std::string_view quarter, std::string_view department, int64_t seq) {
-  // IndexPrefix, into a reused buffer: events come in runs of one quarter
-  // and a few departments, so the run is most often the last one's.
-  const size_t size = 3 + quarter.size() + department.size();
-  if (run_ == nullptr || prefix_.size() != size || prefix_.compare(1, quarter.size(), quarter) != 0 ||
-      prefix_.compare(2 + quarter.size(), department.size(), department) != 0) {
-    prefix_.assign("x").append(quarter).append("/").append(department).append("/");
+  // The prefix into a reused buffer, and its run looked up only when it is
+  // not the last one's: events come in runs of one quarter and a few
+  // departments.
+  AssignIndexPrefix(&scratch_, quarter, department);
+  if (run_ == nullptr || scratch_ != prefix_) {
+    prefix_.swap(scratch_);
     run_ = &runs_[prefix_];
   }
   // An entry derived twice alike is one entry, as in CheckIndexes' map.
@@ -391,7 +391,8 @@ domain::Status IndexExpectation::Finish(std::string* problem) {
   QLEDGER_RETURN_IF_ERROR(FromRocks(high.status, "reading indexes"));
   const size_t stored = low.count + high.count;
   if (!low.all_expected || !high.all_expected || stored != digests_.size()) return Exact(problem);
-  // Every 'x' entry expected was stored ('x' keys are past "n": the high part's).
+  // Every 'x' entry expected was stored ('x' keys are past the split: the
+  // high part's).
   for (const auto& [prefix, r] : runs_) {
     if (r.next != r.seqs.size()) return Exact(problem);
   }

@@ -35,10 +35,11 @@ domain::Status CheckIndexes(rocksdb::DB* db, std::string* problem);
 // entries a later event may overwrite or remove (status, monthly, void),
 // which are kept by the digest of their key. The stored entries must be
 // exactly that set: each stored entry's digest is in it and there are as
-// many, and the stored 'x' entries are the expected ones. Any difference at all, or anything unusual on the way (a void whose
-// target the 'i' index does not lead to), falls back to CheckIndexes, which
-// names the entry, so the check is exactly as strict as CheckIndexes up to
-// a second preimage of truncated SHA-256.
+// many, and the stored 'x' entries are the expected ones. Any difference at
+// all, or anything unusual on the way (a void whose target the 'i' index
+// does not lead to), falls back to CheckIndexes, which names the entry, so
+// the check is exactly as strict as CheckIndexes up to a second preimage of
+// truncated SHA-256.
 class IndexExpectation {
  public:
   explicit IndexExpectation(rocksdb::DB* db, int64_t events_hint = 0);
@@ -78,12 +79,13 @@ class IndexExpectation {
     size_t next = 0;  // Finish: the first not yet matched by a stored key
   };
   std::unordered_map<std::string, Run> runs_;  // by prefix ("x" quarter "/" department "/")
+  std::string prefix_;                         // the prefix of the last ExpectIndexed
+  Run* run_ = nullptr;                         // its run
+  std::string scratch_;                        // the next one's, before it is compared
   // Every kIdSampleEvery-th event's id: Finish splits the stored entries
   // between two threads among the ids.
   static constexpr int64_t kIdSampleEvery = 64;
   std::vector<std::string> id_samples_;
-  std::string prefix_;                         // the prefix of the last ExpectIndexed
-  Run* run_ = nullptr;                         // its run
   std::set<std::string> quarters_;              // 'q' entries: one per quarter, from many events
   std::string last_quarter_;                    // the one inserted last
   // 's', 'm', 'v' entries, which a later event may change or remove: the

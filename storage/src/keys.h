@@ -71,8 +71,14 @@ inline std::string MonthlyKey(uint8_t type, std::string_view dept, std::string_v
   k.append(month);
   return k;
 }
+// Into *out, replacing what it held (a buffer reused key after key).
+inline void AssignIndexPrefix(std::string* out, std::string_view quarter, std::string_view dept) {
+  out->assign("x").append(quarter).append("/").append(dept).append("/");
+}
 inline std::string IndexPrefix(std::string_view quarter, std::string_view dept) {
-  return "x" + std::string(quarter) + "/" + std::string(dept) + "/";
+  std::string k;
+  AssignIndexPrefix(&k, quarter, dept);
+  return k;
 }
 inline std::string IndexKey(std::string_view quarter, std::string_view dept, int64_t seq) {
   std::string k = IndexPrefix(quarter, dept);
