@@ -214,26 +214,25 @@ Response Router::Respond(const Request& req) {
       }
     }
     std::string route_name = route ? route->pattern : "unmatched";
-    // OPTIONS says what may be asked (RFC 9110 §9.3.7), and is the CORS
-    // preflight: a browser asks before it sends If-None-Match from a page of
-    // another origin. The CORS headers are added below for allowed origins.
-    if (req.method == "OPTIONS") {
+    // The CORS preflight of a page of an allowed origin (serve
+    // --cors-origin): a browser asks before it sends If-None-Match from
+    // another origin. OPTIONS is answered for those alone; otherwise it is a
+    // method like any other but GET and HEAD (SPEC §6: "anything else 405").
+    if (req.method == "OPTIONS" && AllowsOrigin(req.origin)) {
       Response r;
       r.status = 204;
       r.content_type.clear();
       r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
-      if (AllowsOrigin(req.origin)) {
-        r.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD");
-        r.headers.emplace_back("Access-Control-Allow-Headers", "If-None-Match");
-        r.headers.emplace_back("Access-Control-Max-Age", "600");
-      }
+      r.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD");
+      r.headers.emplace_back("Access-Control-Allow-Headers", "If-None-Match");
+      r.headers.emplace_back("Access-Control-Max-Age", "600");
       r.route = route_name;
       return r;
     }
     // Read-only by construction: every resource is GET and HEAD only.
     if (req.method != "GET" && req.method != "HEAD") {
       Response r = Problem(405, "method " + req.method + " is not allowed: this API is read-only (GET, HEAD)");
-      r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
+      r.headers.emplace_back("Allow", cors_origins_.empty() ? "GET, HEAD" : "GET, HEAD, OPTIONS");
       r.route = route_name;
       return r;
     }

@@ -120,19 +120,24 @@ TEST_F(RouterTest, UnknownPathIs404ProblemNamingThePath) {
             "no resource at /v1/quarters//scores (see /v1/… in docs/api.md)");
 }
 
-TEST_F(RouterTest, EveryMethodButGetHeadAndOptionsIs405WithAllow) {
-  for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
-    Response r = router_->Handle(Request{method, "/v1/head", "", "", ""});
-    EXPECT_EQ(ProblemDetail(r, 405),
-              std::string("method ") + method + " is not allowed: this API is read-only (GET, HEAD)");
-    ASSERT_EQ(r.headers.size(), 1u);
-    EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD, OPTIONS"}));
+// SPEC §6: "GET and HEAD only, anything else 405" — OPTIONS too, on any
+// path, while CORS is off (the default).
+TEST_F(RouterTest, EveryMethodButGetAndHeadIs405WithAllow) {
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    for (const char* path : {"/v1/head", "/v1/nothing"}) {
+      Response r = router_->Handle(Request{method, path, "", "", ""});
+      EXPECT_EQ(ProblemDetail(r, 405),
+                std::string("method ") + method + " is not allowed: this API is read-only (GET, HEAD)");
+      ASSERT_EQ(r.headers.size(), 1u);
+      EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD"}));
+    }
   }
   EXPECT_EQ(router_->Handle(Request{"HEAD", "/v1/head", "", "", ""}).status, 200);
 }
 
-// OPTIONS says what may be asked; CORS is off until origins are allowed,
-// and then only those get the Access-Control headers and a preflight.
+// CORS is off until origins are allowed, and then only those get the
+// Access-Control headers and a preflight (OPTIONS 204); OPTIONS from any
+// other origin stays a 405.
 TEST_F(RouterTest, OptionsAnswersAndCorsIsOnlyForTheOriginsAllowed) {
   auto header = [](const Response& r, const std::string& name) {
     for (const auto& [n, v] : r.headers) {
@@ -141,9 +146,8 @@ TEST_F(RouterTest, OptionsAnswersAndCorsIsOnlyForTheOriginsAllowed) {
     return std::string();
   };
   Response options = router_->Handle(Request{"OPTIONS", "/v1/head", "", "https://dash.example.com", ""});
-  EXPECT_EQ(options.status, 204);
-  EXPECT_EQ(options.body, "");
-  EXPECT_EQ(header(options, "Allow"), "GET, HEAD, OPTIONS");
+  EXPECT_EQ(options.status, 405);
+  EXPECT_EQ(header(options, "Allow"), "GET, HEAD");
   EXPECT_EQ(header(options, "Access-Control-Allow-Methods"), "") << "CORS is off by default";
   EXPECT_EQ(header(router_->Handle(Request{"GET", "/v1/head", "", "https://dash.example.com", ""}),
                    "Access-Control-Allow-Origin"), "");
@@ -151,6 +155,8 @@ TEST_F(RouterTest, OptionsAnswersAndCorsIsOnlyForTheOriginsAllowed) {
   router_->AllowOrigins({"https://dash.example.com"});
   Response preflight = router_->Handle(Request{"OPTIONS", "/v1/quarters/2026Q1/scores", "", "https://dash.example.com", ""});
   EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.body, "");
+  EXPECT_EQ(header(preflight, "Allow"), "GET, HEAD, OPTIONS");
   EXPECT_EQ(header(preflight, "Access-Control-Allow-Origin"), "https://dash.example.com");
   EXPECT_EQ(header(preflight, "Access-Control-Allow-Methods"), "GET, HEAD");
   EXPECT_EQ(header(preflight, "Access-Control-Allow-Headers"), "If-None-Match");
@@ -162,8 +168,13 @@ TEST_F(RouterTest, OptionsAnswersAndCorsIsOnlyForTheOriginsAllowed) {
   Response other = router_->Handle(Request{"GET", "/v1/quarters/2026Q1/scores", "", "https://evil.example.com", ""});
   EXPECT_EQ(header(other, "Access-Control-Allow-Origin"), "");
   EXPECT_EQ(header(other, "Vary"), "Accept-Encoding, Origin");
-  EXPECT_EQ(header(router_->Handle(Request{"OPTIONS", "/v1/head", "", "https://evil.example.com", ""}),
-                   "Access-Control-Allow-Methods"), "");
+  Response foreign = router_->Handle(Request{"OPTIONS", "/v1/head", "", "https://evil.example.com", ""});
+  EXPECT_EQ(foreign.status, 405);
+  EXPECT_EQ(header(foreign, "Access-Control-Allow-Methods"), "");
+  EXPECT_EQ(header(foreign, "Allow"), "GET, HEAD, OPTIONS");
+  Response post = router_->Handle(Request{"POST", "/v1/head", "", "https://dash.example.com", ""});
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(header(post, "Allow"), "GET, HEAD, OPTIONS");
 }
 
 TEST_F(RouterTest, MalformedQuarterIs400NamingTheValue) {

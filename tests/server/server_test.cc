@@ -65,11 +65,12 @@ class ServerTest : public ::testing::Test {
 TempDir* ServerTest::dir_ = nullptr;
 Server* ServerTest::server_ = nullptr;
 
-TEST_F(ServerTest, PostPutAndDeleteAre405WithAllow) {
-  for (const char* method : {"POST", "PUT", "DELETE"}) {
+TEST_F(ServerTest, PostPutDeleteAndOptionsAre405WithAllow) {
+  for (const char* method : {"POST", "PUT", "DELETE", "OPTIONS"}) {
     Reply r = Fetch(port(), method, "/v1/quarters/2026Q3/scores", "Content-Length: 0\r\n");
     EXPECT_EQ(r.status, 405) << method;
-    EXPECT_EQ(r.headers["allow"], "GET, HEAD, OPTIONS");
+    EXPECT_EQ(r.headers["allow"], "GET, HEAD");
+    EXPECT_EQ(r.headers["content-type"], "application/problem+json") << method;
     EXPECT_EQ(json::parse(r.body).at("status").as_int64(), 405);
   }
 }
