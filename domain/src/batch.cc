@@ -458,6 +458,20 @@ enum class Step { kAccepted, kDuplicate, kRejected };
 // of its id), in the batch's order: a duplicate, an id taken with other
 // content, then the rules that need the ledger. Its errors are appended to
 // *errors. The caller accepts it into the overlay.
+// SPEC §1: a department is typed by its code or its Chinese name, in every
+// input. An event's is stored as the code, in the policy in force for its
+// period; one that names no department of it is left for CheckAgainstLedger
+// to refuse. Before the id's stored event is compared with it, so that the
+// same fact typed either way is the same fact.
+void ToDepartmentCode(const Overlay& ledger, Event* e) {
+  if (!HasDepartment(e->type)) return;
+  auto quarter = e->quarter();
+  if (!quarter) return;
+  const AdoptedPolicy* policy = PolicyFor(ledger.policies(), *quarter, INT64_MAX);
+  if (!policy || policy->policy.FindDepartment(e->department)) return;
+  if (const Department* d = policy->policy.FindDepartmentByCodeOrName(e->department)) e->department = d->code;
+}
+
 Result<Step> PlanOne(const Overlay& ledger, const InputEvent& in, NormalizedInput& n, std::vector<BatchError>* errors) {
   if (!in.parse_error.empty()) {
     errors->push_back(BatchError{in.where, false, "", "", in.parse_error});
@@ -466,6 +480,7 @@ Result<Step> PlanOne(const Overlay& ledger, const InputEvent& in, NormalizedInpu
   Event& e = n.event;
   std::vector<std::string>& problems = n.errors;
   if (n.valid) {
+    ToDepartmentCode(ledger, &e);
     QLEDGER_ASSIGN_OR_RETURN(auto existing, ledger.Find(e.id, std::move(*n.stored)));
     if (existing.has_value() && !in.fallback_id.empty()) {
       // A derived id taken by other content: its longer form.

@@ -4,6 +4,7 @@
 
 #include "qledger/domain/exact_json.h"
 #include "qledger/domain/policy.h"
+#include "qledger/domain/spelling.h"
 #include "object_reader.h"
 
 namespace json = boost::json;
@@ -19,6 +20,14 @@ const Decimal k100 = Decimal::FromInt(100);
 const Decimal kMaxPoints = Decimal::FromInt(100);
 constexpr int64_t kMaxPolicyVersion = 1'000'000;
 constexpr size_t kMaxIdBytes = 200;
+
+// A quarter as people type it (SPEC §1: 2026Q3, 2026q3, 2026-Q3, 2026年第3季度;
+// spelling.h), as YYYYQn; nullopt if it is none.
+std::optional<std::string> CanonicalQuarter(const std::string& s) {
+  std::optional<std::string> q = NormalizeQuarter(s);
+  if (!q || !Quarter::Parse(*q)) return std::nullopt;
+  return q;
+}
 
 // Why id is not an id (SPEC §4: printable characters, not only white
 // space), or "". Besides control characters: the line and paragraph
@@ -91,7 +100,7 @@ class DataNormalizer {
   }
   void QuarterField(const char* key) {
     if (auto s = r_.Text(key)) {
-      if (Quarter::Parse(*s)) out_[key] = *s;
+      if (auto q = CanonicalQuarter(*s)) out_[key] = *q;
       else r_.Fail(key, "\"" + *s + "\" is not a quarter (YYYYQn)");
     }
   }
@@ -375,12 +384,13 @@ bool NormalizeInputEvent(const json::value& in, Event* out, std::vector<std::str
     PeriodKind pk = PeriodKindOf(*type);
     if (pk != PeriodKind::kNone) {
       if (auto p = r.Text("period")) {
-        bool ok = (pk == PeriodKind::kMonth && IsMonth(*p)) ||
-                  (pk == PeriodKind::kQuarter && Quarter::Parse(*p)) ||
+        // A quarter in any of the spellings people type, stored as YYYYQn.
+        std::optional<std::string> quarter = pk == PeriodKind::kQuarter ? CanonicalQuarter(*p) : std::nullopt;
+        bool ok = (pk == PeriodKind::kMonth && IsMonth(*p)) || quarter.has_value() ||
                   (pk == PeriodKind::kYear && IsYear(*p));
         const char* form = pk == PeriodKind::kMonth ? "a month (YYYY-MM)"
                            : pk == PeriodKind::kQuarter ? "a quarter (YYYYQn)" : "a year (YYYY)";
-        if (ok) out->period = *p;
+        if (ok) out->period = quarter.value_or(*p);
         else r.Fail("period", "\"" + *p + "\" is not " + form);
       }
     } else if (o.contains("period")) {

@@ -19,6 +19,15 @@ const Department* Policy::FindDepartment(std::string_view code) const {
   return nullptr;
 }
 
+const Department* Policy::FindDepartmentByCodeOrName(std::string_view text) const {
+  std::string lower(text);
+  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  for (const auto& d : departments) {
+    if (d.code == lower || d.name == text) return &d;
+  }
+  return nullptr;
+}
+
 Decimal Policy::SpotDeduction(Decimal d) const {
   if (d <= Decimal()) return Decimal();
   for (const auto& tier : spotcheck_tiers) {

@@ -749,6 +749,39 @@ TEST_F(CliTest, TheSameBatchAppendedTwiceIsCountedAsDuplicatesTheSecondTime) {
   EXPECT_EQ(b.at("head_hash"), a.at("head_hash"));
 }
 
+// SPEC §1: "People type quarters as 2026Q3, 2026q3, 2026-Q3 or 2026年第3季度
+// and departments by code or Chinese name; every input accepts each." An
+// appended event typed either way is stored with the department's code and
+// the quarter as YYYYQn, and the same fact typed the canonical way is a
+// duplicate of it, not another fact.
+TEST_F(CliTest, AppendStoresDepartmentsTypedByNameAndQuartersAsPeopleTypeThemInCanonicalForm) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  AppendOk({Survey("t-name", "储运中心", "2026q3"), Survey("t-upper", "WUHAN", "2026年第3季度"),
+            Survey("t-dash", "市场经营部", "2026-Q3"), SelfCheck("t-month", "物流业务部", "2026-12", "\"90\"")});
+  RunResult exported = Q("export");
+  ASSERT_EQ(exported.exit_code, kOk) << exported.Describe();
+  std::map<std::string, std::pair<std::string, std::string>> stored;  // id -> department, period
+  std::istringstream lines(exported.out);
+  for (std::string line; std::getline(lines, line);) {
+    json::object e = json::parse(line).as_object();
+    if (e.contains("department")) {
+      stored[std::string(e.at("id").as_string())] = {std::string(e.at("department").as_string()),
+                                                     std::string(e.at("period").as_string())};
+    }
+  }
+  EXPECT_EQ(stored["t-name"], (std::pair<std::string, std::string>{"storage", "2026Q3"}));
+  EXPECT_EQ(stored["t-upper"], (std::pair<std::string, std::string>{"wuhan", "2026Q3"}));
+  EXPECT_EQ(stored["t-dash"], (std::pair<std::string, std::string>{"marketing", "2026Q3"}));
+  EXPECT_EQ(stored["t-month"], (std::pair<std::string, std::string>{"logistics", "2026-12"}));
+  RunResult again = AppendLines({Survey("t-name", "storage", "2026Q3"), Survey("t-upper", "武汉业务部", "2026Q3")});
+  ASSERT_EQ(again.exit_code, kOk) << again.Describe();
+  json::object out = json::parse(again.out).as_object();
+  EXPECT_EQ(out.at("appended").as_int64(), 0);
+  EXPECT_EQ(out.at("duplicates").as_int64(), 2);
+  // A name no department has is still refused, naming the field.
+  ExpectRejected({Survey("t-bad", "仓库", "2026q3")}, "line 1", {"department: \"仓库\" is not a department"});
+}
+
 TEST_F(CliTest, AppendReadsStandardInput) {
   ASSERT_NO_FATAL_FAILURE(Init());
   RunResult r = Q("append", {"-"}, JoinLines({SelfCheck("t-stdin", "storage", "2026-12", "\"90\"")}));

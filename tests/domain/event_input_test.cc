@@ -162,6 +162,31 @@ TEST(EventInputTest, RejectsAPeriodOfTheWrongKindForTheType) {
               ElementsAre("period: \"2026Q5\" is not a quarter (YYYYQn)"));
 }
 
+// SPEC §1: a quarter typed as 2026Q3, 2026q3, 2026-Q3 or 2026年第3季度 is
+// accepted in every input, and an event stores it as YYYYQn — its period,
+// and a policy's effective_from.
+TEST(EventInputTest, AQuarterTypedAsPeopleTypeItIsStoredAsYYYYQn) {
+  for (const char* typed : {"2026Q3", "2026q3", "2026-Q3", "2026年第3季度"}) {
+    Normalized n = Normalize(std::string(R"({"id":"x","type":"survey.responded","department":"storage","period":")") +
+                             typed + R"(","occurred_at":"2026-08-03","actor":"a","data":{"respondent":"c","score":"90"}})");
+    EXPECT_TRUE(n.ok) << typed << ": " << ::testing::PrintToString(n.errors);
+    EXPECT_EQ(n.event.period, "2026Q3") << typed;
+  }
+  Normalized approved = Normalize(R"({"id":"x","type":"quarter.approved","period":"2026年第2季度",)"
+                                  R"("occurred_at":"2026-08-03","actor":"a","data":{"approved_by":"c","meeting_date":"2026-07-10"}})");
+  EXPECT_TRUE(approved.ok) << ::testing::PrintToString(approved.errors);
+  EXPECT_EQ(approved.event.period, "2026Q2");
+  Normalized policy = Normalize(R"({"id":"p2","type":"policy.adopted","occurred_at":"2026-08-03","actor":"a",)"
+                                R"("data":{"version":0,"effective_from":"2027q1","policy":{}}})");
+  EXPECT_THAT(policy.errors, ::testing::Not(::testing::Contains(HasSubstr("effective_from"))));
+  EXPECT_EQ(policy.event.data.at("effective_from"), "2027Q1");
+  // A month is no quarter in any spelling.
+  EXPECT_THAT(Normalize(R"({"id":"x","type":"survey.responded","department":"storage","period":"2026年7月",)"
+                        R"("occurred_at":"2026-08-03","actor":"a","data":{"respondent":"c","score":"90"}})")
+                  .errors,
+              ElementsAre("period: \"2026年7月\" is not a quarter (YYYYQn)"));
+}
+
 TEST(EventInputTest, RejectsDepartmentOrPeriodOnATypeWithoutThem) {
   Normalized n = Normalize(R"({"id":"x","type":"entry.voided","department":"storage","period":"2026Q3",)"
                            R"("occurred_at":"2026-08-03","actor":"a","data":{"target":"t","reason":"r"}})");
