@@ -261,9 +261,11 @@ Status CheckQuarterOpen(const Overlay& ledger, const Quarter& q, const char* wha
   return Status::Ok();
 }
 
-// The rules that need the ledger. Appends to *errors; a non-OK status is a
-// storage failure.
-Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std::string>* errors) {
+// The rules of the policy in force for e's period and of its quarter's
+// status (approved): they read no more of e than its type, department and
+// period, and a data field only once it was read well. Appends to *errors;
+// a non-OK status is a storage failure.
+Status CheckAgainstPolicy(const Overlay& ledger, const Event& e, std::vector<std::string>* errors) {
   auto quarter = e.quarter();
   if (HasDepartment(e.type) && quarter) {
     const AdoptedPolicy* policy = PolicyFor(ledger.policies(), *quarter, INT64_MAX);
@@ -284,7 +286,14 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
     }
     QLEDGER_RETURN_IF_ERROR(CheckQuarterOpen(ledger, *quarter, "period", errors));
   }
+  return Status::Ok();
+}
 
+// The rules that need the ledger. Appends to *errors; a non-OK status is a
+// storage failure.
+Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std::string>* errors) {
+  QLEDGER_RETURN_IF_ERROR(CheckAgainstPolicy(ledger, e, errors));
+  auto quarter = e.quarter();
   switch (e.type) {
     case EventType::kSelfcheckReported:
     case EventType::kSpotcheckRecorded: {
@@ -502,6 +511,17 @@ Result<Step> PlanOne(const Overlay& ledger, const InputEvent& in, NormalizedInpu
       return problems.empty() ? Step::kDuplicate : Step::kRejected;
     }
     QLEDGER_RETURN_IF_ERROR(CheckAgainstLedger(ledger, e, &problems));
+  } else if (in.parse_error.empty() && std::none_of(problems.begin(), problems.end(), [](const std::string& m) {
+               return m.starts_with("type:") || m.starts_with("department:") || m.starts_with("period:");
+             })) {
+    // SPEC §4, --dry-run: "report every error". An event that failed its
+    // schema elsewhere (a score, a date, an unknown data field) is still
+    // held to the policy, whose rules read only what was read well: a
+    // department not in it is told beside the bad score. (The rules that
+    // look other events up wait for a valid event: an id or a reference
+    // that failed would only echo its own error.)
+    ToDepartmentCode(ledger, &e);
+    QLEDGER_RETURN_IF_ERROR(CheckAgainstPolicy(ledger, e, &problems));
   }
   if (!problems.empty()) {
     for (const auto& m : problems) errors->push_back(ErrorOf(in, e, m));

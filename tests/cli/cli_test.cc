@@ -715,6 +715,33 @@ TEST_F(CliTest, DryRunReportsEveryErrorOfABatchAndAppendsNothing) {
   EXPECT_EQ(VerifiedHead(), before);
 }
 
+// "report every error" within one event too: an event that fails its schema
+// (a score, an unknown data field) is still held to the policy — its
+// department, its callback points, its quarter's approval — and both are
+// told; a department that itself failed is told once.
+TEST_F(CliTest, DryRunReportsThePolicysErrorsBesideTheSchemasInOneEvent) {
+  ASSERT_NO_FATAL_FAILURE(InitDemo());
+  LedgerHead before = VerifiedHead();
+  std::string callback = Callback("t-cb", "storage", "2026Q4", "1.5");
+  callback.replace(callback.find("\"reason\""), 0, "\"typo\": 1, ");
+  RunResult r = AppendLines({SelfCheck("t-a", "warehouse", "2026-12", "\"101.001\""), callback,
+                             Survey("t-q1", "storage", "2026Q1").replace(0, 1, "{\"extra\": 1, ")},
+                            {"--dry-run"});
+  EXPECT_EQ(r.exit_code, kInvalidInput) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "line 1: event \"t-a\": data.score: 101.001 has more than two decimals")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "line 1: event \"t-a\": department: \"warehouse\" is not a department")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "line 2: event \"t-cb\": data.typo: is not a known field")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "line 2: event \"t-cb\": data.points: 1.50 is outside 0.50–1.00")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "line 3: event \"t-q1\": extra: is not a known field")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "line 3: event \"t-q1\": period: quarter 2026Q1 is approved")) << r.Describe();
+  EXPECT_TRUE(Contains(r.err, "6 errors in 3 events")) << r.Describe();
+  EXPECT_EQ(VerifiedHead(), before);
+  // A department that is itself malformed is told once, not again by the policy.
+  RunResult once = AppendLines({SelfCheck("t-b", "", "2026-12", "\"101.001\"")}, {"--dry-run"});
+  EXPECT_EQ(once.exit_code, kInvalidInput) << once.Describe();
+  EXPECT_FALSE(Contains(once.err, "is not a department")) << once.Describe();
+}
+
 TEST_F(CliTest, ExpectHeadThatIsStaleExitsSixAndAppendsNothing) {
   ASSERT_NO_FATAL_FAILURE(InitDemo());
   LedgerHead before = VerifiedHead();
