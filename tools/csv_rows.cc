@@ -30,10 +30,7 @@ Result<std::vector<domain::Department>> KnownDepartments(const std::vector<domai
 }
 
 std::optional<std::string> ResolveDepartment(const std::vector<domain::Department>& known, const std::string& cell) {
-  std::string lower = AsciiLower(cell);
-  for (const auto& d : known) {
-    if (d.code == lower || d.name == cell) return d.code;
-  }
+  if (const domain::Department* d = domain::FindDepartmentByCodeOrName(known, cell)) return d->code;
   return std::nullopt;
 }
 

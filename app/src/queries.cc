@@ -77,11 +77,7 @@ Result<std::vector<domain::Department>> KnownDepartments(const EventStore& store
 Result<std::string> ResolveDepartment(const EventStore& store, const std::string& text, domain::StatusCode unknown) {
   if (text.empty()) return std::string();
   QLEDGER_ASSIGN_OR_RETURN(auto known, KnownDepartments(store));
-  std::string lower = text;
-  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  for (const auto& d : known) {
-    if (d.code == lower || d.name == text) return d.code;
-  }
+  if (const domain::Department* d = domain::FindDepartmentByCodeOrName(known, text)) return d->code;
   std::string list;
   for (const auto& d : known) list += (list.empty() ? "" : ", ") + d.code + " " + d.name;
   return Status(unknown, "department: \"" + text + "\" is not a department (code or name: " + list + ")");

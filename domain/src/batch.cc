@@ -478,7 +478,7 @@ void ToDepartmentCode(const Overlay& ledger, Event* e) {
   if (!quarter) return;
   const AdoptedPolicy* policy = PolicyFor(ledger.policies(), *quarter, INT64_MAX);
   if (!policy || policy->policy.FindDepartment(e->department)) return;
-  if (const Department* d = policy->policy.FindDepartmentByCodeOrName(e->department)) e->department = d->code;
+  if (const Department* d = FindDepartmentByCodeOrName(policy->policy.departments, e->department)) e->department = d->code;
 }
 
 Result<Step> PlanOne(const Overlay& ledger, const InputEvent& in, NormalizedInput& n, std::vector<BatchError>* errors) {
@@ -511,13 +511,13 @@ Result<Step> PlanOne(const Overlay& ledger, const InputEvent& in, NormalizedInpu
       return problems.empty() ? Step::kDuplicate : Step::kRejected;
     }
     QLEDGER_RETURN_IF_ERROR(CheckAgainstLedger(ledger, e, &problems));
-  } else if (in.parse_error.empty() && std::none_of(problems.begin(), problems.end(), [](const std::string& m) {
-               return m.starts_with("type:") || m.starts_with("department:") || m.starts_with("period:");
-             })) {
+  } else if (!e.department.empty() && !e.period.empty()) {
     // SPEC §4, --dry-run: "report every error". An event that failed its
-    // schema elsewhere (a score, a date, an unknown data field) is still
-    // held to the policy, whose rules read only what was read well: a
-    // department not in it is told beside the bad score. (The rules that
+    // schema elsewhere (a score, a date, an unknown data field) but whose
+    // type, department and period were read well (NormalizeInputEvent sets
+    // them only then) is still held to the policy, whose rules read only
+    // what was read well: a department not in it is told beside the bad
+    // score. (The rules that
     // look other events up wait for a valid event: an id or a reference
     // that failed would only echo its own error.)
     ToDepartmentCode(ledger, &e);

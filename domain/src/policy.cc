@@ -19,7 +19,7 @@ const Department* Policy::FindDepartment(std::string_view code) const {
   return nullptr;
 }
 
-const Department* Policy::FindDepartmentByCodeOrName(std::string_view text) const {
+const Department* FindDepartmentByCodeOrName(const std::vector<Department>& departments, std::string_view text) {
   std::string lower(text);
   for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   for (const auto& d : departments) {

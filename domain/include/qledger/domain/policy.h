@@ -23,6 +23,11 @@ struct Department {
   std::string name;
 };
 
+// The department of `departments` that text names by its code (in any
+// ASCII case) or its Chinese name, as people type one (SPEC §1: "every input
+// accepts each"); nullptr if none.
+const Department* FindDepartmentByCodeOrName(const std::vector<Department>& departments, std::string_view text);
+
 struct SpotTier {
   std::optional<Decimal> max_difference;  // nullopt: no upper bound
   Decimal deduction;
@@ -48,9 +53,6 @@ struct Policy {
   std::string time_zone = "Asia/Shanghai";
 
   const Department* FindDepartment(std::string_view code) const;
-  // By its code (in any ASCII case) or its Chinese name, as people type a
-  // department (SPEC §1: "every input accepts each").
-  const Department* FindDepartmentByCodeOrName(std::string_view text) const;
   // Deduction for a spot-check difference d >= 0 (0 for d == 0).
   Decimal SpotDeduction(Decimal d) const;
   Decimal LargestSpotDeduction() const;
