@@ -56,6 +56,11 @@ template <class Archive>
 void DepartmentQuarter::save(Archive& ar) const {
   std::map<std::string, std::pair<int, std::string>> kinds;
   for (const auto& [id, kind] : kinds_) kinds.emplace(id, std::make_pair(static_cast<int>(kind.first), kind.second));
+  // A response's kind is kept as its place in responses_ (fold.h); the bytes
+  // list it as they always have.
+  for (const auto& [id, r] : responses_) {
+    kinds.emplace(id, std::make_pair(static_cast<int>(EventType::kSurveyResponded), std::string()));
+  }
   ar(self_, spot_, Sorted(responses_), Sorted(complaints_), Sorted(direct_), Sorted(callbacks_), Sorted(adjustments_),
      kinds);
 }
@@ -75,8 +80,12 @@ void DepartmentQuarter::load(Archive& ar) {
   Unsorted(std::move(callbacks), &callbacks_);
   Unsorted(std::move(adjustments), &adjustments_);
   kinds_.clear();
-  kinds_.reserve(kinds.size());
-  for (auto& [id, kind] : kinds) kinds_.emplace(id, std::make_pair(static_cast<EventType>(kind.first), kind.second));
+  kinds_.reserve(kinds.size() - std::min(kinds.size(), responses_.size()));
+  for (auto& [id, kind] : kinds) {
+    auto type = static_cast<EventType>(kind.first);
+    if (type == EventType::kSurveyResponded && kind.second.empty() && responses_.contains(id)) continue;
+    kinds_.emplace(id, std::make_pair(type, std::move(kind.second)));
+  }
   // The running tallies: recounted, not trusted from the bytes.
   survey_ = SurveyTally{};
   valid_complaints_ = 0;

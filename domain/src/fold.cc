@@ -56,7 +56,7 @@ void DepartmentQuarter::Apply(const Event& e, std::string* change, Lang lang) {
       Response& r = responses_[e.id];
       r = Response{score, {}, 0};
       TallyResponse(r, +1);
-      kinds_[e.id] = {e.type, {}};
+      kinds_.erase(e.id);  // a response's kind is its place in responses_ (fold.h)
       if (change) *change = zh ? "客户 " + Str(e, "respondent") + " 问卷 " + score.ToString() + " 分"
                             : "survey response from " + Str(e, "respondent") + ": " + score.ToString();
       return;
@@ -192,10 +192,15 @@ bool DepartmentQuarter::Counts(const Complaint& c) {
 
 std::string DepartmentQuarter::Void(const std::string& target, Lang lang) {
   const bool zh = lang == Lang::kZh;
-  auto k = kinds_.find(target);
-  if (k == kinds_.end()) return "";
-  auto [type, anchor] = k->second;
-  kinds_.erase(k);
+  EventType type = EventType::kSurveyResponded;
+  std::string anchor;
+  if (auto k = kinds_.find(target); k != kinds_.end()) {
+    type = k->second.first;
+    anchor = std::move(k->second.second);
+    kinds_.erase(k);
+  } else if (!responses_.contains(target)) {
+    return "";
+  }
   auto erase_ruling = [&](std::vector<Ruling>& rulings) {
     rulings.erase(std::remove_if(rulings.begin(), rulings.end(), [&](const Ruling& r) { return r.id == target; }),
                   rulings.end());

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <filesystem>
 #include <set>
 #include <string>
@@ -26,6 +28,7 @@ namespace {
 using qledger::testing::RunQledger;
 using qledger::testing::TempDir;
 using storage::EventStore;
+namespace json = boost::json;
 
 // Points in history the answers are compared at: before the first quarter
 // is complete, around the snapshots, at and after approvals, the head.
@@ -245,6 +248,76 @@ TEST_F(SnapshotTest, VerifyNamesTheFirstProblemInKeyOrderAsCheckSnapshotsDoes) {
   verified = RunQledger({"--data", with_, "verify"});
   EXPECT_EQ(verified.exit_code, 8) << verified.Describe();
   EXPECT_NE(verified.err.find(second->problem), std::string::npos) << verified.err << "\n" << second->problem;
+}
+
+// The bytes of a fold's state are what a stored snapshot holds and what
+// `verify` re-derives and compares: a change to how DepartmentQuarter keeps
+// its facts in memory must not change them, or every snapshot a ledger
+// already holds would stop matching. The digest is that of the bytes the
+// first release's fold wrote for these events (every kind of fact, rulings
+// and disputes, voids of a response, of a ruling and of a fact).
+TEST(SnapshotBytesTest, AFoldsStateArchivesToTheBytesOfTheFirstRelease) {
+  int64_t seq = 0;
+  auto add = [&](domain::EventType type, const std::string& id, const std::string& period, json::object data) {
+    domain::Event e;
+    e.seq = ++seq;
+    e.id = id;
+    e.type = type;
+    e.department = "storage";
+    e.period = period;
+    e.occurred_at = "2026-08-03";
+    e.actor = "test";
+    e.recorded_at = "2026-08-03T00:00:00Z";
+    e.data = std::move(data);
+    return e;
+  };
+  using T = domain::EventType;
+  domain::FoldState s;
+  auto& st = s.state;
+  st.Apply(add(T::kSelfcheckReported, "self-07", "2026-07", {{"score", "95.50"}}), nullptr);
+  st.Apply(add(T::kSpotcheckRecorded, "spot-08", "2026-08", {{"score", "90.00"}, {"inspector", "工作组/王敏"}}), nullptr);
+  for (int i = 0; i < 6; ++i) {
+    st.Apply(add(T::kSurveyResponded, "2026Q3-storage-survey-" + std::to_string(i), "2026Q3",
+                 {{"respondent", "客户"}, {"score", std::to_string(80 + i) + ".00"}}),
+             nullptr);
+  }
+  st.Apply(add(T::kSurveyDisputed, "dispute-1", "2026Q3", {{"response", "2026Q3-storage-survey-1"}, {"reason", "r"}}), nullptr);
+  st.Apply(add(T::kSurveyRuled, "ruling-1", "2026Q3",
+               {{"response", "2026Q3-storage-survey-1"}, {"outcome", "rescored"}, {"score", "99.00"}, {"ruling", "x"}}),
+           nullptr);
+  st.Apply(add(T::kSurveyRuled, "ruling-2", "2026Q3",
+               {{"response", "2026Q3-storage-survey-2"}, {"outcome", "voided"}, {"ruling", "x"}}),
+           nullptr);
+  st.Apply(add(T::kComplaintRecorded, "complaint-1", "2026Q3", {{"channel", "c"}, {"summary", "s"}}), nullptr);
+  st.Apply(add(T::kComplaintRuled, "cruling-1", "2026Q3", {{"complaint", "complaint-1"}, {"valid", true}, {"ruling", "x"}}),
+           nullptr);
+  st.Apply(add(T::kComplaintHandled, "handled-1", "2026Q3", {{"complaint", "complaint-1"}, {"stage", "resolved"}}), nullptr);
+  st.Apply(add(T::kDeductionDirect, "direct-1", "2026Q3", {{"points", "2.00"}, {"reason", "r"}}), nullptr);
+  st.Apply(add(T::kCallbackFinding, "callback-1", "2026Q3", {{"points", "0.50"}, {"reason", "r"}}), nullptr);
+  st.Apply(add(T::kScoreAdjusted, "adjust-1", "2026Q3", {{"component", "survey"}, {"points", "1.00"}, {"ruling", "x"}}),
+           nullptr);
+  EXPECT_TRUE(st.Owns("2026Q3-storage-survey-3"));
+  EXPECT_NE(st.Void("2026Q3-storage-survey-3"), "");
+  EXPECT_FALSE(st.Owns("2026Q3-storage-survey-3"));
+  EXPECT_EQ(st.Void("2026Q3-storage-survey-3"), "");  // voided once
+  EXPECT_NE(st.Void("ruling-2"), "");
+  EXPECT_NE(st.Void("callback-1"), "");
+  EXPECT_TRUE(st.Owns("2026Q3-storage-survey-2"));
+  EXPECT_TRUE(st.Owns("dispute-1"));
+  EXPECT_FALSE(st.Owns("no-such-id"));
+  s.seq = seq;
+  s.any_fact = true;
+  const std::string hash(64, 'a');
+  std::string bytes = EncodeSnapshot(s, hash);
+  EXPECT_EQ(domain::Sha256Hex(bytes), "5763b1ef0329abb444ef6df0febc3cd7479d94d21c6b61f7c8262adc8bea75a6");
+  // Read back and written again: the same bytes, and the same answers.
+  auto back = DecodeSnapshot(bytes, seq, hash);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(EncodeSnapshot(*back, hash), bytes);
+  EXPECT_TRUE(back->state.Owns("2026Q3-storage-survey-0"));
+  EXPECT_FALSE(back->state.Owns("2026Q3-storage-survey-3"));
+  EXPECT_NE(back->state.Void("2026Q3-storage-survey-0"), "");
+  EXPECT_FALSE(back->state.Owns("2026Q3-storage-survey-0"));
 }
 
 }  // namespace

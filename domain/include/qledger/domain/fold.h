@@ -45,7 +45,7 @@ class DepartmentQuarter {
   // Returns what that changed, or "" when the target is not one of ours.
   std::string Void(const std::string& target_id, Lang lang = Lang::kEn);
 
-  bool Owns(const std::string& id) const { return kinds_.count(id) > 0; }
+  bool Owns(const std::string& id) const { return kinds_.count(id) > 0 || responses_.count(id) > 0; }
 
   // Fills the component, total, grade and amount fields of *out.
   // Warnings are in `lang`.
@@ -107,7 +107,12 @@ class DepartmentQuarter {
   std::unordered_map<std::string, Adjustment> adjustments_;
   // Every event id applied here -> the id it hangs on (the response or
   // complaint for rulings and disputes; "" for facts, which hang on
-  // themselves), so that a void finds it.
+  // themselves), so that a void finds it. Except a survey response's: its
+  // id is its key in responses_, and an id there with no entry here is a
+  // response's (ids are unique in a ledger). Responses are most of a
+  // ledger's events, and a fold of the whole ledger kept each id twice:
+  // 40% of its memory (docs/performance.md, seventh session). The snapshot
+  // bytes list the responses here as before (app/src/snapshot.cc).
   std::unordered_map<std::string, std::pair<EventType, std::string>> kinds_;
 
   // Running tallies, so that Compute does not walk every response and every
