@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <map>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -126,6 +127,14 @@ class Overlay {
     return st;
   }
 
+  Result<bool> HasFacts(const Quarter& q) const {
+    if (fact_quarters_.count(q)) return true;
+    if (auto cached = base_facts_.find(q); cached != base_facts_.end()) return cached->second;
+    auto has = base_.HasFacts(q);
+    if (has.ok()) base_facts_.emplace(q, *has);
+    return has;
+  }
+
   const std::vector<AdoptedPolicy>& policies() const { return policies_; }
 
   // e is accepted, after those accepted before (with a caller that keeps
@@ -133,6 +142,9 @@ class Overlay {
   void Accept(const Event& e) {
     uint32_t index = count_++;
     events_[ids_.Add(e.id)] = Entry{index, Intern(e.department), Intern(e.period), e.type};
+    if (HasDepartment(e.type)) {
+      if (auto q = e.quarter()) fact_quarters_.insert(*q);
+    }
     if (!accepted_) {
       digests_.push_back(Digest(e));
       if (e.type == EventType::kComplaintRecorded) received_at_[index] = DataString(e, "received_at");
@@ -221,6 +233,8 @@ class Overlay {
   std::deque<ContentDigest> digests_;                    // without accepted_: by Entry::index
   std::unordered_map<uint32_t, std::string> received_at_;  // without accepted_: of complaint.recorded
   mutable std::map<Quarter, QuarterStatus> base_status_;
+  mutable std::map<Quarter, bool> base_facts_;  // HasFacts of the stored ledger, once asked
+  std::set<Quarter> fact_quarters_;             // quarters of the batch's accepted facts
   std::unordered_set<std::string> voided_;
   std::map<std::tuple<int, std::string, std::string>, std::optional<std::string>> monthly_;
   std::map<Quarter, QuarterStatus> status_;  // set by the batch's approvals and reopenings
@@ -351,7 +365,18 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
     }
     case EventType::kQuarterApproved: {
       QLEDGER_ASSIGN_OR_RETURN(auto st, ledger.StatusOf(*quarter));
-      if (st == QuarterStatus::kApproved) errors->push_back("period: quarter " + e.period + " is already approved");
+      if (st == QuarterStatus::kApproved) {
+        errors->push_back("period: quarter " + e.period + " is already approved");
+        break;
+      }
+      // SPEC §1: a quarter with nothing recorded is not assessed, never a
+      // table of zeros — which approving it would publish, with a penalty
+      // for every department.
+      QLEDGER_ASSIGN_OR_RETURN(bool has_facts, ledger.HasFacts(*quarter));
+      if (!has_facts) {
+        errors->push_back("period: nothing was recorded for quarter " + e.period +
+                          " (no fact of any department), so it is not assessed and there is nothing to approve");
+      }
       break;
     }
     case EventType::kQuarterReopened: {

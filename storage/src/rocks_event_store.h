@@ -183,6 +183,7 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
                                                    const std::string& month) const override;
 
   Result<QuarterStatus> StatusOf(const Quarter& q) const override;
+  Result<bool> HasFacts(const Quarter& q) const override;
 
   Result<std::vector<domain::AdoptedPolicy>> Policies() const override;
 

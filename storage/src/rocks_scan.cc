@@ -258,6 +258,22 @@ Result<int64_t> RocksEventStore::FirstSeqOf(const Quarter& q) const {
   return first;
 }
 
+Result<bool> RocksEventStore::HasFacts(const Quarter& q) const {
+  // The quarter's index runs by department ('x' quarter '/' dept '/' seq);
+  // the approvals and reopenings are the run of department "", first.
+  const std::string prefix = "x" + q.ToString() + "/";
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(prefix);
+  if (it->Valid() && it->key().starts_with(prefix + "/")) {
+    std::string past = prefix + "/";
+    past.append(9, '\xff');  // after every 8-byte seq of department ""
+    it->Seek(past);
+  }
+  bool found = it->Valid() && it->key().starts_with(prefix);
+  QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the index of quarter " + q.ToString()));
+  return found;
+}
+
 Result<std::vector<Event>> RocksEventStore::YearEvents(const std::string& year) const {
   std::vector<int64_t> seqs;
   QLEDGER_RETURN_IF_ERROR(PrefixSeqs(YearPrefix(year), &seqs));

@@ -809,6 +809,29 @@ TEST_F(CliTest, AppendStoresDepartmentsTypedByNameAndQuartersAsPeopleTypeThemInC
   ExpectRejected({Survey("t-bad", "仓库", "2026q3")}, "line 1", {"department: \"仓库\" is not a department"});
 }
 
+// SPEC §1: a quarter in which nothing was recorded is not assessed, never
+// a table of zeros. Approving one would publish zeros, a grade of
+// unqualified and a penalty for every department: the approval is refused,
+// and the quarter stays not found.
+TEST_F(CliTest, AnApprovalOfAQuarterWithNothingRecordedIsRefusedAndTheQuarterStaysNotAssessed) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  auto approve = [](const std::string& id, const std::string& quarter) {
+    return R"({"id": ")" + id + R"(", "type": "quarter.approved", "period": ")" + quarter +
+           R"(", "occurred_at": "2026-12-22", "actor": "质量委员会", "data": {"approved_by": "质量委员会", "meeting_date": "2027-04-10"}})";
+  };
+  ExpectRejected({approve("t-approve-empty", "2027Q1")}, "line 1",
+                 {"period: nothing was recorded for quarter 2027Q1", "nothing to approve"});
+  RunResult scores = Q("scores", {"--quarter", "2027Q1"});
+  EXPECT_EQ(scores.exit_code, kNotFound) << scores.Describe();
+  RunResult ledger = Q("ledger", {"--year", "2027", "--format", "json"});
+  EXPECT_FALSE(Contains(ledger.out, "-5000.00")) << ledger.Describe();
+  // With a fact recorded first, in the same batch, it is approved.
+  AppendOk({Survey("t-q1-survey", "storage", "2027Q1"), approve("t-approve", "2027Q1")});
+  scores = Q("scores", {"--quarter", "2027Q1", "--format", "json"});
+  EXPECT_EQ(scores.exit_code, kOk) << scores.Describe();
+  EXPECT_TRUE(Contains(scores.out, "\"status\":\"approved\"")) << scores.out;
+}
+
 TEST_F(CliTest, AppendReadsStandardInput) {
   ASSERT_NO_FATAL_FAILURE(Init());
   RunResult r = Q("append", {"-"}, JoinLines({SelfCheck("t-stdin", "storage", "2026-12", "\"90\"")}));

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ class MemoryLedger final : public LedgerView {
   std::map<std::string, std::string> data;         // "id/key" -> data[key]
   std::map<std::string, std::string> monthly;      // type/dept/month -> id
   std::map<std::string, QuarterStatus> statuses;   // "2026Q2" -> status
+  std::set<std::string> empty_quarters;             // "2026Q2": no fact recorded (others have some)
   bool fail_find = false;
   bool fail_status = false;
 
@@ -61,6 +63,7 @@ class MemoryLedger final : public LedgerView {
     auto it = statuses.find(q.ToString());
     return it == statuses.end() ? QuarterStatus::kOpen : it->second;
   }
+  Result<bool> HasFacts(const Quarter& q) const override { return !empty_quarters.count(q.ToString()); }
   Result<std::vector<AdoptedPolicy>> Policies() const override { return policies_; }
 
  private:
@@ -105,6 +108,34 @@ TEST(BatchPlanTest, AFactForAnApprovedQuarterIsRejected) {
   EXPECT_EQ(e.field, "period");
   EXPECT_THAT(e.message, ::testing::StartsWith("quarter 2026Q2 is approved"));
   EXPECT_EQ(e.ToString(), "line 1: event \"s1\": period: " + e.message);
+}
+
+const char* kApprove2026Q2 =
+    R"({"id":"a1","type":"quarter.approved","period":"2026Q2","occurred_at":"2026-07-10",)"
+    R"("actor":"质量委员会","data":{"approved_by":"质量委员会","meeting_date":"2026-07-10"}})";
+
+// SPEC §1: a quarter with nothing recorded is not assessed, never a table of
+// zeros; approving one would publish zeros and a penalty for every
+// department. A fact earlier in the same batch counts.
+TEST(BatchPlanTest, AQuarterWithNoFactCannotBeApprovedUnlessTheBatchRecordsOneFirst) {
+  MemoryLedger ledger;
+  ledger.empty_quarters.insert("2026Q2");
+  auto alone = PlanBatch(ledger, Batch(kApprove2026Q2));
+  ASSERT_TRUE(alone.ok());
+  EXPECT_THAT(Printed(alone->errors),
+              ElementsAre("line 1: event \"a1\": period: nothing was recorded for quarter 2026Q2 (no fact of any "
+                          "department), so it is not assessed and there is nothing to approve"));
+  EXPECT_THAT(alone->to_append, IsEmpty());
+
+  auto after_a_fact = PlanBatch(ledger, Batch(std::string(kSurvey2026Q2) + "\n" + kApprove2026Q2));
+  ASSERT_TRUE(after_a_fact.ok());
+  EXPECT_THAT(Printed(after_a_fact->errors), IsEmpty());
+  EXPECT_EQ(after_a_fact->to_append.size(), 2u);
+
+  ledger.empty_quarters.clear();  // a fact of 2026Q2 is stored
+  auto stored_fact = PlanBatch(ledger, Batch(kApprove2026Q2));
+  ASSERT_TRUE(stored_fact.ok());
+  EXPECT_THAT(Printed(stored_fact->errors), IsEmpty());
 }
 
 TEST(BatchPlanTest, MalformedJsonIsAnErrorThatIsNotAboutAnEvent) {

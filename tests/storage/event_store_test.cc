@@ -525,7 +525,7 @@ TEST_F(EventStoreTest, VerifyNamesADeletedEventAsTheGap) {
 // A stored quarter status that cannot be read as one is damage, never "open":
 // taking it for open would let a fact into an approved quarter.
 TEST_F(EventStoreTest, AnUnreadableQuarterStatusRefusesTheAppendInsteadOfTakingTheQuarterAsOpen) {
-  AppendOk({Approve("2026Q2-approved", "2026Q2")});
+  AppendOk({Survey("early-survey", "storage", "2026Q2", "95.00"), Approve("2026Q2-approved", "2026Q2")});
   store_.reset();
   for (const std::string& damaged : {std::string(), std::string("\x07"), std::string("\x01\x01")}) {
     qledger::testing::WithRawLedger(dir_, [&](rocksdb::DB& db) {
@@ -538,7 +538,7 @@ TEST_F(EventStoreTest, AnUnreadableQuarterStatusRefusesTheAppendInsteadOfTakingT
     EXPECT_EQ(out.status().code(), StatusCode::kDataLoss);
     EXPECT_NE(out.status().message().find("the stored status of quarter 2026Q2 is malformed"), std::string::npos)
         << out.status().message();
-    EXPECT_EQ((*writer)->head().seq, 2);
+    EXPECT_EQ((*writer)->head().seq, 3);
   }
 }
 

@@ -55,6 +55,9 @@ class LedgerView {
   virtual Result<std::optional<std::string>> ActiveMonthly(EventType type, const std::string& department,
                                                            const std::string& month) const = 0;
   virtual Result<QuarterStatus> StatusOf(const Quarter& q) const = 0;
+  // Whether a fact of some department (anything but the quarter-wide
+  // approvals and reopenings) was recorded for q, voided or not.
+  virtual Result<bool> HasFacts(const Quarter& q) const = 0;
   // Every policy adopted so far, in seq order.
   virtual Result<std::vector<AdoptedPolicy>> Policies() const = 0;
 };
