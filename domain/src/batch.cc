@@ -547,6 +547,14 @@ Result<Step> PlanOne(const Overlay& ledger, const InputEvent& in, NormalizedInpu
     // that failed would only echo its own error.)
     ToDepartmentCode(ledger, &e);
     QLEDGER_RETURN_IF_ERROR(CheckAgainstPolicy(ledger, e, &problems));
+  } else if (!e.department.empty() && HasDepartment(e.type)) {
+    // Its period was not read, so no one policy is in force for it: a
+    // department that no adopted policy has is wrong whatever the period.
+    bool known = false;
+    for (const auto& p : ledger.policies()) known |= FindDepartmentByCodeOrName(p.policy.departments, e.department) != nullptr;
+    if (!known && !ledger.policies().empty()) {
+      problems.push_back("department: \"" + e.department + "\" is not a department of any adopted policy");
+    }
   }
   if (!problems.empty()) {
     for (const auto& m : problems) errors->push_back(ErrorOf(in, e, m));

@@ -138,6 +138,23 @@ TEST(BatchPlanTest, AQuarterWithNoFactCannotBeApprovedUnlessTheBatchRecordsOneFi
   EXPECT_THAT(Printed(stored_fact->errors), IsEmpty());
 }
 
+// SPEC §4, "report every error": a period that cannot be read names no
+// policy, but a department that no adopted policy has is wrong whatever the
+// period, and is told beside it; a known one (by code or name) is not.
+TEST(BatchPlanTest, ADepartmentOfNoPolicyIsToldBesideAPeriodThatCannotBeRead) {
+  MemoryLedger ledger;
+  auto plan = PlanBatch(ledger, Batch(
+      R"({"id":"k1","type":"selfcheck.reported","department":"hr2","period":"2026-13","occurred_at":"2026-09-20",)"
+      R"("actor":"a","data":{"score":"90"}})" "\n"
+      R"({"id":"k2","type":"selfcheck.reported","department":"储运中心","period":"2026-13","occurred_at":"2026-09-20",)"
+      R"("actor":"a","data":{"score":"90"}})"));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_THAT(Printed(plan->errors),
+              ElementsAre(HasSubstr("line 1: event \"k1\": period: \"2026-13\" is not a month"),
+                          "line 1: event \"k1\": department: \"hr2\" is not a department of any adopted policy",
+                          HasSubstr("line 2: event \"k2\": period: \"2026-13\" is not a month")));
+}
+
 TEST(BatchPlanTest, MalformedJsonIsAnErrorThatIsNotAboutAnEvent) {
   MemoryLedger ledger;
   auto plan = PlanBatch(ledger, Batch(std::string(kSurvey2026Q2) + "\n{\"id\": \n"));
