@@ -252,6 +252,19 @@ Result<RewardLedger> BuildLedger(const EventStore& store, const LedgerQuery& que
     }
     l.expenses.push_back(std::move(x));
   }
+  if (!last_policy) {
+    // No quarter of the year is scored (yet), but expenses may be recorded
+    // against its quota all the same: the quota of the policy in force for
+    // the year's last quarter that has one.
+    for (int n = 4; n >= 1 && !last_policy; --n) {
+      auto in_force = PolicyInForce(store, Quarter{std::stoi(l.year), n});
+      if (in_force.ok()) {
+        last_policy = std::move(*in_force);
+      } else if (in_force.status().code() != domain::StatusCode::kNotFound) {
+        return in_force.status();
+      }
+    }
+  }
   if (last_policy) {
     l.quota = domain::ComputeQuotaUse(last_policy->policy.annual_quota, rewards_final, rewards_provisional, expenses);
   }

@@ -832,6 +832,22 @@ TEST_F(CliTest, AnApprovalOfAQuarterWithNothingRecordedIsRefusedAndTheQuarterSta
   EXPECT_TRUE(Contains(scores.out, "\"status\":\"approved\"")) << scores.out;
 }
 
+// SPEC §2: recorded expenses are tracked against the year's quota and
+// going over is flagged — also in a year none of whose quarters is scored
+// yet (the quota of the policy in force for the year).
+TEST_F(CliTest, TheLedgerTracksTheQuotaOfAYearWithExpensesButNoScoredQuarter) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  AppendOk({R"({"id": "t-exp-2027", "type": "budget.expense", "period": "2027", "occurred_at": "2026-12-01", )"
+            R"("actor": "工作组", "data": {"amount": "31000", "purpose": "会务"}})"});
+  RunResult r = Q("ledger", {"--year", "2027", "--format", "json"});
+  ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  json::object quota = json::parse(r.out).as_object().at("quota").as_object();
+  EXPECT_EQ(quota.at("annual_quota").as_string(), "30000.00");
+  EXPECT_EQ(quota.at("expenses").as_string(), "31000.00");
+  EXPECT_EQ(quota.at("remaining").as_string(), "-1000.00");
+  EXPECT_TRUE(quota.at("over_quota").as_bool());
+}
+
 TEST_F(CliTest, AppendReadsStandardInput) {
   ASSERT_NO_FATAL_FAILURE(Init());
   RunResult r = Q("append", {"-"}, JoinLines({SelfCheck("t-stdin", "storage", "2026-12", "\"90\"")}));
