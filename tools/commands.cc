@@ -394,8 +394,8 @@ int RunVerify(const CommonFlags& c, bool rebuild_snapshots) {
                          store->Verify([&](const domain::Event& e, const std::string& hash) { snapshot_check.Add(e, hash); }));
   if (r.bad_seq) {
     std::cerr << "qledger verify: FAILED at event " << *r.bad_seq << ": " << r.problem << "\n";
-    std::cerr << "qledger verify: events 1.." << r.events << " verify; the chain is broken from event "
-              << *r.bad_seq << " on\n";
+    std::cerr << "qledger verify: " << (r.events > 0 ? "events 1.." + std::to_string(r.events) + " verify" : std::string("no event verifies"))
+              << "; the chain is broken from event " << *r.bad_seq << " on\n";
     return ExitCodeFor(domain::StatusCode::kDataLoss);
   }
   if (!r.index_problem.empty()) {

@@ -238,7 +238,11 @@ class Handoff {
 
 Result<VerifyReport> RocksEventStore::Verify(const EachVerified& each) const {
   VerifyReport r;
-  QLEDGER_ASSIGN_OR_RETURN(uint64_t tree_size, StoredTreeSize(db_.get()));
+  // The tree's size record sits in the first block of the ledger's keys,
+  // with the first events: a damaged block is told by the chain, naming
+  // the event it holds, before it is told as the tree's.
+  Result<uint64_t> stored_tree_size = StoredTreeSize(db_.get());
+  const uint64_t tree_size = stored_tree_size.ok() ? *stored_tree_size : 0;
   TreeCheck tree(db_.get());
   IndexExpectation indexes(db_.get(), head_.seq);
   auto chain_start = std::chrono::steady_clock::now();
@@ -285,6 +289,15 @@ Result<VerifyReport> RocksEventStore::Verify(const EachVerified& each) const {
       }
       ++expected;
     }
+    // A stored block that fails RocksDB's own checksum ends the scan: the
+    // chain is broken where it could no longer be read, and that event is
+    // named (SPEC §6), not only the file.
+    if (!bad_seq && !it->status().ok()) {
+      fail(expected, "event " + std::to_string(expected) +
+                         " cannot be read: the stored block that holds it, with the events after it there, is "
+                         "damaged (" + it->status().ToString() + "); restore the ledger from a backup "
+                         "(docs/recovery.md)");
+    }
     if (!batch.empty()) handoff.Put(std::move(batch));
     handoff.Close();
   });
@@ -304,6 +317,7 @@ Result<VerifyReport> RocksEventStore::Verify(const EachVerified& each) const {
   log::Debug("verify: chain read", {{"ms", MillisSince(chain_start)}, {"events", r.events}});
   if (!r.bad_seq) {
     QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading events"));
+    QLEDGER_RETURN_IF_ERROR(stored_tree_size.status());
     if (r.head.seq != head_.seq || r.head.hash != head_.hash) {
       r.bad_seq = std::min(r.head.seq, head_.seq) + 1;
       r.problem = "the recorded head (seq " + std::to_string(head_.seq) + ") does not match the chain (seq " +

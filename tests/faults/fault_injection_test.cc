@@ -279,6 +279,11 @@ TEST_F(FaultInjectionTest, ACorruptTableBlockIsNamedByVerifyAndByTheServer) {
   EXPECT_EQ(verify.exit_code, kDataLoss) << verify.Describe();
   EXPECT_TRUE(Contains(verify.err, "block checksum mismatch")) << verify.err;
   EXPECT_TRUE(Contains(verify.err, ".sst")) << verify.err;
+  // SPEC §6: verify names the first bad event — here the first it cannot
+  // read, in the damaged block — and says where the chain is broken.
+  EXPECT_TRUE(Contains(verify.err, "qledger verify: FAILED at event ")) << verify.err;
+  EXPECT_TRUE(Contains(verify.err, "cannot be read: the stored block that holds it")) << verify.err;
+  EXPECT_TRUE(Contains(verify.err, "the chain is broken from event ")) << verify.err;
   for (const auto& args : std::vector<std::vector<std::string>>{{"scores", "--quarter", "2026Q3"},
                                                                 {"scores", "--quarter", "2025Q4"},
                                                                 {"export"}}) {
