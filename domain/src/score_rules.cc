@@ -85,6 +85,13 @@ void DepartmentQuarter::Compute(const Policy& policy, const Quarter& q, Score* o
     sc.score = Decimal();
     out->warnings.push_back(zh ? q.ToString() + " 无自查上报：自查得分计 0"
                                : "no self-check report in " + q.ToString() + ": the self-check component is 0");
+    // SPEC §2 rule 4 sets it to 0: an adjustment to it is not applied, and
+    // says so rather than vanish from the figure (as the survey's does).
+    if (adj_self != Decimal()) {
+      out->warnings.push_back(zh ? "自查调整 " + adj_self.ToString() + " 分未计入：无自查上报，自查得分计 0"
+                                 : "self-check adjustments of " + adj_self.ToString() +
+                                       " are not applied: with no self-check report the component is 0");
+    }
   }
 
   // Survey (第八条.2, 第十一条).

@@ -509,6 +509,18 @@ TEST_F(ScoringTest, SurveyAdjustmentWithoutASurveyIsWarnedAbout) {
   EXPECT_THAT(s.warnings, Contains("survey adjustments have no component to apply to"));
 }
 
+// SPEC §2 self-check rule 4: no report, the component is 0 — an
+// adjustment to it is not applied, and a warning says so.
+TEST_F(ScoringTest, SelfcheckAdjustmentWithoutAReportIsNotAppliedAndWarnedAbout) {
+  Survey("90.00");
+  Adjust("selfcheck", "50.00");
+  Score s = ScoreOf();
+  EXPECT_FALSE(s.selfcheck.present);
+  EXPECT_EQ(s.selfcheck.score.ToString(), "0.00");
+  EXPECT_THAT(s.warnings,
+              Contains("self-check adjustments of 50.00 are not applied: with no self-check report the component is 0"));
+}
+
 // --- Grade and money (第十三条, 第十四条) ---
 
 struct GradeCase {
