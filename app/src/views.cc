@@ -255,14 +255,13 @@ Result<RewardLedger> BuildLedger(const EventStore& store, const LedgerQuery& que
   if (!last_policy) {
     // No quarter of the year is scored (yet), but expenses may be recorded
     // against its quota all the same: the quota of the policy in force for
-    // the year's last quarter that has one.
-    for (int n = 4; n >= 1 && !last_policy; --n) {
-      auto in_force = PolicyInForce(store, Quarter{std::stoi(l.year), n});
-      if (in_force.ok()) {
-        last_policy = std::move(*in_force);
-      } else if (in_force.status().code() != domain::StatusCode::kNotFound) {
-        return in_force.status();
-      }
+    // the year's last quarter (a policy in force for an earlier quarter of
+    // the year is in force for it too, unless a later one is).
+    auto in_force = PolicyInForce(store, Quarter{std::stoi(l.year), 4});
+    if (in_force.ok()) {
+      last_policy = std::move(*in_force);
+    } else if (in_force.status().code() != domain::StatusCode::kNotFound) {
+      return in_force.status();
     }
   }
   if (last_policy) {

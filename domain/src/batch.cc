@@ -550,9 +550,11 @@ Result<Step> PlanOne(const Overlay& ledger, const InputEvent& in, NormalizedInpu
   } else if (!e.department.empty() && HasDepartment(e.type)) {
     // Its period was not read, so no one policy is in force for it: a
     // department that no adopted policy has is wrong whatever the period.
-    bool known = false;
-    for (const auto& p : ledger.policies()) known |= FindDepartmentByCodeOrName(p.policy.departments, e.department) != nullptr;
-    if (!known && !ledger.policies().empty()) {
+    const auto& policies = ledger.policies();
+    bool known = std::any_of(policies.begin(), policies.end(), [&](const AdoptedPolicy& p) {
+      return FindDepartmentByCodeOrName(p.policy.departments, e.department) != nullptr;
+    });
+    if (!known && !policies.empty()) {
       problems.push_back("department: \"" + e.department + "\" is not a department of any adopted policy");
     }
   }
