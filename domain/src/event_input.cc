@@ -29,35 +29,40 @@ std::optional<std::string> CanonicalQuarter(const std::string& s) {
   return q;
 }
 
+// Code points that make two ids look alike or show as nothing: the format
+// characters (Unicode category Cf: the soft hyphen, zero-width spaces and
+// joiners, bidirectional controls, the BOM, tags) and the line and
+// paragraph separators.
+bool Invisible(char32_t c) {
+  return c == 0xad || (c >= 0x600 && c <= 0x605) || c == 0x61c || c == 0x6dd || c == 0x70f || c == 0x890 ||
+         c == 0x891 || c == 0x8e2 || c == 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
+         (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb) ||
+         c == 0x110bd || c == 0x110cd || (c >= 0x13430 && c <= 0x1343f) || (c >= 0x1bca0 && c <= 0x1bca3) ||
+         (c >= 0x1d173 && c <= 0x1d17a) || c == 0xe0001 || (c >= 0xe0020 && c <= 0xe007f);
+}
+
 // Why id is not an id (SPEC §4: printable characters, not only white
-// space), or "". Besides control characters: the line and paragraph
-// separators, and the invisible format characters that make two ids look
-// alike (zero-width spaces and joiners, bidirectional controls, the BOM).
+// space), or "". Besides control characters: the invisible characters
+// above, noncharacters and private-use characters, none of which prints.
 std::string IdProblem(std::string_view id) {
   if (id.size() > kMaxIdBytes) return "must be at most " + std::to_string(kMaxIdBytes) + " bytes";
   if (auto c = ControlCharacterIn(id)) return "holds a control character (" + *c + ")";
-  static const std::string_view kInvisible[] = {
-      "\u2028", "\u2029", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c",
-      "\u202d", "\u202e", "\u2060", "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff"};
-  for (std::string_view bad : kInvisible) {
-    if (id.find(bad) != std::string_view::npos) {
+  for (size_t i = 0; i < id.size();) {
+    auto d = DecodeUtf8At(id, i);
+    if (!d) return "is not UTF-8";
+    const char32_t c = d->first;
+    i += d->second;
+    const char* what = Invisible(c)                                      ? "an invisible or separator character"
+                       : (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe ? "a noncharacter"
+                       : (c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000          ? "a private-use character"
+                                                                                : nullptr;
+    if (what) {
       char buf[16];
-      unsigned cp = (static_cast<unsigned char>(bad[0]) & 0x0f) << 12 | (static_cast<unsigned char>(bad[1]) & 0x3f) << 6 |
-                    (static_cast<unsigned char>(bad[2]) & 0x3f);
-      std::snprintf(buf, sizeof buf, "U+%04X", cp);
-      return std::string("holds an invisible or separator character (") + buf + ")";
+      std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+      return std::string("holds ") + what + " (" + buf + ")";
     }
   }
-  // White space only: ASCII spaces, NBSP (U+00A0), the ideographic space
-  // (U+3000) and the other Unicode spaces (U+2000..U+200A).
-  std::string_view rest = id;
-  while (!rest.empty()) {
-    if (rest.front() == ' ') rest.remove_prefix(1);
-    else if (rest.starts_with("\u00a0") || rest.starts_with("\u3000")) rest.remove_prefix(rest.front() == '\xc2' ? 2 : 3);
-    else if (rest.size() >= 3 && rest.starts_with("\xe2\x80") && static_cast<unsigned char>(rest[2]) <= 0x8a) rest.remove_prefix(3);
-    else break;
-  }
-  if (rest.empty()) return "must not be only white space";
+  if (OnlyWhiteSpace(id)) return "must not be only white space";
   return "";
 }
 

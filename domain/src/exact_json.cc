@@ -1,5 +1,7 @@
 #include "qledger/domain/exact_json.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -28,6 +30,57 @@ std::optional<std::string> ControlCharacterIn(std::string_view s) {
     return std::string(buf);
   }
   return std::nullopt;
+}
+
+std::optional<std::pair<char32_t, size_t>> DecodeUtf8At(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return std::pair<char32_t, size_t>(c, 1);
+  size_t len = 0;
+  char32_t cp = 0, min = 0;
+  if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; min = 0x80; }
+  else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; min = 0x800; }
+  else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; min = 0x10000; }
+  else return std::nullopt;
+  if (i + len > s.size()) return std::nullopt;
+  for (size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return std::nullopt;
+    cp = cp << 6 | (byte(i + k) & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return std::nullopt;
+  return std::pair<char32_t, size_t>(cp, len);
+}
+
+bool OnlyWhiteSpace(std::string_view s) {
+  if (s.empty()) return false;
+  for (size_t i = 0; i < s.size();) {
+    auto d = DecodeUtf8At(s, i);
+    if (!d) return false;
+    const char32_t c = d->first;
+    if (c != ' ' && c != 0xa0 && c != 0x1680 && !(c >= 0x2000 && c <= 0x200a) && c != 0x202f && c != 0x205f &&
+        c != 0x3000) {
+      return false;
+    }
+    i += d->second;
+  }
+  return true;
+}
+
+std::string EscapeMalformedUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (auto d = DecodeUtf8At(s, i)) {
+      out.append(s.substr(i, d->second));
+      i += d->second;
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(s[i]));
+      out += buf;
+      ++i;
+    }
+  }
+  return out;
 }
 
 namespace {
@@ -70,6 +123,9 @@ struct ExactHandler {
     }
     return p.empty() ? "the document" : p;
   }
+  // The member being read, for a message about a bad character; "" at the
+  // top level. (Within a key, it names the member before it.)
+  std::string Near() const { return frames.empty() ? "" : Path(); }
   bool Fail(json::error_code& ec, std::string why) {
     problem = std::move(why);
     ec = json::error::syntax;
@@ -170,6 +226,37 @@ struct ExactHandler {
   bool on_comment(json::string_view, json::error_code&) { return true; }
 };
 
+// What stopped Boost.JSON at text[at], and where: "line 3, column 7" when
+// text has more than one line (a JSON array over many lines, a policy
+// file), else "column 7"; a column counts characters from 1.
+// `near` is the member being read (the handler's path), told for a bad
+// character, which is in a string.
+std::string SyntaxProblem(std::string_view text, size_t at, const json::error_code& ec, const std::string& near = "") {
+  at = std::min(at, text.size());
+  size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+  line_start = (line_start == std::string_view::npos || line_start >= at) ? 0 : line_start + 1;
+  size_t column = 1;
+  for (size_t i = line_start; i < at;) {
+    auto d = DecodeUtf8At(text, i);
+    i += d ? d->second : 1;
+    ++column;
+  }
+  std::string where = "column " + std::to_string(column);
+  if (text.find('\n') != std::string_view::npos) {
+    where = "line " + std::to_string(1 + std::count(text.begin(), text.begin() + at, '\n')) + ", " + where;
+  }
+  if (at == text.size()) return "the JSON text ends too early, at " + where;
+  const auto c = static_cast<unsigned char>(text[at]);
+  if (ec == json::error::extra_data) return "more after the JSON value, at " + where;
+  if (c < 0x20 || c == 0x7f) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", c);
+    return std::string("a control character (") + buf + ") at " + where + (near.empty() ? "" : ", near " + near);
+  }
+  if (!DecodeUtf8At(text, at)) return "bytes that are not UTF-8 at " + where + (near.empty() ? "" : ", near " + near);
+  return ec.message() + " at " + where;
+}
+
 }  // namespace
 
 json::value ParseExactJson(std::string_view text, json::error_code& ec, std::string* problem) {
@@ -177,16 +264,18 @@ json::value ParseExactJson(std::string_view text, json::error_code& ec, std::str
   p.handler().st.reset();
   std::size_t used = p.write_some(false, text.data(), text.size(), ec);
   if (ec) {
-    if (problem) *problem = p.handler().problem.empty() ? ec.message() : p.handler().problem;
+    if (problem) *problem = p.handler().problem.empty() ? SyntaxProblem(text, used, ec, p.handler().Near())
+                                                 : p.handler().problem;
     return nullptr;
   }
-  if (text.substr(used).find_first_not_of(" \t\r\n") != std::string_view::npos) {
+  if (size_t extra = text.find_first_not_of(" \t\r\n", used); extra != std::string_view::npos) {
     ec = json::error::extra_data;
-  } else if (!p.done()) {
-    ec = json::error::incomplete;
+    if (problem) *problem = SyntaxProblem(text, extra, ec);
+    return nullptr;
   }
-  if (ec) {
-    if (problem) *problem = ec.message();
+  if (!p.done()) {
+    ec = json::error::incomplete;
+    if (problem) *problem = SyntaxProblem(text, text.size(), ec);
     return nullptr;
   }
   return p.handler().st.release();

@@ -50,6 +50,7 @@ class ObjectReader {
     if (!v->is_string() || IsMarkedNumber(*v)) { Fail(key, "must be a string"); return std::nullopt; }
     std::string s(v->get_string());
     if (s.empty()) { Fail(key, "must not be empty"); return std::nullopt; }
+    if (OnlyWhiteSpace(s)) { Fail(key, "must not be only white space"); return std::nullopt; }
     // The parser refuses these in JSON input; events built from a
     // spreadsheet's cells come here without it.
     if (auto c = ControlCharacterIn(s)) {

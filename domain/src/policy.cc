@@ -88,6 +88,12 @@ Result<Policy> ParsePolicy(const json::value& v) {
       if (sc && sv && cp) {
         if (*sc < 0 || *sv < 0 || *cp < 0 || *sc + *sv + *cp <= 0) {
           r.Fail("weights", "must be non-negative basis points with a positive sum");
+        } else if (*sc + *cp == 0) {
+          // The self-check and complaint components are always present; the
+          // survey is absent in a quarter with no counted response, and its
+          // weight is shared out over the others (SPEC §2), which needs one.
+          r.Fail("weights", "selfcheck and complaint must not both be 0: a quarter with no counted survey response "
+                            "would have no weight to share the survey's out to");
         }
         p.weight_selfcheck = *sc;
         p.weight_survey = *sv;

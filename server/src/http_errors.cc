@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "qledger/domain/exact_json.h"
+
 namespace qledger::server {
 
 int HttpStatusFor(domain::StatusCode code) {
@@ -36,6 +38,9 @@ const char* ReasonPhrase(int status) {
 }
 
 Response Problem(int status, std::string detail) {
+  // A detail may quote what the request sent (a filter's value, a path
+  // segment), which need not be UTF-8: JSON must be.
+  detail = domain::EscapeMalformedUtf8(detail);
   boost::json::object o;
   o["type"] = "about:blank";
   o["title"] = ReasonPhrase(status);

@@ -9,6 +9,7 @@
 
 #include "gzip.h"
 #include "qledger/app/snapshot.h"
+#include "qledger/domain/exact_json.h"
 #include "qledger/domain/hash_chain.h"
 #include "qledger/server/dashboard.h"
 #include "qledger/server/follower.h"
@@ -256,7 +257,11 @@ Response Router::Respond(const Request& req) {
       case Kind::kHead: {
         // Not in the response cache: the chain's verification moves on
         // without the head. The last answer is reused while what it was made
-        // from holds.
+        // from holds, but a query it does not take is refused every time.
+        if (domain::Status allowed = target->CheckAllowed({}); !allowed.ok()) {
+          r = ProblemFor(allowed);
+          break;
+        }
         const storage::Head now = follower_.head();
         const ChainStatus chain = follower_.chain();
         const std::string damage = follower_.Damage();
@@ -399,7 +404,7 @@ Response Router::Respond(const Request& req) {
     boost::json::error_code ec;
     boost::json::value v = boost::json::parse(res.body, ec);
     if (!ec && v.is_object()) {
-      v.as_object()["instance"] = req.target;
+      v.as_object()["instance"] = domain::EscapeMalformedUtf8(req.target);
       res.body = boost::json::serialize(v) + "\n";
     }
   }

@@ -427,8 +427,33 @@ TEST(EventInputTest, AControlCharacterInAnyStringOrKeyIsRefusedNamingTheField) {
   EXPECT_EQ(ParseErrorOf(R"({"actor":"line\nbreak"})"), "malformed JSON: actor: a control character (U+000A) in a string");
   EXPECT_EQ(ParseErrorOf(R"({"ac\u007ftor":"x"})"), "malformed JSON: the document: a control character (U+007F) in a key");
   EXPECT_EQ(ParseErrorOf(R"({"actor":"\u0085"})"), "malformed JSON: actor: a control character (U+0085) in a string");
-  // Raw (unescaped) control bytes are not JSON at all.
-  EXPECT_THAT(ParseErrorOf(std::string("{\"actor\":\"a") + '\x01' + "\"}"), HasSubstr("malformed JSON"));
+  // Raw (unescaped) control bytes are not JSON at all: named by column and
+  // the member being read.
+  EXPECT_EQ(ParseErrorOf(std::string("{\"actor\":\"a") + '\x01' + "\"}"),
+            "malformed JSON: a control character (U+0001) at column 12, near actor");
+}
+
+TEST(EventInputTest, MalformedJsonIsNamedByItsColumnOrItsLineInAnArray) {
+  EXPECT_EQ(ParseErrorOf(std::string(R"({"actor":"储运)") + '\xff' + "\"}"),
+            "malformed JSON: bytes that are not UTF-8 at column 13, near actor");
+  EXPECT_EQ(ParseErrorOf(R"({"id":"a",})"), "malformed JSON: syntax error at column 11");
+  EXPECT_EQ(ParseErrorOf(R"({"id":"a")"), "malformed JSON: the JSON text ends too early, at column 10");
+  EXPECT_EQ(ParseErrorOf(R"({"id":"a"} x)"), "malformed JSON: more after the JSON value, at column 12");
+  std::vector<InputEvent> in = ParseInputText("[\n  {\"id\": \"a\"},\n  {\"id\": x}\n]\n");
+  ASSERT_EQ(in.size(), 1u);
+  EXPECT_EQ(in[0].parse_error, "malformed JSON array: syntax error at line 3, column 10");
+}
+
+TEST(EventInputTest, TextOfOnlyWhiteSpaceIsRefusedLikeEmptyText) {
+  json::value v = json::parse(SelfcheckWith(R"({"score":"96.50"})"));
+  v.as_object()["actor"] = " \u3000";
+  Event e;
+  std::vector<std::string> errors;
+  EXPECT_FALSE(NormalizeInputEvent(v, &e, &errors));
+  EXPECT_THAT(errors, ElementsAre("actor: must not be only white space"));
+  v.as_object()["actor"] = " 储运中心 ";
+  errors.clear();
+  EXPECT_TRUE(NormalizeInputEvent(v, &e, &errors));
 }
 
 TEST(EventInputTest, AStringThatStartsWithTheNumberMarkerIsNeverReadAsANumber) {
@@ -462,6 +487,13 @@ TEST(EventInputTest, IdsOfOnlyWhiteSpaceOrWithSeparatorsOrInvisibleCharactersAre
   EXPECT_THAT(id_errors("a\u200bb"), ElementsAre("id: holds an invisible or separator character (U+200B)"));
   EXPECT_THAT(id_errors("a\u202eb"), ElementsAre("id: holds an invisible or separator character (U+202E)"));
   EXPECT_THAT(id_errors("\ufeffa"), ElementsAre("id: holds an invisible or separator character (U+FEFF)"));
+  // Format characters that print nothing, noncharacters, private use.
+  EXPECT_THAT(id_errors("a\u00adb"), ElementsAre("id: holds an invisible or separator character (U+00AD)"));
+  EXPECT_THAT(id_errors("a\U000E0001b"), ElementsAre("id: holds an invisible or separator character (U+E0001)"));
+  EXPECT_THAT(id_errors("a\uffffb"), ElementsAre("id: holds a noncharacter (U+FFFF)"));
+  EXPECT_THAT(id_errors("a\ufdd0b"), ElementsAre("id: holds a noncharacter (U+FDD0)"));
+  EXPECT_THAT(id_errors("a\ue000b"), ElementsAre("id: holds a private-use character (U+E000)"));
+  EXPECT_THAT(id_errors("a\U0010FFFDb"), ElementsAre("id: holds a private-use character (U+10FFFD)"));
   EXPECT_THAT(id_errors("a\x7f"), ElementsAre("id: holds a control character (U+007F)"));
   EXPECT_THAT(id_errors("a\u0085"), ElementsAre("id: holds a control character (U+0085)"));
   EXPECT_THAT(id_errors(std::string(201, 'a')), ElementsAre("id: must be at most 200 bytes"));

@@ -123,6 +123,15 @@ TEST(PolicyTest, NamesABadWeight) {
               o["weights"] = json::object{{"selfcheck", 0}, {"survey", 0}, {"complaint", 0}};
             }),
             "policy.weights: must be non-negative basis points with a positive sum");
+  // Only the survey can be absent, and then its weight goes to the others.
+  EXPECT_EQ(ErrorAfter([](json::object& o) {
+              o["weights"] = json::object{{"selfcheck", 0}, {"survey", 10000}, {"complaint", 0}};
+            }),
+            "policy.weights: selfcheck and complaint must not both be 0: a quarter with no counted survey response "
+            "would have no weight to share the survey's out to");
+  json::value one_point = DefaultPolicyJson();
+  one_point.as_object()["weights"] = json::object{{"selfcheck", 0}, {"survey", 10000}, {"complaint", 1}};
+  EXPECT_TRUE(ParsePolicy(one_point).ok());
 }
 
 TEST(PolicyTest, NamesABadSpotCheckTier) {

@@ -2,6 +2,7 @@
 // RocksDB ledger (the demo ledger) opened as a follower. No socket.
 #include "qledger/server/router.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -203,6 +204,36 @@ TEST_F(RouterTest, UnknownWithoutIdIs404AndUnknownParameterIs400) {
             "without: no event \"no-such-event\" in the ledger");
   EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/quarters/2026Q1/scores?asof=3")), 400),
             "query parameter \"asof\" is not known here (known: as_of, without, format, lang)");
+}
+
+TEST_F(RouterTest, TheHeadRefusesAnUnknownParameterAlsoWhenItsAnswerIsReused) {
+  ASSERT_EQ(router_->Handle(Get("/v1/head")).status, 200);  // the answer kept for reuse
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(ProblemDetail(router_->Handle(Get("/v1/head?zz=1")), 400),
+              "query parameter \"zz\" is not known here (this endpoint takes none)");
+  }
+  EXPECT_EQ(router_->Handle(Get("/v1/head")).status, 200);
+}
+
+// A detail may quote what the request sent; bytes that are not UTF-8 are
+// written as %XX there and in `instance`, so that the problem is still JSON.
+TEST_F(RouterTest, AProblemQuotingBytesThatAreNotUtf8IsStillJsonAndNamesItsRequest) {
+  struct Case {
+    const char* target;
+    int status;
+    const char* detail;
+  };
+  for (const Case& c : {Case{"/v1/events?type=%FF", 400, "\"%FF\" is not a known event type"},
+                        Case{"/v1/events?type=%C0%AF", 400, "\"%C0%AF\" is not a known event type"},
+                        Case{"/v1/quarters/2026Q1/departments/%FF", 404, "%FF"},
+                        Case{"/v1/quarters/2026Q1/scores?as_of=%E0%A4", 400, "%E0%A4"}}) {
+    Response r = router_->Handle(Get(c.target));
+    boost::system::error_code ec;
+    json::value v = json::parse(r.body, ec);  // Boost.JSON refuses text that is not UTF-8
+    ASSERT_FALSE(ec) << c.target << ": " << r.body;
+    EXPECT_THAT(ProblemDetail(r, c.status), ::testing::HasSubstr(c.detail)) << c.target;
+    EXPECT_EQ(v.as_object().at("instance").as_string(), c.target);
+  }
 }
 
 TEST_F(RouterTest, LedgerResponsesCarryTheHeadETagAndIfNoneMatchGives304) {

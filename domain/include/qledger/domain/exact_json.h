@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <boost/json/error.hpp>
 #include <boost/json/value.hpp>
@@ -32,6 +33,20 @@ boost::json::value ParseExactJson(std::string_view text, boost::json::error_code
 // The first control character in s ("U+0001"): C0 (U+0000–U+001F), DEL or
 // C1 (U+0080–U+009F). nullopt if there is none. REQUIRES: s is UTF-8.
 std::optional<std::string> ControlCharacterIn(std::string_view s);
+
+// True if s is not empty and holds nothing but white space: ASCII spaces,
+// NBSP, the ideographic space and the other Unicode spaces (Zs).
+// REQUIRES: s is UTF-8.
+bool OnlyWhiteSpace(std::string_view s);
+
+// The code point of the UTF-8 sequence that starts at s[i], and its length
+// in bytes; nullopt if the bytes there are not well-formed UTF-8 (RFC 3629:
+// no overlong form, no surrogate, nothing above U+10FFFF, none cut short).
+std::optional<std::pair<char32_t, size_t>> DecodeUtf8At(std::string_view s, size_t i);
+
+// s with each byte that is not part of well-formed UTF-8 written as %XX (the
+// way a URL carries it), so that it can be quoted in a JSON string.
+std::string EscapeMalformedUtf8(std::string_view s);
 
 // True if v is a number that ParseExactJson kept as marked text.
 bool IsMarkedNumber(const boost::json::value& v);
