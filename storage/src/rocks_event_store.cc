@@ -3,7 +3,13 @@
 // factories (Create, OpenWriter, OpenReader, OpenFollower, AppendTo).
 #include "rocks_event_store.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
@@ -364,12 +370,49 @@ std::vector<std::string> RocksEventStore::TableFiles() const {
   return names;
 }
 
+namespace {
+
+bool SyncPath(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+// A checkpoint hard-links the table files when the backup is on the same
+// file system: the backup and the ledger would then be one set of bytes, and
+// a change made in place to one (a disk's fault, an edit) would be in both.
+// Each file of dir with another link is copied, synced and renamed over the
+// link; then dir is synced.
+Status UnshareFiles(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string path = entry.path().string();
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) return domain::Internal("backup: reading " + path + ": " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode) || st.st_nlink < 2) continue;
+    const std::string copy = path + ".copy";
+    if (!std::filesystem::copy_file(path, copy, ec) || !SyncPath(copy, O_RDONLY) ||
+        ::rename(copy.c_str(), path.c_str()) != 0) {
+      std::string why = ec ? ec.message() : std::strerror(errno);
+      std::filesystem::remove(copy, ec);
+      return domain::Internal("backup: copying " + path + " (it was linked to the ledger's own file): " + why);
+    }
+  }
+  if (ec) return domain::Internal("backup: listing " + dir + ": " + ec.message());
+  if (!SyncPath(dir, O_RDONLY | O_DIRECTORY)) return domain::Internal("backup: syncing " + dir + ": " + std::strerror(errno));
+  return Status();
+}
+
+}  // namespace
+
 Status RocksEventStore::Backup(const std::string& dir) const {
   if (std::filesystem::exists(dir)) return domain::AlreadyExists("backup target " + dir + " already exists");
   rocksdb::Checkpoint* raw = nullptr;
   QLEDGER_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing the backup"));
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);
   QLEDGER_RETURN_IF_ERROR(FromRocks(cp->CreateCheckpoint(dir), "writing the backup to " + dir));
+  QLEDGER_RETURN_IF_ERROR(UnshareFiles(dir));
   // The writer holds the lock: the copy's head is head_.
   return WriteAckedHead(dir, AckedOf(head_));
 }

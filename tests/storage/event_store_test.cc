@@ -13,6 +13,8 @@
 #include <vector>
 
 #include <boost/json.hpp>
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "ledger_tamper.h"
@@ -817,7 +819,17 @@ TEST_F(EventStoreTest, BackupOpensAndVerifiesWithTheSameHead) {
   EXPECT_EQ(report.head.seq, head.seq);
   EXPECT_EQ(report.head.hash, head.hash);
 
-  // The backup is a ledger of its own: appending to the original leaves it be.
+  // The backup is a ledger of its own: appending to the original leaves it
+  // be, and no file of it is a link to one of the ledger's (a checkpoint
+  // links the table files), so a change in place to one is not in the other.
+  int tables = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(backup)) {
+    struct stat st;
+    ASSERT_EQ(::lstat(entry.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_nlink, 1u) << entry.path();
+    tables += entry.path().extension() == ".sst";
+  }
+  EXPECT_GT(tables, 0);
   AppendOk({SelfCheck("b1", "storage", "2026-08", "90")});
   EXPECT_EQ(VerifyDir(backup).head.seq, head.seq);
 
