@@ -95,11 +95,21 @@ rocksdb::ReadOptions ReadOnce() {
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::Ok();
-  if (s.IsCorruption()) return domain::DataLoss(what + ": " + s.ToString());
+  const std::string text = s.ToString();
+  // A missing table file is named by the name RocksDB tried last, its old
+  // suffix ("…random read: DIR/000025.ldb: No such file…"); the ledger's
+  // files are *.sst.
+  if (size_t ldb = text.find(".ldb: No such file"); ldb != std::string::npos) {
+    size_t start = text.rfind(": ", ldb);
+    start = start == std::string::npos ? 0 : start + 2;
+    return domain::DataLoss(what + ": a file of the ledger is missing: table file " + text.substr(start, ldb - start) +
+                            ".sst (" + text + ")");
+  }
+  if (s.IsCorruption()) return domain::DataLoss(what + ": " + text);
   // A file of the store (a table file, the MANIFEST) that is gone is lost
   // data, not a passing I/O failure.
-  if (s.IsPathNotFound() || (s.IsIOError() && s.ToString().find("No such file") != std::string::npos)) {
-    return domain::DataLoss(what + ": a file of the ledger is missing: " + s.ToString());
+  if (s.IsPathNotFound() || (s.IsIOError() && text.find("No such file") != std::string::npos)) {
+    return domain::DataLoss(what + ": a file of the ledger is missing: " + text);
   }
   return domain::Internal(what + ": " + s.ToString());
 }
@@ -515,6 +525,7 @@ Result<std::unique_ptr<RocksEventStore>> OpenCheckedOnce(const std::string& dir)
   QLEDGER_RETURN_IF_ERROR(store->CheckTableFiles());
   QLEDGER_RETURN_IF_ERROR(store->LoadHead());
   QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(acked));
+  QLEDGER_RETURN_IF_ERROR(store->CheckLoggedEvents());
   return store;
 }
 
@@ -599,6 +610,7 @@ Result<std::unique_ptr<RocksEventStore>> OpenLocked(const std::string& dir, std:
       QLEDGER_RETURN_IF_ERROR(store->LoadHead());
       QLEDGER_ASSIGN_OR_RETURN(auto acked, ReadAckedHead(dir));
       QLEDGER_RETURN_IF_ERROR(store->CheckIntegrity(acked));
+      QLEDGER_RETURN_IF_ERROR(store->CheckLoggedEvents());
       QLEDGER_RETURN_IF_ERROR(store->AdoptAcknowledged(acked));
       QLEDGER_RETURN_IF_ERROR(store->LoadTree());
       return store;

@@ -121,6 +121,14 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
 
   Status CatchUp() override;
 
+  // Opens only (a reader's, a writer's): the events replayed from the
+  // write-ahead logs into the memtable run without a gap and join the
+  // events of the table files. A log other than the newest that is deleted
+  // or emptied leaves such a gap, which neither RocksDB (it records in the
+  // MANIFEST no log that a CLI writer leaves behind) nor the acknowledged
+  // head (in a later log) sees. kDataLoss naming the first missing event.
+  Status CheckLoggedEvents() const;
+
   // Every event from+1..to is stored (bounded: a larger step, as at start,
   // is left to the chain's re-hashing, which reads every event).
   Status CheckContiguous(int64_t from, int64_t to) const;

@@ -66,6 +66,51 @@ Status RocksEventStore::CheckIntegrity(const std::optional<AckedHead>& acked) co
   return Status::Ok();
 }
 
+Status RocksEventStore::CheckLoggedEvents() const {
+  auto seq_of = [](const rocksdb::Iterator& it) -> int64_t {
+    rocksdb::Slice k = it.key();
+    if (k.size() != 9 || k[0] != 'e') return 0;
+    return static_cast<int64_t>(DecodeFixed64BE(std::string_view(k.data() + 1, 8)));
+  };
+  rocksdb::ReadOptions ro;
+  ro.read_tier = rocksdb::kMemtableTier;  // the memtables only: what the logs held
+  std::string upper = EventKey(head_.seq + 1);
+  rocksdb::Slice upper_slice(upper);
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  int64_t first = 0, expected = 0, lost_from = 0, lost_to = 0;
+  for (it->Seek(EventKey(1)); it->Valid(); it->Next()) {
+    const int64_t seq = seq_of(*it);
+    if (seq == 0) break;
+    if (first == 0) first = expected = seq;
+    if (seq != expected) {  // a gap among the logs' events
+      lost_from = expected;
+      lost_to = seq - 1;
+      break;
+    }
+    ++expected;
+  }
+  QLEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the events of the write-ahead logs"));
+  if (first > 1 && lost_from == 0) {
+    // The logs' first event follows the table files' last.
+    std::unique_ptr<rocksdb::Iterator> all(db_->NewIterator(rocksdb::ReadOptions()));
+    all->SeekForPrev(EventKey(first - 1));
+    QLEDGER_RETURN_IF_ERROR(FromRocks(all->status(), "reading event " + std::to_string(first - 1)));
+    const int64_t before = all->Valid() ? seq_of(*all) : 0;
+    if (before != first - 1) {
+      lost_from = before + 1;
+      lost_to = first - 1;
+    }
+  }
+  if (lost_from == 0) return Status::Ok();
+  std::string missing = lost_from == lost_to ? "event " + std::to_string(lost_from) + " is"
+                                             : "events " + std::to_string(lost_from) + ".." + std::to_string(lost_to) +
+                                                   " are";
+  return domain::DataLoss("the ledger at " + dir_ + " has lost acknowledged events: " + missing +
+                          " missing while later ones are stored (a write-ahead log of the ledger was deleted or "
+                          "emptied); it is neither read nor written until restored (docs/recovery.md)");
+}
+
 Status RocksEventStore::CheckContiguous(int64_t from, int64_t to) const {
   constexpr int64_t kMaxChecked = 100000;
   if (to <= from || to - from > kMaxChecked) return Status::Ok();

@@ -11,6 +11,7 @@
 // write-ahead log (the largest log; an empty one may be beside it).
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -210,9 +211,51 @@ TEST_F(FaultInjectionTest, ADeletedLogIsRefused) {
   ExpectEveryCommandRefuses("events 302..310 were acknowledged");
 }
 
+// Each CLI writer leaves its log for the next (they are flushed together
+// once they have grown): a log other than the newest holds events that the
+// newest one's head record does not vouch for.
+class OlderLogTest : public FaultInjectionTest {
+ protected:
+  // Appends two events, seq 311 and 312, each by its own writer, and
+  // returns the logs in the order they were written.
+  std::vector<std::string> TwoMoreWriters() {
+    for (int i = 1; i <= 2; ++i) {
+      WriteFile(tmp_.Sub("more.jsonl"), R"({"id": "later-)" + std::to_string(i) +
+                                            R"(", "type": "budget.expense", "period": "2026", "occurred_at": )"
+                                            R"("2026-11-03", "actor": "工作组", "data": {"amount": "1.00", )"
+                                            R"("purpose": "测试"}})"
+                                            "\n");
+      RunResult r = Q({"append", tmp_.Sub("more.jsonl")});
+      EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    }
+    std::vector<std::string> logs;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      if (entry.path().extension() == ".log" && entry.file_size() > 0) logs.push_back(entry.path().string());
+    }
+    std::sort(logs.begin(), logs.end());  // numbered, zero-padded: in the order written
+    return logs;
+  }
+};
+
+TEST_F(OlderLogTest, ALogBetweenTwoOthersDeletedIsRefusedNamingItsEvent) {
+  std::vector<std::string> logs = TwoMoreWriters();
+  ASSERT_EQ(logs.size(), 3u);  // 302..310, 311, 312
+  fs::remove(logs[1]);
+  ExpectEveryCommandRefuses("event 311 is missing while later ones are stored");
+}
+
+TEST_F(OlderLogTest, TheOldestLogEmptiedIsRefusedNamingItsEvents) {
+  std::vector<std::string> logs = TwoMoreWriters();
+  ASSERT_EQ(logs.size(), 3u);
+  fs::resize_file(logs[0], 0);
+  ExpectEveryCommandRefuses("events 302..310 are missing while later ones are stored");
+}
+
 TEST_F(FaultInjectionTest, AMissingTableFileIsRefused) {
-  fs::remove(OnlyFile(dir_, ".sst", /*largest=*/true));
-  ExpectEveryCommandRefuses("No such file");
+  // Named by its own name, not the old suffix RocksDB tried last (.ldb).
+  const std::string table = OnlyFile(dir_, ".sst", /*largest=*/true);
+  fs::remove(table);
+  ExpectEveryCommandRefuses("a file of the ledger is missing: table file " + table);
 }
 
 TEST_F(FaultInjectionTest, ACorruptManifestIsRefused) {
