@@ -285,10 +285,12 @@ Result<QuarterReport> BuildReport(const EventStore& store, const ReportQuery& qu
   r.policy_version = first.policy_version;
   r.meeting_date = domain::AnalysisMeetingDate(q);
 
-  // Previous quarter, as published or as it stands; none when it has no
-  // policy in force.
+  // Previous quarter as of the same point — as published then, or as it
+  // stood then — so that a report is the same whenever it is made again
+  // (SPEC §5: it is derived from the head it names); none when the previous
+  // quarter was not assessed by then.
   std::map<std::string, Decimal> previous;
-  auto prev = ScoreQuarter(store, q.Previous(), {});
+  auto prev = ScoreQuarter(store, q.Previous(), {at, {}});
   if (prev.ok()) {
     for (const auto& s : *prev) previous[s.department] = s.total;
   } else if (prev.status().code() != domain::StatusCode::kNotFound) {

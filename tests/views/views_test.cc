@@ -234,6 +234,25 @@ TEST_F(ViewsTest, ReportRanksAndComparesWithThePreviousQuarter) {
   EXPECT_TRUE(r["surveys"].as_object().contains("disputes"));
 }
 
+// A report as of a point compares with the previous quarter as of the same
+// point, so that it says the same whenever it is made again. bidding 2026Q2
+// stood at 96.25 until its rescoring ruling (seq 235) made it 97.00.
+TEST_F(ViewsTest, ReportAsOfAPointComparesWithThePreviousQuarterAsOfThatPoint) {
+  auto bidding = [](const json::value& rows) {
+    for (const auto& v : rows.as_array()) {
+      if (v.as_object().at("department") == "bidding") return v.as_object();
+    }
+    ADD_FAILURE() << "no bidding row";
+    return json::object();
+  };
+  json::object then = Json({"report", "--quarter", "2026Q3", "--as-of", "230", "--format", "json"}).as_object();
+  json::object q2_then = bidding(Json({"scores", "--quarter", "2026Q2", "--as-of", "230"}));
+  EXPECT_EQ(q2_then["total"].as_string(), "96.25");
+  EXPECT_EQ(bidding(then["scores"])["previous_total"], q2_then["total"]);
+  json::object now = Json({"report", "--quarter", "2026Q3", "--format", "json"}).as_object();
+  EXPECT_EQ(bidding(now["scores"])["previous_total"].as_string(), "97.00");
+}
+
 TEST_F(ViewsTest, ReportFormatsPrintTheHeadAndChineseNames) {
   RunResult html = Run({"report", "--quarter", "2026Q2", "--format", "html"});
   ASSERT_EQ(html.exit_code, 0) << html.Describe();
