@@ -320,14 +320,20 @@ Status RocksEventStore::CatchUp() {
   }
 }
 
-Status RocksEventStore::LoadTree() {
+Result<domain::merkle::Frontier> RocksEventStore::StoredFrontier() const {
   QLEDGER_ASSIGN_OR_RETURN(uint64_t size, StoredTreeSize(db_.get()));
   if (size > static_cast<uint64_t>(head_.seq)) {
     return domain::DataLoss("the Merkle tree covers " + std::to_string(size) + " events, but the ledger holds " +
                             std::to_string(head_.seq) + "; run qledger verify");
   }
-  QLEDGER_ASSIGN_OR_RETURN(tree_, LoadFrontier(db_.get(), size));
-  if (size < static_cast<uint64_t>(head_.seq)) QLEDGER_RETURN_IF_ERROR(ExtendTree(db_.get(), head_.seq, &tree_));
+  return LoadFrontier(db_.get(), size);
+}
+
+Status RocksEventStore::LoadTree() {
+  QLEDGER_ASSIGN_OR_RETURN(tree_, StoredFrontier());
+  if (tree_.size() < static_cast<uint64_t>(head_.seq)) {
+    QLEDGER_RETURN_IF_ERROR(ExtendTree(db_.get(), head_.seq, &tree_));
+  }
   return Status::Ok();
 }
 
@@ -655,6 +661,7 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenWriter(const std::string& di
   // log, which must not happen to a store that is damaged.
   {
     QLEDGER_ASSIGN_OR_RETURN(auto checked, OpenChecked(dir));
+    QLEDGER_RETURN_IF_ERROR(checked->StoredFrontier().status());
   }
   QLEDGER_RETURN_IF_ERROR(CheckFreeSpace(dir, 0));
   QLEDGER_ASSIGN_OR_RETURN(auto store, OpenLocked(dir, busy_wait));
@@ -670,6 +677,7 @@ Result<AppendOutcome> EventStore::AppendTo(const std::string& dir, const std::ve
     QLEDGER_ASSIGN_OR_RETURN(auto reader, OpenChecked(dir));
     QLEDGER_ASSIGN_OR_RETURN(plan, reader->PlanAppend(batch, options, &out));
     if (RocksEventStore::NothingToWrite(out, options)) return out;
+    QLEDGER_RETURN_IF_ERROR(reader->StoredFrontier().status());
     seen = reader->head();
   }
   QLEDGER_RETURN_IF_ERROR(CheckFreeSpace(dir, out.appended));

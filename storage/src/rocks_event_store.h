@@ -165,6 +165,11 @@ class RocksEventStore final : public EventStore, private domain::LedgerView {
   // the events it does not cover yet (a ledger of an earlier release).
   Status LoadTree();
 
+  // The stored tree's frontier, read (a writer's open reads it next): run
+  // on a reader before a writer opens, so that a damaged node or event
+  // there is refused before RocksDB's open writes anything.
+  Result<domain::merkle::Frontier> StoredFrontier() const;
+
   // Every table file the MANIFEST lists is there, at its size. (RocksDB
   // opens them lazily; a follower would otherwise answer from the log alone.)
   Status CheckTableFiles() const;
