@@ -29,36 +29,36 @@ std::optional<std::string> CanonicalQuarter(const std::string& s) {
   return q;
 }
 
-// Code points that make two ids look alike or show as nothing: the format
-// characters (Unicode category Cf: the soft hyphen, zero-width spaces and
-// joiners, bidirectional controls, the BOM, tags) and the line and
-// paragraph separators.
-bool Invisible(char32_t c) {
-  return c == 0xad || (c >= 0x600 && c <= 0x605) || c == 0x61c || c == 0x6dd || c == 0x70f || c == 0x890 ||
-         c == 0x891 || c == 0x8e2 || c == 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
-         (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb) ||
-         c == 0x110bd || c == 0x110cd || (c >= 0x13430 && c <= 0x1343f) || (c >= 0x1bca0 && c <= 0x1bca3) ||
-         (c >= 0x1d173 && c <= 0x1d17a) || c == 0xe0001 || (c >= 0xe0020 && c <= 0xe007f);
+// What a code point of an id is that does not print, or nullptr: the
+// format characters (Unicode category Cf: the soft hyphen, zero-width spaces
+// and joiners, bidirectional controls, the BOM, tags) and the line and
+// paragraph separators, which make two ids look alike; noncharacters;
+// private-use characters.
+const char* Unprintable(char32_t c) {
+  if (c == 0xad || (c >= 0x600 && c <= 0x605) || c == 0x61c || c == 0x6dd || c == 0x70f || c == 0x890 || c == 0x891 ||
+      c == 0x8e2 || c == 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
+      (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb) ||
+      c == 0x110bd || c == 0x110cd || (c >= 0x13430 && c <= 0x1343f) || (c >= 0x1bca0 && c <= 0x1bca3) ||
+      (c >= 0x1d173 && c <= 0x1d17a) || c == 0xe0001 || (c >= 0xe0020 && c <= 0xe007f)) {
+    return "an invisible or separator character";
+  }
+  if ((c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe) return "a noncharacter";
+  if ((c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000) return "a private-use character";
+  return nullptr;
 }
 
 // Why id is not an id (SPEC §4: printable characters, not only white
-// space), or "". Besides control characters: the invisible characters
-// above, noncharacters and private-use characters, none of which prints.
+// space), or "".
 std::string IdProblem(std::string_view id) {
   if (id.size() > kMaxIdBytes) return "must be at most " + std::to_string(kMaxIdBytes) + " bytes";
   if (auto c = ControlCharacterIn(id)) return "holds a control character (" + *c + ")";
   for (size_t i = 0; i < id.size();) {
     auto d = DecodeUtf8At(id, i);
     if (!d) return "is not UTF-8";
-    const char32_t c = d->first;
     i += d->second;
-    const char* what = Invisible(c)                                      ? "an invisible or separator character"
-                       : (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe ? "a noncharacter"
-                       : (c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000          ? "a private-use character"
-                                                                                : nullptr;
-    if (what) {
+    if (const char* what = Unprintable(d->first)) {
       char buf[16];
-      std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+      std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(d->first));
       return std::string("holds ") + what + " (" + buf + ")";
     }
   }

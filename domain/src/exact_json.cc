@@ -233,8 +233,8 @@ struct ExactHandler {
 // character, which is in a string.
 std::string SyntaxProblem(std::string_view text, size_t at, const json::error_code& ec, const std::string& near = "") {
   at = std::min(at, text.size());
-  size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
-  line_start = (line_start == std::string_view::npos || line_start >= at) ? 0 : line_start + 1;
+  const size_t newline = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
+  const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
   size_t column = 1;
   for (size_t i = line_start; i < at;) {
     auto d = DecodeUtf8At(text, i);
