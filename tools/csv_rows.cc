@@ -100,8 +100,13 @@ json::object BuildEvent(const Template& t, const std::vector<domain::Department>
       event["department"] = *d;
     }
   }
+  const std::string month = t.monthly ? row->Cell("month") : "";
+  const bool dotted_one = month.ends_with(".1") && NormalizeMonth(month + "0");  // 2026.1: 2026.10 would be a month
   std::optional<std::string> period =
-      t.monthly ? normalized("month", "period", NormalizeMonth, "a month (YYYY-MM, e.g. 2026-07 or 2026年7月)")
+      t.monthly ? normalized("month", "period", NormalizeMonth,
+                             dotted_one ? "a month that can be told apart: January or October? (a spreadsheet keeps "
+                                          "2026.10, typed as a number, as 2026.1); write 2026-01 or 2026-10"
+                                        : "a month (YYYY-MM, e.g. 2026-07 or 2026年7月)")
                 : normalized("quarter", "period", NormalizeQuarter, "a quarter (YYYYQn, e.g. 2026Q3 or 2026年第3季度)");
   if (period) event["period"] = *period;
   if (auto d = normalized("occurred_at", "occurred_at", NormalizeDate, "a date (YYYY-MM-DD, e.g. 2026-08-03 or 2026/8/3)")) {

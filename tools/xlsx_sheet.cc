@@ -4,6 +4,7 @@
 
 #include <expat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -47,18 +48,38 @@ std::string Attr(const char** attrs, std::string_view key) {
 Status ParseXml(const std::string& part, const std::string& xml, XmlHandler* handler) {
   XML_Parser p = XML_ParserCreateNS("UTF-8", '|');
   if (!p) return domain::Internal("expat cannot create a parser");
-  XML_SetUserData(p, handler);
+  struct Context {
+    XmlHandler* handler;
+    XML_Parser parser;
+    bool doctype = false;
+  } context{handler, p};
+  XML_SetUserData(p, &context);
   XML_SetElementHandler(
       p,
-      [](void* h, const XML_Char* name, const XML_Char** attrs) { static_cast<XmlHandler*>(h)->Start(Local(name), attrs); },
-      [](void* h, const XML_Char* name) { static_cast<XmlHandler*>(h)->End(Local(name)); });
-  XML_SetCharacterDataHandler(p, [](void* h, const XML_Char* s, int len) {
-    static_cast<XmlHandler*>(h)->Text(std::string_view(s, static_cast<size_t>(len)));
+      [](void* c, const XML_Char* name, const XML_Char** attrs) {
+        static_cast<Context*>(c)->handler->Start(Local(name), attrs);
+      },
+      [](void* c, const XML_Char* name) { static_cast<Context*>(c)->handler->End(Local(name)); });
+  XML_SetCharacterDataHandler(p, [](void* c, const XML_Char* s, int len) {
+    static_cast<Context*>(c)->handler->Text(std::string_view(s, static_cast<size_t>(len)));
+  });
+  // Excel writes no document type declaration. One declares entities, and
+  // an external entity would be left out of a cell's text without a word
+  // (expat reads no outside file): refused, as a damaged part is.
+  XML_SetStartDoctypeDeclHandler(p, [](void* c, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+    auto* context = static_cast<Context*>(c);
+    context->doctype = true;
+    XML_StopParser(context->parser, XML_FALSE);
   });
   Status status = Status::Ok();
   if (XML_Parse(p, xml.data(), static_cast<int>(xml.size()), /*isFinal=*/1) == XML_STATUS_ERROR) {
-    status = InvalidArgument(part + ": not well-formed XML at line " + std::to_string(XML_GetCurrentLineNumber(p)) +
-                             ": " + XML_ErrorString(XML_GetErrorCode(p)));
+    status = context.doctype
+                 ? InvalidArgument(part + ": has a document type declaration (<!DOCTYPE>, entities) at line " +
+                                   std::to_string(XML_GetCurrentLineNumber(p)) +
+                                   ", which a workbook never has; it is not read")
+                 : InvalidArgument(part + ": not well-formed XML at line " +
+                                   std::to_string(XML_GetCurrentLineNumber(p)) + ": " +
+                                   XML_ErrorString(XML_GetErrorCode(p)));
   }
   XML_ParserFree(p);
   return status;
@@ -250,6 +271,13 @@ class SheetHandler : public XmlHandler {
   std::vector<csv::CsvRecord> records;
   std::string error;  // the first problem, naming the cell
 
+  // Excel writes no element for an empty cell, so a row whose last cells are
+  // empty is shorter than its header. Every row gets the sheet's width, its
+  // missing cells empty, as a CSV file's trailing commas give them.
+  void PadRows() {
+    for (auto& r : records) r.fields.resize(width_);
+  }
+
   void Start(std::string_view name, const char** attrs) override {
     if (name == "row") {
       int r = std::atoi(Attr(attrs, "r").c_str());
@@ -290,9 +318,13 @@ class SheetHandler : public XmlHandler {
         fields_[col_] = std::move(text);
       }
     } else if (name == "row") {
-      bool blank = true;
-      for (const auto& f : fields_) blank = blank && f.empty();
-      if (!blank) records.push_back(csv::CsvRecord{row_, std::move(fields_)});
+      // Blank as in a CSV file: nothing but spaces (a cell holding a space
+      // looks empty in Excel).
+      bool blank = std::all_of(fields_.begin(), fields_.end(), [](const std::string& f) { return csv::Trim(f).empty(); });
+      if (!blank) {
+        width_ = std::max(width_, fields_.size());
+        records.push_back(csv::CsvRecord{row_, std::move(fields_)});
+      }
       fields_.clear();
     }
   }
@@ -330,6 +362,7 @@ class SheetHandler : public XmlHandler {
   const bool date1904_;
   int row_ = 0;
   std::vector<std::string> fields_;
+  size_t width_ = 0;  // the most cells of a row so far
   size_t col_ = 0, next_col_ = 0;
   std::string type_, value_;
   int style_ = -1;
@@ -391,6 +424,7 @@ Result<Sheet> ReadSheetFrom(const PartReader& read, const std::string& sheet) {
   SheetHandler rows(strings.strings, styles.xf, workbook.date1904);
   QLEDGER_RETURN_IF_ERROR(ParseXml(sheet_part, sheet_xml, &rows));
   if (!rows.error.empty()) return InvalidArgument(chosen->name + ": " + rows.error);
+  rows.PadRows();
   return Sheet{chosen->name, std::move(rows.records)};
 }
 

@@ -84,12 +84,16 @@ std::optional<std::string> NormalizeMonth(const std::string& s) {
   CellScanner c(s);
   auto year = c.Digits(4, 4);
   c.Spaces();
-  if (!year || c.OneOf({"-", "/", ".", "年"}) < 0) return std::nullopt;
+  const int separator = year ? c.OneOf({"-", "/", ".", "年"}) : -1;
+  if (separator < 0) return std::nullopt;
   c.Spaces();
   auto digits = c.Digits(1, 2);
   c.Spaces();
   c.OneOf({"月"});
   if (!digits || !c.Done()) return std::nullopt;
+  // "2026.1" is January, or October typed as 2026.10 and kept by a
+  // spreadsheet as the number 2026.1: neither is guessed.
+  if (separator == 2 && *digits == "1") return std::nullopt;
   int month = std::stoi(*digits);
   if (month < 1 || month > 12) return std::nullopt;
   return *year + "-" + (month < 10 ? "0" : "") + std::to_string(month);

@@ -57,6 +57,11 @@ TEST(CellFormatsTest, MonthsInTheirSpellings) {
   for (const char* s : {"2026-07", "2026-7", "2026/7", "2026.07", "2026年7月", "2026 年 7 月", "2026 - 07"}) {
     EXPECT_EQ(NormalizeMonth(s), "2026-07") << s;
   }
+  // January, or October kept by a spreadsheet as the number 2026.1: not guessed.
+  EXPECT_EQ(NormalizeMonth("2026.1"), std::nullopt);
+  EXPECT_EQ(NormalizeMonth("2026.01"), "2026-01");
+  EXPECT_EQ(NormalizeMonth("2026.10"), "2026-10");
+  EXPECT_EQ(NormalizeMonth("2026-1"), "2026-01");
   for (const char* s : {"2026-13", "2026-0", "26-07", "2026-007", "2026-07x", "2026年7", "", "2026 07"}) {
     if (std::string(s) == "2026年7") {
       EXPECT_EQ(NormalizeMonth(s), "2026-07") << "月 is optional";

@@ -80,6 +80,17 @@ TEST(CsvRowsTest, DerivesTheIdOfARowWithoutOneFromItsNormalisedContent) {
   EXPECT_EQ(b->batch[0].json.at("id"), a->batch[0].json.at("id")) << "the same response spelled otherwise";
 }
 
+TEST(CsvRowsTest, AMonthThatCouldBeJanuaryOrOctoberIsRefusedSayingWhy) {
+  Header h = HeaderOk("selfcheck", {"部门", "月份", "自查得分", "填报人", "填报日期"});
+  auto c = ConvertRows(*FindTemplate("selfcheck"), h, {Record(2, {"storage", "2026.1", "96", "王芳", "2026-11-03"})},
+                       Departments());
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->errors.size(), 1u);
+  EXPECT_EQ(c->errors[0].message,
+            "CSV line 2, column 月份: \"2026.1\" is not a month that can be told apart: January or October? (a "
+            "spreadsheet keeps 2026.10, typed as a number, as 2026.1); write 2026-01 or 2026-10");
+}
+
 TEST(CsvRowsTest, ReportsEachBadCellOnItsColumnAndLeavesTheRowOut) {
   Header h = HeaderOk("selfcheck", {"部门", "月份", "自查得分", "填报人", "填报日期"});
   auto c = ConvertRows(*FindTemplate("selfcheck"), h,

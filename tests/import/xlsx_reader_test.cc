@@ -60,13 +60,50 @@ TEST(XlsxReaderTest, CellsReadAsExcelShowsThem) {
   EXPECT_EQ(sheet->name, "自查");
   ASSERT_EQ(sheet->records.size(), 2u);  // the empty row 2 is skipped
   EXPECT_EQ(sheet->records[0].line, 1);
-  EXPECT_EQ(sheet->records[0].fields, (std::vector<std::string>{"部门", "", "备注"}));
+  // Every row as wide as the widest (row 4's six cells): the cells Excel
+  // did not write are empty.
+  EXPECT_EQ(sheet->records[0].fields, (std::vector<std::string>{"部门", "", "备注", "", "", ""}));
   EXPECT_EQ(sheet->records[1].line, 4);  // the sheet's own row number
   // Rich text joined, the phonetic guide left out; serial 46270 = 2026-09-05
   // as a date, as a month (yyyy年m月), a float's noise rounded to 15
   // digits, a date-time to the minute, a boolean after the last addressed cell.
   EXPECT_EQ(sheet->records[1].fields,
             (std::vector<std::string>{"储运中心", "2026-09-05", "2026-09", "96.5", "2026-09-05 09:30", "TRUE"}));
+}
+
+// Excel writes no element for an empty cell: a row whose last cells are
+// empty is as wide as its header all the same, and a row of nothing but
+// spaces is blank, as in a CSV file.
+TEST(XlsxReaderTest, ARowWithoutItsLastCellsIsAsWideAsTheSheetAndARowOfSpacesIsBlank) {
+  auto book = Book();
+  book["xl/worksheets/sheet2.xml"] =
+      "<worksheet><sheetData>"
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>b</t></is></c>"
+      "<c r=\"C1\" t=\"inlineStr\"><is><t>c</t></is></c></row>"
+      "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>x</t></is></c></row>"
+      "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> </t></is></c>"
+      "<c r=\"B3\" t=\"inlineStr\"><is><t>\u3000</t></is></c></row>"
+      "</sheetData></worksheet>";
+  auto sheet = ReadSheetFrom(Parts(book), "自查");
+  ASSERT_TRUE(sheet.ok()) << sheet.status().message();
+  ASSERT_EQ(sheet->records.size(), 2u);
+  EXPECT_EQ(sheet->records[1].line, 2);
+  EXPECT_EQ(sheet->records[1].fields, (std::vector<std::string>{"x", "", ""}));
+}
+
+// A workbook never declares a document type; one that does (entities, an
+// external one left out of a cell without a word) is refused.
+TEST(XlsxReaderTest, ADocumentTypeDeclarationIsRefused) {
+  auto book = Book();
+  book["xl/worksheets/sheet2.xml"] =
+      "<?xml version=\"1.0\"?><!DOCTYPE worksheet [<!ENTITY e SYSTEM \"file:///etc/hostname\">]>"
+      "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>id-&e;-x</t></is></c></row>"
+      "</sheetData></worksheet>";
+  auto sheet = ReadSheetFrom(Parts(book), "自查");
+  ASSERT_FALSE(sheet.ok());
+  EXPECT_EQ(sheet.status().message(),
+            "xl/worksheets/sheet2.xml: has a document type declaration (<!DOCTYPE>, entities) at line 1, which a "
+            "workbook never has; it is not read");
 }
 
 TEST(XlsxReaderTest, TheFirstSheetByDefaultAndThe1904DateSystem) {
