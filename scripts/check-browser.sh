@@ -20,27 +20,40 @@ fi
 work=$(mktemp -d /tmp/qledger-browser-XXXXXX)
 out=${QLEDGER_BROWSER_OUT:-$work/out}
 mkdir -p "$out"
-server=
+servers=()
 cleanup() {
   rc=$?
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  for s in "${servers[@]}"; do kill "$s" 2>/dev/null || true; wait "$s" 2>/dev/null || true; done
   rm -rf "$work"
   exit $rc
 }
 trap cleanup EXIT
 
+# serve LEDGER NAME: starts the server on LEDGER and sets $url to where it listens.
+serve() {
+  "$qledger" serve --data "$1" --listen 127.0.0.1:0 >"$work/$2.out" 2>"$work/$2.err" &
+  local pid=$!
+  servers+=("$pid")
+  url=
+  for _ in $(seq 1 100); do
+    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/$2.out" 2>/dev/null | head -1 || true)
+    [ -n "$url" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$work/$2.err" >&2; echo "check-browser: the server did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "check-browser: the server did not say where it listens" >&2
+  exit 1
+}
+
+# A ledger with only its policy: the dashboard says there is nothing yet.
+"$qledger" init --data "$work/empty" --policy "$root/config/policy.json" >/dev/null
+serve "$work/empty" empty
+echo "check-browser: the dashboard of an empty ledger at $url/"
+node "$tools/empty.test.mjs" "$url"
+
 "$qledger" init --data "$work/ledger" --policy "$root/config/policy.json" >/dev/null
 "$qledger" append --data "$work/ledger" "$root/config/demo/events.jsonl" >/dev/null
-"$qledger" serve --data "$work/ledger" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
-server=$!
-url=
-for _ in $(seq 1 100); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.out" 2>/dev/null | head -1 || true)
-  [ -n "$url" ] && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/serve.err" >&2; echo "check-browser: the server did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "check-browser: the server did not say where it listens" >&2; exit 1; }
+serve "$work/ledger" serve
 echo "check-browser: the dashboard at $url/ in $(/usr/bin/chromium --version 2>/dev/null | head -1)"
 
 node "$tools/dashboard.test.mjs" "$url" "$out"
