@@ -263,6 +263,20 @@ int64_t ColumnOf(const std::string& ref) {
   return i == 0 ? -1 : col - 1;
 }
 
+// A cell of type d (ISO 8601, as strict Open XML writes dates): its date when
+// the time is midnight, as a date cell shows; else the date-time as written,
+// without a fraction of zeros ("2026-08-03T09:30:00.000" -> "...T09:30:00").
+std::string IsoDateText(std::string v) {
+  const size_t t = v.find('T');
+  if (t == std::string::npos) return v;
+  if (size_t dot = v.find('.', t); dot != std::string::npos) {
+    size_t end = v.find_first_not_of('0', dot + 1);
+    if (end == std::string::npos || v[end] == 'Z' || v[end] == '+' || v[end] == '-') v.erase(dot, end - dot);
+  }
+  const std::string time = v.substr(t + 1);
+  return time == "00:00:00" || time == "00:00" ? v.substr(0, t) : v;
+}
+
 class SheetHandler : public XmlHandler {
  public:
   SheetHandler(const std::vector<std::string>& strings, const std::vector<DateFormat>& xf, bool date1904)
@@ -344,7 +358,8 @@ class SheetHandler : public XmlHandler {
       }
       return strings_[static_cast<size_t>(i)];
     }
-    if (type_ == "inlineStr" || type_ == "str" || type_ == "e" || type_ == "d") return value_;
+    if (type_ == "inlineStr" || type_ == "str" || type_ == "e") return value_;
+    if (type_ == "d") return IsoDateText(value_);
     if (type_ == "b") return value_ == "1" ? "TRUE" : value_ == "0" ? "FALSE" : value_;
     if (value_.empty()) return "";
     if (style_ >= 0 && static_cast<size_t>(style_) < xf_.size() && xf_[static_cast<size_t>(style_)].date) {

@@ -91,6 +91,27 @@ TEST(XlsxReaderTest, ARowWithoutItsLastCellsIsAsWideAsTheSheetAndARowOfSpacesIsB
   EXPECT_EQ(sheet->records[1].fields, (std::vector<std::string>{"x", "", ""}));
 }
 
+// Strict Open XML writes a date as an ISO 8601 cell (t="d"): read as Excel
+// shows it, a date at midnight as the date.
+TEST(XlsxReaderTest, IsoDateCellsAreReadAsDatesOrDateTimes) {
+  auto book = Book();
+  book["xl/worksheets/sheet2.xml"] =
+      "<worksheet><sheetData><row r=\"1\">"
+      "<c r=\"A1\" t=\"d\"><v>2026-08-03T00:00:00</v></c>"
+      "<c r=\"B1\" t=\"d\"><v>2026-08-03T00:00:00.000</v></c>"
+      "<c r=\"C1\" t=\"d\"><v>2026-08-14T09:30:00</v></c>"
+      "<c r=\"D1\" t=\"d\"><v>2026-08-14T09:30:05.000Z</v></c>"
+      "<c r=\"E1\" t=\"d\"><v>2026-08-03</v></c>"
+      "</row></sheetData></worksheet>";
+  auto sheet = ReadSheetFrom(Parts(book), "自查");
+  ASSERT_TRUE(sheet.ok()) << sheet.status().message();
+  ASSERT_EQ(sheet->records.size(), 1u);
+  EXPECT_EQ(sheet->records[0].fields, (std::vector<std::string>{"2026-08-03", "2026-08-03", "2026-08-14T09:30:00",
+                                                                 "2026-08-14T09:30:05Z", "2026-08-03"}));
+  EXPECT_EQ(csv::NormalizeDate(sheet->records[0].fields[0]), "2026-08-03");
+  EXPECT_TRUE(csv::NormalizeDateTime(sheet->records[0].fields[3]).has_value());
+}
+
 // A workbook never declares a document type; one that does (entities, an
 // external one left out of a cell without a word) is refused.
 TEST(XlsxReaderTest, ADocumentTypeDeclarationIsRefused) {
