@@ -113,6 +113,13 @@ int RunAudit(const AuditFlags& f) {
               << " is kept)\n";
     return ExitCodeFor(outcome.status().code());
   }
+  // The state file is created the first time, and its directory with it
+  // (the default, ~/.qledger/, may not be there yet).
+  if (auto parent = std::filesystem::path(f.state).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return Fail("audit", domain::Internal("cannot create " + parent.string() + " for --state: " + ec.message()));
+  }
   Status written = ReplaceFile(f.state, outcome->store);
   if (!written.ok()) return Fail("audit", written);
   std::cout << "ok: " << outcome->summary << "\n";

@@ -424,6 +424,13 @@ Status UnshareFiles(const std::string& dir) {
 
 Status RocksEventStore::Backup(const std::string& dir) const {
   if (std::filesystem::exists(dir)) return domain::AlreadyExists("backup target " + dir + " already exists");
+  // Its parent is made as init makes a ledger's (RocksDB's own mkdir makes
+  // one level, and its failure read as a file of the ledger missing).
+  if (auto parent = std::filesystem::path(dir).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return domain::Internal("backup: creating " + parent.string() + ": " + ec.message());
+  }
   rocksdb::Checkpoint* raw = nullptr;
   QLEDGER_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing the backup"));
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);

@@ -35,9 +35,11 @@ class AuditTest : public ::testing::Test {
     return RunQledger({"checkpoint", "--data", ledger, "--sign", dir_.Sub(key)});
   }
 
+  // The state file is in a directory that is not there yet (as ~/.qledger
+  // is the first time): audit makes it.
   RunResult Audit(int port) {
     return RunQledger({"audit", "--url", "http://127.0.0.1:" + std::to_string(port), "--key", li_pub_, "--state",
-                       dir_.Sub("held.note")});
+                       dir_.Sub("auditor/.qledger/held.note")});
   }
 
   void AppendOne(const std::string& id) {
@@ -176,7 +178,7 @@ TEST_F(AuditTest, TheAuditorHoldsTheFirstCheckpointAndFollowsTheLogAsItGrows) {
   RunResult first = Audit(server.port());
   ASSERT_EQ(first.exit_code, 0) << first.Describe();
   EXPECT_NE(first.out.find("first checkpoint held"), std::string::npos) << first.out;
-  std::string held = ReadFile(dir_.Sub("held.note"));
+  std::string held = ReadFile(dir_.Sub("auditor/.qledger/held.note"));
   RunResult again = Audit(server.port());
   EXPECT_EQ(again.exit_code, 0) << again.Describe();
   EXPECT_NE(again.out.find("unchanged"), std::string::npos) << again.out;
@@ -192,7 +194,7 @@ TEST_F(AuditTest, TheAuditorHoldsTheFirstCheckpointAndFollowsTheLogAsItGrows) {
   }
   EXPECT_EQ(grown.exit_code, 0) << grown.Describe();
   EXPECT_NE(grown.out.find("consistent: "), std::string::npos) << grown.out;
-  EXPECT_NE(ReadFile(dir_.Sub("held.note")), held);
+  EXPECT_NE(ReadFile(dir_.Sub("auditor/.qledger/held.note")), held);
 }
 
 TEST_F(AuditTest, TheAuditorRefusesARewrittenLogAnotherKeyAndAShrunkTreeAndKeepsWhatItHeld) {
@@ -202,7 +204,7 @@ TEST_F(AuditTest, TheAuditorRefusesARewrittenLogAnotherKeyAndAShrunkTreeAndKeeps
     ASSERT_NE(server.port(), 0) << server.Stderr();
     ASSERT_EQ(Audit(server.port()).exit_code, 0);
   }
-  std::string held = ReadFile(dir_.Sub("held.note"));
+  std::string held = ReadFile(dir_.Sub("auditor/.qledger/held.note"));
 
   // A forged copy: event 20 rewritten, re-chained, the tree rebuilt, the
   // stored checkpoint removed, one more event appended, and signed again
@@ -223,7 +225,7 @@ TEST_F(AuditTest, TheAuditorRefusesARewrittenLogAnotherKeyAndAShrunkTreeAndKeeps
     RunResult audit = Audit(server.port());
     EXPECT_EQ(audit.exit_code, 8) << audit.Describe();
     EXPECT_NE(audit.err.find("the log was rewritten"), std::string::npos) << audit.err;
-    EXPECT_EQ(ReadFile(dir_.Sub("held.note")), held) << "a failed audit must keep what it held";
+    EXPECT_EQ(ReadFile(dir_.Sub("auditor/.qledger/held.note")), held) << "a failed audit must keep what it held";
   }
 
   // A checkpoint signed by another key only.
@@ -254,9 +256,9 @@ TEST_F(AuditTest, TheAuditorRefusesARewrittenLogAnotherKeyAndAShrunkTreeAndKeeps
     EXPECT_TRUE(audit.err.find("origin") != std::string::npos || audit.err.find("shrank") != std::string::npos)
         << audit.err;
   }
-  EXPECT_EQ(ReadFile(dir_.Sub("held.note")), held);
+  EXPECT_EQ(ReadFile(dir_.Sub("auditor/.qledger/held.note")), held);
   RunResult unreachable = RunQledger({"audit", "--url", "http://127.0.0.1:1", "--key", li_pub_, "--state",
-                                      dir_.Sub("held.note"), "--timeout", "2"});
+                                      dir_.Sub("auditor/.qledger/held.note"), "--timeout", "2"});
   EXPECT_EQ(unreachable.exit_code, 7) << unreachable.Describe();
 }
 

@@ -810,7 +810,9 @@ TEST_F(EventStoreTest, VerifyNamesAnIndexEntryWithAlteredData) {
 TEST_F(EventStoreTest, BackupOpensAndVerifiesWithTheSameHead) {
   AppendOk({SelfCheck("a1", "storage", "2026-07", "90"), Survey("s1", "storage", "2026Q3", "99.00")});
   Head head = store_->head();
-  std::string backup = tmp_.Sub("backup");
+  // Its parent is made as init makes a ledger's (it was exit 8, "a file of
+  // the ledger is missing").
+  std::string backup = tmp_.Sub("backups/2026-12-08");
   Status st = store_->Backup(backup);
   ASSERT_TRUE(st.ok()) << st.ToString();
 
