@@ -74,10 +74,62 @@ Result<std::vector<domain::Department>> KnownDepartments(const EventStore& store
   return known;
 }
 
-Result<std::string> ResolveDepartment(const EventStore& store, const std::string& text, domain::StatusCode unknown) {
+Result<std::string> ResolveDepartment(const EventStore& store, const std::string& text, domain::StatusCode unknown,
+                                      const std::optional<Quarter>& quarter) {
   if (text.empty()) return std::string();
+  QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
+  // Every (code, name) any policy gave, in adoption order: a department may
+  // have been renamed, and its old name is still how its old quarters were
+  // typed.
+  std::vector<domain::Department> named;
+  for (const auto& e : events) {
+    QLEDGER_ASSIGN_OR_RETURN(auto adopted, domain::AdoptedPolicyOf(e));
+    for (const auto& d : adopted.policy.departments) {
+      if (std::none_of(named.begin(), named.end(),
+                       [&](const domain::Department& k) { return k.code == d.code && k.name == d.name; })) {
+        named.push_back(d);
+      }
+    }
+  }
+  std::string lower = text;
+  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  for (const auto& d : named) {
+    if (d.code == lower) return d.code;
+  }
+  // A name: as the policy in force for the quarter asked about names it;
+  // else the one department any policy gave that name — of those, the one
+  // that the quarter's policy has, when the name was given to several.
+  std::optional<domain::AdoptedPolicy> in_force;
+  if (quarter) {
+    auto p = PolicyInForce(store, *quarter);
+    if (p.ok()) {
+      in_force = std::move(*p);
+      if (const domain::Department* d = domain::FindDepartmentByCodeOrName(in_force->policy.departments, text)) {
+        return d->code;
+      }
+    } else if (p.status().code() != domain::StatusCode::kNotFound) {
+      return p.status();
+    }
+  }
+  std::vector<std::string> codes;
+  for (const auto& d : named) {
+    if (d.name == text && std::find(codes.begin(), codes.end(), d.code) == codes.end()) codes.push_back(d.code);
+  }
+  if (codes.size() > 1 && in_force) {
+    std::vector<std::string> of_quarter;
+    for (const auto& c : codes) {
+      if (in_force->policy.FindDepartment(c)) of_quarter.push_back(c);
+    }
+    if (of_quarter.size() == 1) return of_quarter.front();
+  }
+  if (codes.size() == 1) return codes.front();
+  if (codes.size() > 1) {
+    std::string list;
+    for (const auto& c : codes) list += (list.empty() ? "" : ", ") + c;
+    return Status(unknown, "department: \"" + text + "\" has named more than one department (" + list +
+                               ") in the policies adopted; give its code");
+  }
   QLEDGER_ASSIGN_OR_RETURN(auto known, KnownDepartments(store));
-  if (const domain::Department* d = domain::FindDepartmentByCodeOrName(known, text)) return d->code;
   std::string list;
   for (const auto& d : known) list += (list.empty() ? "" : ", ") + d.code + " " + d.name;
   return Status(unknown, "department: \"" + text + "\" is not a department (code or name: " + list + ")");
@@ -113,7 +165,8 @@ Result<EventFilter> ResolveEventFilter(const EventStore& store, const std::strin
   if (!quarter.empty()) {
     QLEDGER_ASSIGN_OR_RETURN(f.quarter, ResolveQuarter(quarter));
   }
-  QLEDGER_ASSIGN_OR_RETURN(f.department, ResolveDepartment(store, department, domain::StatusCode::kInvalidArgument));
+  QLEDGER_ASSIGN_OR_RETURN(f.department,
+                           ResolveDepartment(store, department, domain::StatusCode::kInvalidArgument, f.quarter));
   return f;
 }
 
@@ -321,7 +374,7 @@ Result<std::vector<domain::Score>> Scores(const EventStore& store, const ScoresQ
 Result<domain::Derivation> Replay(const EventStore& store, const ReplayQuery& query) {
   QLEDGER_ASSIGN_OR_RETURN(Quarter q, ResolveQuarter(query.quarter));
   QLEDGER_ASSIGN_OR_RETURN(std::string department,
-                           ResolveDepartment(store, query.department, domain::StatusCode::kNotFound));
+                           ResolveDepartment(store, query.department, domain::StatusCode::kNotFound, q));
   QLEDGER_ASSIGN_OR_RETURN(auto options, ResolveReplayOptions(store, q, query.as_of, query.without));
   options.lang = query.lang;
   return DeriveDepartment(store, q, department, options);
@@ -339,7 +392,7 @@ Result<domain::ScoreDiff> Diff(const EventStore& store, const DiffQuery& query) 
   }
   QLEDGER_RETURN_IF_ERROR(CheckWithout(store, query.without));
   QLEDGER_ASSIGN_OR_RETURN(std::string department,
-                           ResolveDepartment(store, query.department, domain::StatusCode::kNotFound));
+                           ResolveDepartment(store, query.department, domain::StatusCode::kNotFound, q));
   domain::ReplayOptions options{*from, query.without};
   options.lang = query.lang;
   QLEDGER_ASSIGN_OR_RETURN(auto before, DeriveDepartment(store, q, department, options));

@@ -165,8 +165,10 @@ Result<ComplaintRegister> BuildComplaints(const EventStore& store, const Complai
       quarters.push_back(q);
     }
   }
-  QLEDGER_ASSIGN_OR_RETURN(std::string department,
-                           ResolveDepartment(store, query.department, domain::StatusCode::kInvalidArgument));
+  QLEDGER_ASSIGN_OR_RETURN(
+      std::string department,
+      ResolveDepartment(store, query.department, domain::StatusCode::kInvalidArgument,
+                        quarters.size() == 1 && !query.quarter.empty() ? std::optional<Quarter>(quarters[0]) : std::nullopt));
   ComplaintRegister r;
   r.quarter = quarters.size() == 1 && !query.quarter.empty() ? Given(quarters[0].ToString()) : Given(query.quarter);
   r.department = Given(department);

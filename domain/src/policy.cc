@@ -70,6 +70,14 @@ Result<Policy> ParsePolicy(const json::value& v) {
         for (char c : *code) ascii &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
         if (!ascii) { dr.Fail("code", "\"" + *code + "\" must be lowercase ASCII letters, digits, - or _"); continue; }
         if (p.FindDepartment(*code)) { dr.Fail("code", "\"" + *code + "\" appears twice"); continue; }
+        // A department is typed by its code or its name (SPEC §1): each must
+        // name one department.
+        auto same_name = std::find_if(p.departments.begin(), p.departments.end(),
+                                      [&](const Department& o) { return o.name == *name; });
+        if (same_name != p.departments.end()) {
+          dr.Fail("name", "\"" + *name + "\" is also the name of " + same_name->code);
+          continue;
+        }
         p.departments.push_back({*code, *name});
       }
     }

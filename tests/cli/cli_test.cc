@@ -1135,6 +1135,42 @@ TEST_F(CliTest, DatesAndZonelessTimesAreReadInTheLedgersTimeZone) {
   EXPECT_EQ(VerifiedHead().seq, head);
 }
 
+// A department renamed by a later policy answers to its new name and its
+// old one; a name that a later policy gives to another department is read
+// as the policy in force for the quarter asked about names it.
+TEST_F(CliTest, ARenamedDepartmentAnswersToBothNamesAndANameIsReadAsTheQuartersPolicyNamesIt) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  json::object v2 = json::parse(qledger::testing::ReadFile(SourcePath("config/policy.json"))).as_object();
+  for (auto& d : v2["departments"].as_array()) {
+    if (d.as_object()["code"] == "storage") d.as_object()["name"] = "仓储中心";
+  }
+  json::object v3 = v2;
+  v3["departments"].as_array().push_back(json::object{{"code", "finance"}, {"name", "储运中心"}});
+  auto adopt = [](const std::string& id, int version, const std::string& from, const json::object& policy) {
+    return json::serialize(json::object{{"id", id}, {"type", "policy.adopted"}, {"occurred_at", "2026-12-01"},
+                                        {"actor", "质量管理委员会"},
+                                        {"data", {{"version", version}, {"effective_from", from}, {"policy", policy}}}});
+  };
+  AppendOk({adopt("policy-v2", 2, "2026Q1", v2), adopt("policy-v3", 3, "2027Q1", v3),
+            SelfCheck("t-storage-q2", "仓储中心", "2026-04", "\"96\""),
+            SelfCheck("t-finance-q1", "储运中心", "2027-01", "\"91\"")});
+  for (const char* name : {"仓储中心", "储运中心", "STORAGE"}) {
+    RunResult r = Q("replay", {"--quarter", "2026Q2", "--department", name, "--format", "json"});
+    ASSERT_EQ(r.exit_code, kOk) << name << ": " << r.Describe();
+    EXPECT_EQ(json::parse(r.out).at("department"), "storage") << name;
+  }
+  RunResult q1 = Q("replay", {"--quarter", "2027Q1", "--department", "储运中心", "--format", "json"});
+  ASSERT_EQ(q1.exit_code, kOk) << q1.Describe();
+  EXPECT_EQ(json::parse(q1.out).at("department"), "finance");
+  // Without a quarter, a name given to two departments is not guessed.
+  RunResult ledger = Q("ledger", {"--year", "2026", "--department", "储运中心"});
+  EXPECT_EQ(ledger.exit_code, kNotFound) << ledger.Describe();
+  EXPECT_TRUE(Contains(ledger.err, "\"储运中心\" has named more than one department (storage, finance)")) << ledger.err;
+  RunResult by_new_name = Q("ledger", {"--year", "2026", "--department", "仓储中心", "--format", "json"});
+  ASSERT_EQ(by_new_name.exit_code, kOk) << by_new_name.Describe();
+  EXPECT_EQ(json::parse(by_new_name.out).at("department"), "storage");
+}
+
 TEST_F(CliTest, APolicyNamesItsTimeZoneFromTheTzDatabaseOrIsRefused) {
   json::value policy = json::parse(qledger::testing::ReadFile(SourcePath("config/policy.json")));
   policy.as_object()["time_zone"] = "Mars/Olympus_Mons";

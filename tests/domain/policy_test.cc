@@ -107,6 +107,9 @@ TEST(PolicyTest, NamesABadDepartment) {
             "policy.departments[1].code: \"marketing\" appears twice");
   EXPECT_EQ(ErrorAfter([](json::object& o) { o["departments"].as_array()[3].as_object().erase("name"); }),
             "policy.departments[3].name: is required");
+  // A name names one department: input typed by it would go to either.
+  EXPECT_EQ(ErrorAfter([](json::object& o) { o["departments"].as_array()[1].as_object()["name"] = "市场经营部"; }),
+            "policy.departments[1].name: \"市场经营部\" is also the name of marketing");
 }
 
 TEST(PolicyTest, NamesABadWeight) {

@@ -51,11 +51,17 @@ Result<std::vector<domain::Department>> KnownDepartments(const storage::EventSto
 
 // The code of the department a user named — its code in any case, or its
 // Chinese name ("储运中心") — among the departments of every adopted
-// policy; "" stays "" (no department). Unknown: a Status of code `unknown`
-// (kNotFound for the department a question is about, kInvalidArgument for a
-// filter) naming the parameter and listing the departments.
+// policy; "" stays "" (no department). A name is read as the policy in
+// force for `quarter` (when the question is about one) names it, else as
+// the one department any adopted policy gave that name (a renamed
+// department answers to its old and its new name); a name given to more
+// than one department must be typed as the code. Unknown: a Status of code
+// `unknown` (kNotFound for the department a question is about,
+// kInvalidArgument for a filter) naming the parameter and listing the
+// departments.
 Result<std::string> ResolveDepartment(const storage::EventStore& store, const std::string& text,
-                                      domain::StatusCode unknown);
+                                      domain::StatusCode unknown,
+                                      const std::optional<domain::Quarter>& quarter = std::nullopt);
 
 // Checks that every --without id names an event in the ledger.
 Status CheckWithout(const storage::EventStore& store, const std::vector<std::string>& without);
