@@ -14,7 +14,7 @@ using storage::EventStore;
 
 using domain::Quarter;
 
-Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of) {
+Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of, const std::optional<Quarter>& quarter) {
   int64_t head = store.head().seq;
   if (as_of.empty()) return head;
   bool digits = std::all_of(as_of.begin(), as_of.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -27,8 +27,9 @@ Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of) 
     return seq;
   }
   // A date means the end of that day, a date-time without an offset is
-  // local: both in the ledger's time zone (SPEC §1).
-  QLEDGER_ASSIGN_OR_RETURN(domain::TimeZone tz, LedgerTimeZone(store));
+  // local: both in the ledger's time zone (SPEC §1) — the quarter's, when
+  // the question is about one.
+  QLEDGER_ASSIGN_OR_RETURN(domain::TimeZone tz, quarter ? QuarterTimeZone(store, *quarter) : LedgerTimeZone(store));
   auto instant = domain::ParsePointIn(as_of, tz);
   if (!instant) return domain::InvalidArgument("as-of: \"" + as_of + "\" is neither a seq nor a date or date-time");
   QLEDGER_ASSIGN_OR_RETURN(int64_t seq, store.SeqAtInstant(*instant));
@@ -37,7 +38,7 @@ Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of) 
 }
 
 Result<int64_t> ResolveQuarterPoint(const EventStore& store, const Quarter& q, const std::string& as_of) {
-  if (as_of != "approved") return ResolvePoint(store, as_of);
+  if (as_of != "approved") return ResolvePoint(store, as_of, q);
   QLEDGER_ASSIGN_OR_RETURN(auto input, store.LoadReplay(q, ""));
   int64_t approved = 0;
   for (const auto& e : input.events) {
@@ -208,10 +209,17 @@ Result<domain::TimeZone> LedgerTimeZone(const EventStore& store) {
   return latest.policy.Zone();
 }
 
-Result<domain::AdoptedPolicy> PolicyInForce(const EventStore& store, const Quarter& q) {
+Result<domain::TimeZone> QuarterTimeZone(const EventStore& store, const Quarter& q) {
+  auto in_force = PolicyInForce(store, q);
+  if (in_force.ok()) return in_force->policy.Zone();
+  if (in_force.status().code() != domain::StatusCode::kNotFound) return in_force.status();
+  return LedgerTimeZone(store);
+}
+
+Result<domain::AdoptedPolicy> PolicyInForce(const EventStore& store, const Quarter& q, int64_t point) {
   QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
   QLEDGER_ASSIGN_OR_RETURN(auto adopted, Adopted(events));
-  const domain::AdoptedPolicy* a = domain::PolicyFor(adopted, q, store.head().seq);
+  const domain::AdoptedPolicy* a = domain::PolicyFor(adopted, q, point > 0 ? point : store.head().seq);
   if (!a) return domain::NotFound("quarter " + q.ToString() + ": no policy is in force");
   return *a;
 }

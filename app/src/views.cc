@@ -119,8 +119,10 @@ std::vector<ComplaintLine> ComplaintRegisterOf(const Facts& f, const std::string
 
 Result<std::vector<ComplaintLine>> ComplaintsOf(const EventStore& store, const Quarter& q,
                                                 const std::string& department, int64_t point) {
-  QLEDGER_ASSIGN_OR_RETURN(auto policy, PolicyInForce(store, q));
-  QLEDGER_ASSIGN_OR_RETURN(domain::TimeZone tz, LedgerTimeZone(store));
+  // The quarter's policy as of the point (a published report's register
+  // as it stood then), and its time zone for the complaints' hours.
+  QLEDGER_ASSIGN_OR_RETURN(auto policy, PolicyInForce(store, q, point));
+  const domain::TimeZone tz = policy.policy.Zone();
   std::vector<ComplaintLine> out;
   for (const auto& d : policy.policy.departments) {
     if (!department.empty() && d.code != department) continue;

@@ -328,9 +328,14 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
       QLEDGER_RETURN_IF_ERROR(CheckReference(ledger, e, "complaint", EventType::kComplaintRecorded, errors));
       if (errors->size() != before) break;
       // Handled (acknowledged or resolved) before it was received: both
-      // times read in the ledger's zone when they carry no offset (SPEC §1).
+      // times read in the quarter's zone (its policy's, SPEC §1 and §3)
+      // when they carry no offset.
       QLEDGER_ASSIGN_OR_RETURN(std::string received, ledger.DataStringOf(DataString(e, "complaint"), "received_at"));
-      TimeZone tz = ledger.policies().empty() ? TimeZone::Default() : ledger.policies().back().policy.Zone();
+      const std::optional<Quarter> q = e.quarter();
+      const AdoptedPolicy* in_force = q ? PolicyFor(ledger.policies(), *q, INT64_MAX) : nullptr;
+      TimeZone tz = in_force                    ? in_force->policy.Zone()
+                    : ledger.policies().empty() ? TimeZone::Default()
+                                                : ledger.policies().back().policy.Zone();
       auto at = ParseInstantIn(DataString(e, "at"), tz);
       auto from = ParseInstantIn(received, tz);
       if (at && from && *at < *from) {

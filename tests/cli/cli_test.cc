@@ -1171,6 +1171,71 @@ TEST_F(CliTest, ARenamedDepartmentAnswersToBothNamesAndANameIsReadAsTheQuartersP
   EXPECT_EQ(json::parse(by_new_name.out).at("department"), "storage");
 }
 
+// A published report says the same when it is made again: a later policy —
+// even one effective from that quarter, dropping a department, renaming
+// another and moving to another time zone — changes neither its scores nor
+// its complaint register nor the hours a complaint took.
+TEST_F(CliTest, AnApprovedReportsComplaintRegisterStaysAsPublishedAfterALaterPolicy) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  auto complaint = [](const std::string& id, const std::string& dept) {
+    return R"({"id": ")" + id + R"(", "type": "complaint.recorded", "department": ")" + dept +
+           R"(", "period": "2026Q1", "occurred_at": "2026-03-07", "actor": "工作组", )"
+           R"("data": {"received_at": "2026-03-07T12:00", "channel": "电话", "summary": "晚到"}})";
+  };
+  AppendOk({SelfCheck("t-s1", "storage", "2026-01", "\"96\""), SelfCheck("t-m1", "metrology", "2026-01", "\"96\""),
+            complaint("t-c-storage", "storage"), complaint("t-c-metrology", "metrology"),
+            R"({"id": "t-c-storage-done", "type": "complaint.handled", "department": "storage", "period": "2026Q1", )"
+            R"("occurred_at": "2026-03-08", "actor": "工作组", "data": {"complaint": "t-c-storage", "stage": "resolved", )"
+            R"("at": "2026-03-08T12:00+08:00"}})",
+            R"({"id": "t-approve", "type": "quarter.approved", "period": "2026Q1", "occurred_at": "2026-04-10", )"
+            R"("actor": "质量管理委员会", "data": {"approved_by": "质量管理委员会", "meeting_date": "2026-04-10"}})"});
+  RunResult before = Q("report", {"--quarter", "2026Q1", "--format", "json"});
+  ASSERT_EQ(before.exit_code, kOk) << before.Describe();
+  json::object published = json::parse(before.out).as_object();
+  ASSERT_EQ(published.at("complaints").at("summary").at("recorded").as_int64(), 2);
+  ASSERT_EQ(published.at("complaints").at("register").at(0).at("hours_to_resolve"), "24.00");
+
+  json::object v2 = json::parse(qledger::testing::ReadFile(SourcePath("config/policy.json"))).as_object();
+  json::array kept;
+  for (auto& d : v2["departments"].as_array()) {
+    if (d.as_object()["code"] == "metrology") continue;
+    if (d.as_object()["code"] == "storage") d.as_object()["name"] = "仓储中心";
+    kept.push_back(d);
+  }
+  v2["departments"] = kept;
+  v2["time_zone"] = "America/New_York";
+  AppendOk({json::serialize(json::object{
+      {"id", "policy-v2"}, {"type", "policy.adopted"}, {"occurred_at", "2026-12-01"}, {"actor", "质量管理委员会"},
+      {"data", {{"version", 2}, {"effective_from", "2026Q1"}, {"policy", v2}}}})});
+  RunResult after = Q("report", {"--quarter", "2026Q1", "--format", "json"});
+  ASSERT_EQ(after.exit_code, kOk) << after.Describe();
+  json::object again = json::parse(after.out).as_object();
+  EXPECT_EQ(again.at("scores"), published.at("scores"));
+  EXPECT_EQ(again.at("complaints"), published.at("complaints"));
+}
+
+// A quarter's times without an offset are read in its own policy's zone,
+// not the latest policy's: a policy moving to New York from 2027Q1 leaves
+// 2026Q2 in Shanghai.
+TEST_F(CliTest, AQuartersTimesAreReadInTheZoneOfItsOwnPolicy) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  json::object v2 = json::parse(qledger::testing::ReadFile(SourcePath("config/policy.json"))).as_object();
+  v2["time_zone"] = "America/New_York";
+  AppendOk({json::serialize(json::object{
+      {"id", "policy-v2"}, {"type", "policy.adopted"}, {"occurred_at", "2026-12-01"}, {"actor", "质量管理委员会"},
+      {"data", {{"version", 2}, {"effective_from", "2027Q1"}, {"policy", v2}}}})});
+  // 09:00 in Shanghai is before 09:30+08:00; 09:00 in New York is after it.
+  AppendOk({R"({"id": "tz-q2", "type": "complaint.recorded", "department": "orders", "period": "2026Q2", )"
+            R"("occurred_at": "2026-04-05", "actor": "工作组", "data": {"received_at": "2026-04-05T09:00", )"
+            R"("channel": "电话", "summary": "晚到"}})",
+            R"({"id": "tz-q2-ack", "type": "complaint.handled", "department": "orders", "period": "2026Q2", )"
+            R"("occurred_at": "2026-04-05", "actor": "工作组", "data": {"complaint": "tz-q2", )"
+            R"("stage": "resolved", "at": "2026-04-05T09:30+08:00"}})"});
+  RunResult c = Q("complaints", {"--quarter", "2026Q2", "--format", "json"});
+  ASSERT_EQ(c.exit_code, kOk) << c.Describe();
+  EXPECT_EQ(json::parse(c.out).at("complaints").at(0).at("hours_to_resolve"), "0.50") << c.out;
+}
+
 TEST_F(CliTest, APolicyNamesItsTimeZoneFromTheTzDatabaseOrIsRefused) {
   json::value policy = json::parse(qledger::testing::ReadFile(SourcePath("config/policy.json")));
   policy.as_object()["time_zone"] = "Mars/Olympus_Mons";

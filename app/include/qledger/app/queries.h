@@ -33,13 +33,15 @@ using domain::Status;
 
 // --- Resolving what the user typed ------------------------------------------
 
-// A point of replay as the user wrote it: a seq ("42") or a date/date-time.
-// Empty means the head. Fails with InvalidArgument naming the value when it
-// is malformed, before the first event, or beyond the head.
-Result<int64_t> ResolvePoint(const storage::EventStore& store, const std::string& as_of);
+// A point of replay as the user wrote it: a seq ("42") or a date/date-time
+// (read in the ledger's time zone, or the quarter's when the question is
+// about one). Empty means the head. Fails with InvalidArgument naming the
+// value when it is malformed, before the first event, or beyond the head.
+Result<int64_t> ResolvePoint(const storage::EventStore& store, const std::string& as_of,
+                             const std::optional<domain::Quarter>& quarter = std::nullopt);
 
-// As ResolvePoint, and "approved" means the quarter's latest approval event
-// (NotFound if it was never approved): "what was published".
+// As ResolvePoint for quarter q, and "approved" means the quarter's latest
+// approval event (NotFound if it was never approved): "what was published".
 Result<int64_t> ResolveQuarterPoint(const storage::EventStore& store, const domain::Quarter& q, const std::string& as_of);
 
 // Parses "2026Q3", failing with InvalidArgument naming the value.
@@ -88,11 +90,18 @@ Result<domain::Decimal> StoredDecimal(const domain::Event& e, const char* key);
 Result<std::vector<domain::Event>> AdoptedPolicyEvents(const storage::EventStore& store);
 
 // The ledger's time zone: the latest adopted policy's (SPEC §1), the
-// default (Asia/Shanghai) before any policy.
+// default (Asia/Shanghai) before any policy. For what a display shows.
 Result<domain::TimeZone> LedgerTimeZone(const storage::EventStore& store);
 
-// The policy in force for quarter q at the head. kNotFound if none.
-Result<domain::AdoptedPolicy> PolicyInForce(const storage::EventStore& store, const domain::Quarter& q);
+// A quarter's time zone: that of the policy in force for it (SPEC §3: a
+// quarter goes by its policy), else the ledger's. For the times of its
+// facts, and a point in history asked about it.
+Result<domain::TimeZone> QuarterTimeZone(const storage::EventStore& store, const domain::Quarter& q);
+
+// The policy in force for quarter q as of seq `point` (0: the head).
+// kNotFound if none.
+Result<domain::AdoptedPolicy> PolicyInForce(const storage::EventStore& store, const domain::Quarter& q,
+                                            int64_t point = 0);
 
 struct PolicyQuery {
   std::string quarter;  // "" = the latest adopted policy
