@@ -184,11 +184,20 @@ Result<Derivation> Derive(const ReplayInput& in, const ReplayOptions& options, F
     any_fact = start->any_fact;
     folded = start->seq;
   }
+  // Each step's running figures are under the policy in force for the
+  // quarter as of that step: a policy adopted on the way that the quarter is
+  // scored with from then on moves them at its own step (and `diff` names
+  // it among the events that changed the score).
+  std::vector<AdoptedPolicy> policies;
+  if (options.trace) {
+    QLEDGER_ASSIGN_OR_RETURN(policies, AdoptedPolicies(in.events, point, options.without));
+  }
   auto running = [&](Step* step) {
     step->running = any_fact;
     if (!any_fact) return;
     Score s;
-    state.Compute(adopted->policy, in.quarter, &s, options.lang);
+    const AdoptedPolicy* then = PolicyFor(policies, in.quarter, step->seq);
+    state.Compute((then ? then : adopted)->policy, in.quarter, &s, options.lang);
     // Without a report the component is 0 and weighs in as 0 (SPEC §2).
     step->selfcheck = s.selfcheck.score;
     step->survey = s.survey.score;

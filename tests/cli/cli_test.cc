@@ -1236,6 +1236,36 @@ TEST_F(CliTest, AQuartersTimesAreReadInTheZoneOfItsOwnPolicy) {
   EXPECT_EQ(json::parse(c.out).at("complaints").at(0).at("hours_to_resolve"), "0.50") << c.out;
 }
 
+// A policy adopted on the way that the quarter is scored with from then on
+// is what changed the score: replay's running figures move at its step, as
+// they stand then, and diff names it.
+TEST_F(CliTest, APolicyThatChangesAQuartersScoreIsTheEventThatChangedIt) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  AppendOk({SelfCheck("t-s7", "storage", "2026-07", "\"90\"")});
+  const int64_t before = VerifiedHead().seq;
+  json::object v2 = json::parse(qledger::testing::ReadFile(SourcePath("config/policy.json"))).as_object();
+  v2["weights"] = json::object{{"selfcheck", 8000}, {"survey", 1000}, {"complaint", 1000}};
+  AppendOk({json::serialize(json::object{
+      {"id", "policy-v2"}, {"type", "policy.adopted"}, {"occurred_at", "2026-12-01"}, {"actor", "质量管理委员会"},
+      {"data", {{"version", 2}, {"effective_from", "2026Q3"}, {"policy", v2}}}})});
+  // selfcheck 90, complaint 100, no survey: 5000:2000 → 92.86; 8000:1000 → 91.11.
+  RunResult d = Q("diff", {"--quarter", "2026Q3", "--department", "storage", "--from", std::to_string(before),
+                           "--format", "json"});
+  ASSERT_EQ(d.exit_code, kOk) << d.Describe();
+  json::object diff = json::parse(d.out).as_object();
+  EXPECT_EQ(diff.at("before").at("total"), "92.86");
+  EXPECT_EQ(diff.at("after").at("total"), "91.11");
+  ASSERT_EQ(diff.at("events").as_array().size(), 1u) << d.out;
+  EXPECT_EQ(diff.at("events").at(0).at("id"), "policy-v2");
+  RunResult r = Q("replay", {"--quarter", "2026Q3", "--department", "storage", "--format", "json"});
+  ASSERT_EQ(r.exit_code, kOk) << r.Describe();
+  json::array steps = json::parse(r.out).at("steps").as_array();
+  ASSERT_GE(steps.size(), 2u);
+  EXPECT_EQ(steps[steps.size() - 2].at("id"), "t-s7");
+  EXPECT_EQ(steps[steps.size() - 2].at("total"), "92.86") << "the self-check's step, as it stood then";
+  EXPECT_EQ(steps.back().at("total"), "91.11");
+}
+
 TEST_F(CliTest, APolicyNamesItsTimeZoneFromTheTzDatabaseOrIsRefused) {
   json::value policy = json::parse(qledger::testing::ReadFile(SourcePath("config/policy.json")));
   policy.as_object()["time_zone"] = "Mars/Olympus_Mons";
