@@ -5,7 +5,7 @@
 // report to PDF (argv[3]) for the script to read back.
 //
 //   node dashboard.test.mjs http://127.0.0.1:PORT OUT_DIR
-import puppeteer from "puppeteer-core";
+import { launch, watchedPage } from "./chromium.mjs";
 import { writeFileSync } from "node:fs";
 
 const base = process.argv[2];
@@ -23,18 +23,9 @@ const quarters = await api("/v1/quarters");
 const approved = quarters.filter((q) => q.status === "approved").map((q) => q.quarter);
 const provisional = quarters.filter((q) => q.status !== "approved").map((q) => q.quarter);
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-});
+const browser = await launch();
 try {
-  const page = await browser.newPage();
-  const seen = [];
-  page.on("console", (m) => { if (m.type() === "error") seen.push("console error: " + m.text()); });
-  page.on("pageerror", (e) => seen.push("page error: " + e.message));
-  page.on("requestfailed", (r) => seen.push("request failed: " + r.url() + " " + (r.failure()?.errorText ?? "")));
-  page.on("response", (r) => { if (r.status() >= 400) seen.push(`HTTP ${r.status()}: ${r.url()}`); });
+  const { page, seen } = await watchedPage(browser);
 
   // Loading state: the scores arrive late; until then the card says so.
   await page.setViewport({ width: 1400, height: 900 });

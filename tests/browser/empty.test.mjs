@@ -5,7 +5,7 @@
 // no console error, page error, failed request or HTTP error.
 //
 //   node empty.test.mjs http://127.0.0.1:PORT
-import puppeteer from "puppeteer-core";
+import { launch, watchedPage } from "./chromium.mjs";
 
 const base = process.argv[2];
 const problems = [];
@@ -14,18 +14,9 @@ const check = (ok, what) => {
   if (!ok) problems.push(what);
 };
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-});
+const browser = await launch();
 try {
-  const page = await browser.newPage();
-  const seen = [];
-  page.on("console", (m) => { if (m.type() === "error") seen.push("console error: " + m.text()); });
-  page.on("pageerror", (e) => seen.push("page error: " + e.message));
-  page.on("requestfailed", (r) => seen.push("request failed: " + r.url() + " " + (r.failure()?.errorText ?? "")));
-  page.on("response", (r) => { if (r.status() >= 400) seen.push(`HTTP ${r.status()}: ${r.url()}`); });
+  const { page, seen } = await watchedPage(browser);
 
   for (const [lang, words] of [["zh", "还没有"], ["en", "Nothing recorded"]]) {
     await page.goto(`${base}/?lang=${lang}`, { waitUntil: "networkidle0" });
