@@ -30,7 +30,16 @@ Result<std::vector<domain::Department>> KnownDepartments(const std::vector<domai
 }
 
 std::optional<std::string> ResolveDepartment(const std::vector<domain::Department>& known, const std::string& cell) {
-  if (const domain::Department* d = domain::FindDepartmentByCodeOrName(known, cell)) return d->code;
+  std::vector<std::string> codes;
+  for (const auto& d : known) {
+    if (domain::FindDepartmentByCodeOrName({d}, cell) && std::find(codes.begin(), codes.end(), d.code) == codes.end()) {
+      codes.push_back(d.code);
+    }
+  }
+  if (codes.size() == 1) return codes.front();
+  // A name that policies gave to more than one department: the ledger reads
+  // it as the policy in force for the row's period names it (as append does).
+  if (codes.size() > 1) return cell;
   return std::nullopt;
 }
 

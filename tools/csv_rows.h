@@ -36,7 +36,8 @@ struct LineError {
 domain::Result<std::vector<domain::Department>> KnownDepartments(const std::vector<domain::Event>& policy_events);
 
 // The code of the department a cell names (its code in any case, or its
-// name), or nullopt.
+// name), or nullopt. A name that policies gave to more than one department
+// comes back as it is, for the ledger to read by the row's period.
 std::optional<std::string> ResolveDepartment(const std::vector<domain::Department>& known, const std::string& cell);
 
 // One data row on its way to becoming an event.

@@ -273,7 +273,8 @@ std::string IsoDateText(std::string v) {
     size_t end = v.find_first_not_of('0', dot + 1);
     if (end == std::string::npos || v[end] == 'Z' || v[end] == '+' || v[end] == '-') v.erase(dot, end - dot);
   }
-  const std::string time = v.substr(t + 1);
+  std::string time = v.substr(t + 1);
+  if (time.ends_with('Z')) time.pop_back();
   return time == "00:00:00" || time == "00:00" ? v.substr(0, t) : v;
 }
 

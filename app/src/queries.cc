@@ -14,6 +14,20 @@ using storage::EventStore;
 
 using domain::Quarter;
 
+namespace {
+
+// The adopted policies among the policy.adopted events, in seq order.
+Result<std::vector<domain::AdoptedPolicy>> Adopted(const std::vector<domain::Event>& events) {
+  std::vector<domain::AdoptedPolicy> out;
+  for (const auto& e : events) {
+    QLEDGER_ASSIGN_OR_RETURN(auto a, domain::AdoptedPolicyOf(e));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<int64_t> ResolvePoint(const EventStore& store, const std::string& as_of, const std::optional<Quarter>& quarter) {
   int64_t head = store.head().seq;
   if (as_of.empty()) return head;
@@ -79,54 +93,12 @@ Result<std::string> ResolveDepartment(const EventStore& store, const std::string
                                       const std::optional<Quarter>& quarter) {
   if (text.empty()) return std::string();
   QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
-  // Every (code, name) any policy gave, in adoption order: a department may
-  // have been renamed, and its old name is still how its old quarters were
-  // typed.
-  std::vector<domain::Department> named;
-  for (const auto& e : events) {
-    QLEDGER_ASSIGN_OR_RETURN(auto adopted, domain::AdoptedPolicyOf(e));
-    for (const auto& d : adopted.policy.departments) {
-      if (std::none_of(named.begin(), named.end(),
-                       [&](const domain::Department& k) { return k.code == d.code && k.name == d.name; })) {
-        named.push_back(d);
-      }
-    }
-  }
-  std::string lower = text;
-  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  for (const auto& d : named) {
-    if (d.code == lower) return d.code;
-  }
-  // A name: as the policy in force for the quarter asked about names it;
-  // else the one department any policy gave that name — of those, the one
-  // that the quarter's policy has, when the name was given to several.
-  std::optional<domain::AdoptedPolicy> in_force;
-  if (quarter) {
-    auto p = PolicyInForce(store, *quarter);
-    if (p.ok()) {
-      in_force = std::move(*p);
-      if (const domain::Department* d = domain::FindDepartmentByCodeOrName(in_force->policy.departments, text)) {
-        return d->code;
-      }
-    } else if (p.status().code() != domain::StatusCode::kNotFound) {
-      return p.status();
-    }
-  }
-  std::vector<std::string> codes;
-  for (const auto& d : named) {
-    if (d.name == text && std::find(codes.begin(), codes.end(), d.code) == codes.end()) codes.push_back(d.code);
-  }
-  if (codes.size() > 1 && in_force) {
-    std::vector<std::string> of_quarter;
-    for (const auto& c : codes) {
-      if (in_force->policy.FindDepartment(c)) of_quarter.push_back(c);
-    }
-    if (of_quarter.size() == 1) return of_quarter.front();
-  }
-  if (codes.size() == 1) return codes.front();
-  if (codes.size() > 1) {
+  QLEDGER_ASSIGN_OR_RETURN(auto adopted, Adopted(events));
+  std::vector<std::string> ambiguous;
+  if (auto code = domain::DepartmentCodeOf(adopted, quarter, text, &ambiguous)) return *code;
+  if (!ambiguous.empty()) {
     std::string list;
-    for (const auto& c : codes) list += (list.empty() ? "" : ", ") + c;
+    for (const auto& c : ambiguous) list += (list.empty() ? "" : ", ") + c;
     return Status(unknown, "department: \"" + text + "\" has named more than one department (" + list +
                                ") in the policies adopted; give its code");
   }
@@ -187,20 +159,6 @@ Result<domain::Decimal> StoredDecimal(const domain::Event& e, const char* key) {
   }
   return d;
 }
-
-namespace {
-
-// The adopted policies among the policy.adopted events, in seq order.
-Result<std::vector<domain::AdoptedPolicy>> Adopted(const std::vector<domain::Event>& events) {
-  std::vector<domain::AdoptedPolicy> out;
-  for (const auto& e : events) {
-    QLEDGER_ASSIGN_OR_RETURN(auto a, domain::AdoptedPolicyOf(e));
-    out.push_back(std::move(a));
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<domain::TimeZone> LedgerTimeZone(const EventStore& store) {
   QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));

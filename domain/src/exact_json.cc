@@ -104,6 +104,7 @@ struct ExactHandler {
     bool object = false;
     size_t index = 0;          // arrays: the element being read
     std::string key;           // objects: the member being read
+    bool in_key = false;       // objects: between members, where a key comes next
     std::vector<std::string> keys;            // objects: the keys so far...
     std::unordered_set<std::string> many;     // ...or, past kFlatKeys, here
   };
@@ -123,17 +124,25 @@ struct ExactHandler {
     }
     return p.empty() ? "the document" : p;
   }
-  // The member being read, for a message about a bad character; "" at the
-  // top level. (Within a key, it names the member before it.)
-  std::string Near() const { return frames.empty() ? "" : Path(); }
+  // Where a bad character is, for its message: the member being read, or
+  // the key after one; "" at the top level.
+  std::string Where() const {
+    if (frames.empty()) return "";
+    const Frame& f = frames.back();
+    if (!f.object || !f.in_key) return "in " + Path();
+    if (f.key.empty()) return frames.size() == 1 ? "in the first key" : "in the first key of " + Path().substr(0, Path().rfind('.'));
+    return "in the key after " + Path();
+  }
   bool Fail(json::error_code& ec, std::string why) {
     problem = std::move(why);
     ec = json::error::syntax;
     return false;
   }
-  // A value of the current array is complete.
+  // A value of the current array, or of the current member, is complete.
   void ValueDone() {
-    if (!frames.empty() && !frames.back().object) ++frames.back().index;
+    if (frames.empty()) return;
+    if (frames.back().object) frames.back().in_key = true;
+    else ++frames.back().index;
   }
   bool CheckText(std::string_view s, const char* what, json::error_code& ec) {
     if (auto c = ControlCharacterIn(s)) return Fail(ec, Path() + ": a control character (" + *c + ") in a " + what);
@@ -145,6 +154,7 @@ struct ExactHandler {
   bool on_object_begin(json::error_code&) {
     frames.emplace_back();
     frames.back().object = true;
+    frames.back().in_key = true;
     return true;
   }
   bool on_object_end(std::size_t n, json::error_code&) {
@@ -182,6 +192,7 @@ struct ExactHandler {
       repeated = !f.many.insert(key).second;
     }
     f.key = std::move(key);
+    f.in_key = false;
     key.clear();
     if (repeated) return Fail(ec, Path() + ": the key \"" + f.key + "\" appears twice in one object");
     st.push_key(s);
@@ -229,9 +240,9 @@ struct ExactHandler {
 // What stopped Boost.JSON at text[at], and where: "line 3, column 7" when
 // text has more than one line (a JSON array over many lines, a policy
 // file), else "column 7"; a column counts characters from 1.
-// `near` is the member being read (the handler's path), told for a bad
-// character, which is in a string.
-std::string SyntaxProblem(std::string_view text, size_t at, const json::error_code& ec, const std::string& near = "") {
+// `where` says in which member or key (the handler's Where()), told for a
+// bad character, which is in a string.
+std::string SyntaxProblem(std::string_view text, size_t at, const json::error_code& ec, const std::string& where_in = "") {
   at = std::min(at, text.size());
   const size_t newline = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
   const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
@@ -251,9 +262,9 @@ std::string SyntaxProblem(std::string_view text, size_t at, const json::error_co
   if (c < 0x20 || c == 0x7f) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "U+%04X", c);
-    return std::string("a control character (") + buf + ") at " + where + (near.empty() ? "" : ", near " + near);
+    return std::string("a control character (") + buf + ") at " + where + (where_in.empty() ? "" : ", " + where_in);
   }
-  if (!DecodeUtf8At(text, at)) return "bytes that are not UTF-8 at " + where + (near.empty() ? "" : ", near " + near);
+  if (!DecodeUtf8At(text, at)) return "bytes that are not UTF-8 at " + where + (where_in.empty() ? "" : ", " + where_in);
   return ec.message() + " at " + where;
 }
 
@@ -264,7 +275,7 @@ json::value ParseExactJson(std::string_view text, json::error_code& ec, std::str
   p.handler().st.reset();
   std::size_t used = p.write_some(false, text.data(), text.size(), ec);
   if (ec) {
-    if (problem) *problem = p.handler().problem.empty() ? SyntaxProblem(text, used, ec, p.handler().Near())
+    if (problem) *problem = p.handler().problem.empty() ? SyntaxProblem(text, used, ec, p.handler().Where())
                                                  : p.handler().problem;
     return nullptr;
   }

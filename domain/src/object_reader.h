@@ -20,8 +20,12 @@ namespace qledger::domain::internal {
 class ObjectReader {
  public:
   // `prefix` names the object in messages ("data", "policy.grades").
-  ObjectReader(const boost::json::object& obj, std::string prefix, std::vector<std::string>* errors)
-      : obj_(obj), prefix_(std::move(prefix)), errors_(errors) {
+  // `stored`: the object is in the ledger already, read under the rules it
+  // was accepted by — a rule added since (text of only white space) is not
+  // applied to it, so that a ledger of an earlier release still reads.
+  ObjectReader(const boost::json::object& obj, std::string prefix, std::vector<std::string>* errors,
+               bool stored = false)
+      : obj_(obj), prefix_(std::move(prefix)), errors_(errors), stored_(stored) {
     seen_.reserve(obj.size() + 4);
   }
 
@@ -50,7 +54,7 @@ class ObjectReader {
     if (!v->is_string() || IsMarkedNumber(*v)) { Fail(key, "must be a string"); return std::nullopt; }
     std::string s(v->get_string());
     if (s.empty()) { Fail(key, "must not be empty"); return std::nullopt; }
-    if (OnlyWhiteSpace(s)) { Fail(key, "must not be only white space"); return std::nullopt; }
+    if (!stored_ && OnlyWhiteSpace(s)) { Fail(key, "must not be only white space"); return std::nullopt; }
     // The parser refuses these in JSON input; events built from a
     // spreadsheet's cells come here without it.
     if (auto c = ControlCharacterIn(s)) {
@@ -113,6 +117,7 @@ class ObjectReader {
   const boost::json::object& obj_;
   const std::string prefix_;
   std::vector<std::string>* errors_;
+  const bool stored_;
   // The keys asked for. A handful per object, and this runs for every
   // field of every input event: a flat list (short keys need no allocation)
   // instead of a std::set node per key.

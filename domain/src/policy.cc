@@ -47,11 +47,11 @@ Decimal Policy::LargestSpotDeduction() const {
   return largest;
 }
 
-Result<Policy> ParsePolicy(const json::value& v) {
+Result<Policy> ParsePolicy(const json::value& v, bool stored) {
   if (!v.is_object()) return InvalidArgument("policy: must be a JSON object");
   std::vector<std::string> errors;
   Policy p;
-  ObjectReader r(v.get_object(), "policy", &errors);
+  ObjectReader r(v.get_object(), "policy", &errors, stored);
 
   if (const auto* deps = r.Raw("departments", true)) {
     if (!deps->is_array() || deps->get_array().empty()) {
@@ -61,7 +61,7 @@ Result<Policy> ParsePolicy(const json::value& v) {
       for (const auto& d : deps->get_array()) {
         std::string where = "policy.departments[" + std::to_string(i++) + "]";
         if (!d.is_object()) { errors.push_back(where + ": must be an object"); continue; }
-        ObjectReader dr(d.get_object(), where, &errors);
+        ObjectReader dr(d.get_object(), where, &errors, stored);
         auto code = dr.Text("code");
         auto name = dr.Text("name");
         dr.RejectUnknown();
@@ -74,7 +74,7 @@ Result<Policy> ParsePolicy(const json::value& v) {
         // name one department.
         auto same_name = std::find_if(p.departments.begin(), p.departments.end(),
                                       [&](const Department& o) { return o.name == *name; });
-        if (same_name != p.departments.end()) {
+        if (same_name != p.departments.end() && !stored) {
           dr.Fail("name", "\"" + *name + "\" is also the name of " + same_name->code);
           continue;
         }
@@ -87,7 +87,7 @@ Result<Policy> ParsePolicy(const json::value& v) {
     if (!w->is_object()) {
       r.Fail("weights", "must be an object");
     } else {
-      ObjectReader wr(w->get_object(), "policy.weights", &errors);
+      ObjectReader wr(w->get_object(), "policy.weights", &errors, stored);
       // Basis points; bounded so that their sum cannot overflow.
       constexpr int64_t kMaxWeight = 1'000'000;
       auto sc = wr.IntAtMost("selfcheck", kMaxWeight), sv = wr.IntAtMost("survey", kMaxWeight),
@@ -96,7 +96,7 @@ Result<Policy> ParsePolicy(const json::value& v) {
       if (sc && sv && cp) {
         if (*sc < 0 || *sv < 0 || *cp < 0 || *sc + *sv + *cp <= 0) {
           r.Fail("weights", "must be non-negative basis points with a positive sum");
-        } else if (*sc + *cp == 0) {
+        } else if (*sc + *cp == 0 && !stored) {
           // The self-check and complaint components are always present; the
           // survey is absent in a quarter with no counted response, and its
           // weight is shared out over the others (SPEC §2), which needs one.
@@ -119,7 +119,7 @@ Result<Policy> ParsePolicy(const json::value& v) {
       for (const auto& t : tiers->get_array()) {
         std::string where = "policy.spotcheck_tiers[" + std::to_string(i++) + "]";
         if (!t.is_object()) { errors.push_back(where + ": must be an object"); continue; }
-        ObjectReader tr(t.get_object(), where, &errors);
+        ObjectReader tr(t.get_object(), where, &errors, stored);
         SpotTier tier;
         const auto* max = tr.Raw("max_difference", false);
         bool has_max_key = t.get_object().contains("max_difference");
@@ -152,7 +152,7 @@ Result<Policy> ParsePolicy(const json::value& v) {
     if (!cb->is_object()) {
       r.Fail("callback_points", "must be an object");
     } else {
-      ObjectReader cr(cb->get_object(), "policy.callback_points", &errors);
+      ObjectReader cr(cb->get_object(), "policy.callback_points", &errors, stored);
       auto lo = cr.DecIn("min", k0, k100), hi = cr.DecIn("max", k0, k100);
       cr.RejectUnknown();
       if (lo && hi) {
@@ -167,7 +167,7 @@ Result<Policy> ParsePolicy(const json::value& v) {
     if (!g->is_object()) {
       r.Fail("grades", "must be an object");
     } else {
-      ObjectReader gr(g->get_object(), "policy.grades", &errors);
+      ObjectReader gr(g->get_object(), "policy.grades", &errors, stored);
       if (auto d = gr.DecIn("qualified", k0, k100)) p.qualified = *d;
       if (auto d = gr.DecIn("reward_per_point", k0, Decimal::FromInt(1'000'000))) p.reward_per_point = *d;
       if (auto d = gr.DecIn("penalty_per_point", k0, Decimal::FromInt(1'000'000))) p.penalty_per_point = *d;
@@ -191,7 +191,7 @@ Result<Policy> ParsePolicy(const json::value& v) {
 }
 
 Result<AdoptedPolicy> AdoptedPolicyOf(const Event& e) {
-  auto p = ParsePolicy(e.data.at("policy"));
+  auto p = ParsePolicy(e.data.at("policy"), /*stored=*/true);
   if (!p.ok()) return DataLoss("event " + std::to_string(e.seq) + ": stored policy is invalid: " + p.status().message());
   auto effective = Quarter::Parse(DataString(e, "effective_from"));
   if (!effective) return DataLoss("event " + std::to_string(e.seq) + ": stored effective_from is not a quarter");
@@ -217,6 +217,36 @@ const AdoptedPolicy* PolicyFor(const std::vector<AdoptedPolicy>& adopted, const 
     if (!(q < a.effective_from)) best = &a;
   }
   return best;
+}
+
+std::optional<std::string> DepartmentCodeOf(const std::vector<AdoptedPolicy>& adopted,
+                                            const std::optional<Quarter>& quarter, std::string_view text,
+                                            std::vector<std::string>* ambiguous) {
+  std::string lower(text);
+  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  for (const auto& a : adopted) {
+    if (a.policy.FindDepartment(lower)) return lower;
+  }
+  const AdoptedPolicy* in_force = quarter ? PolicyFor(adopted, *quarter, INT64_MAX) : nullptr;
+  if (in_force) {
+    if (const Department* d = FindDepartmentByCodeOrName(in_force->policy.departments, text)) return d->code;
+  }
+  std::vector<std::string> codes;  // every department ever given the name
+  for (const auto& a : adopted) {
+    for (const auto& d : a.policy.departments) {
+      if (d.name == text && std::find(codes.begin(), codes.end(), d.code) == codes.end()) codes.push_back(d.code);
+    }
+  }
+  if (codes.size() == 1) return codes.front();
+  if (codes.size() > 1 && in_force) {
+    std::vector<std::string> of_quarter;
+    for (const auto& c : codes) {
+      if (in_force->policy.FindDepartment(c)) of_quarter.push_back(c);
+    }
+    if (of_quarter.size() == 1) return of_quarter.front();
+  }
+  if (ambiguous && codes.size() > 1) *ambiguous = std::move(codes);
+  return std::nullopt;
 }
 
 }  // namespace qledger::domain

@@ -417,7 +417,7 @@ Status UnshareFiles(const std::string& dir) {
   }
   if (ec) return domain::Internal("backup: listing " + dir + ": " + ec.message());
   if (!SyncPath(dir, O_RDONLY | O_DIRECTORY)) return domain::Internal("backup: syncing " + dir + ": " + std::strerror(errno));
-  return Status();
+  return Status::Ok();
 }
 
 }  // namespace
@@ -426,7 +426,9 @@ Status RocksEventStore::Backup(const std::string& dir) const {
   if (std::filesystem::exists(dir)) return domain::AlreadyExists("backup target " + dir + " already exists");
   // Its parent is made as init makes a ledger's (RocksDB's own mkdir makes
   // one level, and its failure read as a file of the ledger missing).
-  if (auto parent = std::filesystem::path(dir).parent_path(); !parent.empty()) {
+  std::filesystem::path target(dir);
+  if (!target.has_filename()) target = target.parent_path();  // "b/2026-12-08/"
+  if (auto parent = target.parent_path(); !parent.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
     if (ec) return domain::Internal("backup: creating " + parent.string() + ": " + ec.message());

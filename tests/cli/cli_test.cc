@@ -1169,6 +1169,14 @@ TEST_F(CliTest, ARenamedDepartmentAnswersToBothNamesAndANameIsReadAsTheQuartersP
   RunResult by_new_name = Q("ledger", {"--year", "2026", "--department", "仓储中心", "--format", "json"});
   ASSERT_EQ(by_new_name.exit_code, kOk) << by_new_name.Describe();
   EXPECT_EQ(json::parse(by_new_name.out).at("department"), "storage");
+  // A spreadsheet's row is read by its period too, as append reads it.
+  WriteFile(tmp_.Sub("q1.csv"), "部门,月份,自查得分,填报人,填报日期\n储运中心,2027-02,93,质量管理员,2027-03-01\n");
+  RunResult import = Q("import", {"--kind", "selfcheck", tmp_.Sub("q1.csv")});
+  ASSERT_EQ(import.exit_code, kOk) << import.Describe();
+  RunResult log = Q("log", {"--quarter", "2027Q1", "--type", "selfcheck.reported", "--format", "json"});
+  ASSERT_EQ(log.exit_code, kOk) << log.Describe();
+  EXPECT_TRUE(Contains(log.out, R"("id":"import-selfcheck-储运中心-2027-02")")) << log.out;
+  EXPECT_FALSE(Contains(log.out, R"("department":"storage")")) << log.out;
 }
 
 // A published report says the same when it is made again: a later policy —
@@ -1264,6 +1272,24 @@ TEST_F(CliTest, APolicyThatChangesAQuartersScoreIsTheEventThatChangedIt) {
   EXPECT_EQ(steps[steps.size() - 2].at("id"), "t-s7");
   EXPECT_EQ(steps[steps.size() - 2].at("total"), "92.86") << "the self-check's step, as it stood then";
   EXPECT_EQ(steps.back().at("total"), "91.11");
+}
+
+// The open's check of the logs' events (docs/recovery.md) on a sound ledger
+// whose events are in logs, then in table files a spreadsheet's import
+// ingested, then in logs again, written by one writer after another.
+TEST_F(CliTest, ALedgerOfLogsAndIngestedTablesOpensWhole) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  AppendOk({SelfCheck("t-log-1", "storage", "2026-10", "\"90\"")});
+  AppendOk({SelfCheck("t-log-2", "orders", "2026-10", "\"91\"")});
+  RunResult import = Q("import", {"--kind", "selfcheck", SourcePath("config/demo/import/selfcheck.csv")});
+  ASSERT_EQ(import.exit_code, kOk) << import.Describe();
+  AppendOk({SelfCheck("t-log-3", "storage", "2026-11", "\"92\"")});
+  AppendOk({SelfCheck("t-log-4", "orders", "2026-11", "\"93\"")});
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"verify"}, {"scores", "--quarter", "2026Q4"}, {"export"}}) {
+    RunResult r = Q(args[0], std::vector<std::string>(args.begin() + 1, args.end()));
+    EXPECT_EQ(r.exit_code, kOk) << args[0] << ": " << r.Describe();
+  }
 }
 
 TEST_F(CliTest, APolicyNamesItsTimeZoneFromTheTzDatabaseOrIsRefused) {

@@ -430,12 +430,14 @@ TEST(EventInputTest, AControlCharacterInAnyStringOrKeyIsRefusedNamingTheField) {
   // Raw (unescaped) control bytes are not JSON at all: named by column and
   // the member being read.
   EXPECT_EQ(ParseErrorOf(std::string("{\"actor\":\"a") + '\x01' + "\"}"),
-            "malformed JSON: a control character (U+0001) at column 12, near actor");
+            "malformed JSON: a control character (U+0001) at column 12, in actor");
+  EXPECT_EQ(ParseErrorOf(std::string("{\"id\":\"a\",\"ac") + '\x01' + "tor\":1}"),
+            "malformed JSON: a control character (U+0001) at column 14, in the key after id");
 }
 
 TEST(EventInputTest, MalformedJsonIsNamedByItsColumnOrItsLineInAnArray) {
   EXPECT_EQ(ParseErrorOf(std::string(R"({"actor":"储运)") + '\xff' + "\"}"),
-            "malformed JSON: bytes that are not UTF-8 at column 13, near actor");
+            "malformed JSON: bytes that are not UTF-8 at column 13, in actor");
   EXPECT_EQ(ParseErrorOf(R"({"id":"a",})"), "malformed JSON: syntax error at column 11");
   EXPECT_EQ(ParseErrorOf(R"({"id":"a")"), "malformed JSON: the JSON text ends too early, at column 10");
   EXPECT_EQ(ParseErrorOf(R"({"id":"a"} x)"), "malformed JSON: more after the JSON value, at column 12");

@@ -137,6 +137,27 @@ TEST(PolicyTest, NamesABadWeight) {
   EXPECT_TRUE(ParsePolicy(one_point).ok());
 }
 
+// A rule added in a later release applies to a new policy only: a policy the
+// ledger adopted before it is read as it was accepted, or the ledger would
+// no longer open (docs/design.md §10).
+TEST(PolicyTest, ARuleAddedLaterDoesNotRefuseAPolicyAdoptedBefore) {
+  json::value old = DefaultPolicyJson();
+  old.as_object()["weights"] = json::object{{"selfcheck", 0}, {"survey", 10000}, {"complaint", 0}};
+  old.as_object()["departments"].as_array()[1].as_object()["name"] = "市场经营部";
+  old.as_object()["departments"].as_array()[2].as_object()["name"] = "  ";
+  EXPECT_FALSE(ParsePolicy(old).ok());
+  auto stored = ParsePolicy(old, /*stored=*/true);
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(stored->departments.size(), 7u);
+  Event e;
+  e.seq = 1;
+  e.type = EventType::kPolicyAdopted;
+  e.data = json::object{{"version", 1}, {"effective_from", "2026Q1"}, {"policy", old}};
+  auto adopted = AdoptedPolicyOf(e);
+  ASSERT_TRUE(adopted.ok()) << adopted.status().message();
+  EXPECT_EQ(adopted->version, 1);
+}
+
 TEST(PolicyTest, NamesABadSpotCheckTier) {
   EXPECT_EQ(ErrorAfter([](json::object& o) { o["spotcheck_tiers"] = json::array(); }),
             "policy.spotcheck_tiers: must be a non-empty array");

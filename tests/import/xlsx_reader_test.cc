@@ -102,12 +102,13 @@ TEST(XlsxReaderTest, IsoDateCellsAreReadAsDatesOrDateTimes) {
       "<c r=\"C1\" t=\"d\"><v>2026-08-14T09:30:00</v></c>"
       "<c r=\"D1\" t=\"d\"><v>2026-08-14T09:30:05.000Z</v></c>"
       "<c r=\"E1\" t=\"d\"><v>2026-08-03</v></c>"
+      "<c r=\"F1\" t=\"d\"><v>2026-08-03T00:00:00Z</v></c>"
       "</row></sheetData></worksheet>";
   auto sheet = ReadSheetFrom(Parts(book), "自查");
   ASSERT_TRUE(sheet.ok()) << sheet.status().message();
   ASSERT_EQ(sheet->records.size(), 1u);
   EXPECT_EQ(sheet->records[0].fields, (std::vector<std::string>{"2026-08-03", "2026-08-03", "2026-08-14T09:30:00",
-                                                                 "2026-08-14T09:30:05Z", "2026-08-03"}));
+                                                                 "2026-08-14T09:30:05Z", "2026-08-03", "2026-08-03"}));
   EXPECT_EQ(csv::NormalizeDate(sheet->records[0].fields[0]), "2026-08-03");
   EXPECT_TRUE(csv::NormalizeDateTime(sheet->records[0].fields[3]).has_value());
 }

@@ -234,6 +234,14 @@ TEST_F(RouterTest, AProblemQuotingBytesThatAreNotUtf8IsStillJsonAndNamesItsReque
     EXPECT_THAT(ProblemDetail(r, c.status), ::testing::HasSubstr(c.detail)) << c.target;
     EXPECT_EQ(v.as_object().at("instance").as_string(), c.target);
   }
+  // A byte that is not UTF-8 sent as it is, not percent-escaped: `instance`
+  // writes it as %XX too.
+  Response raw = router_->Handle(Get("/v1/events?type=\xff"));
+  boost::system::error_code ec;
+  json::value v = json::parse(raw.body, ec);
+  ASSERT_FALSE(ec) << raw.body;
+  EXPECT_EQ(raw.status, 400) << raw.body;
+  EXPECT_EQ(v.as_object().at("instance").as_string(), "/v1/events?type=%FF");
 }
 
 TEST_F(RouterTest, LedgerResponsesCarryTheHeadETagAndIfNoneMatchGives304) {

@@ -837,6 +837,10 @@ TEST_F(EventStoreTest, BackupOpensAndVerifiesWithTheSameHead) {
 
   Status again = store_->Backup(backup);
   EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+  // Named with a trailing slash, as a shell completes a directory.
+  Status slash = store_->Backup(tmp_.Sub("backups/with-slash/"));
+  ASSERT_TRUE(slash.ok()) << slash.ToString();
+  EXPECT_EQ(VerifyDir(tmp_.Sub("backups/with-slash")).head.seq, store_->head().seq);
 }
 
 TEST_F(EventStoreTest, SecondWriterGetsLedgerBusyAfterTheWait) {

@@ -42,6 +42,7 @@ bool OnlyWhiteSpace(std::string_view s);
 // The code point of the UTF-8 sequence that starts at s[i], and its length
 // in bytes; nullopt if the bytes there are not well-formed UTF-8 (RFC 3629:
 // no overlong form, no surrogate, nothing above U+10FFFF, none cut short).
+// REQUIRES: i < s.size().
 std::optional<std::pair<char32_t, size_t>> DecodeUtf8At(std::string_view s, size_t i);
 
 // s with each byte that is not part of well-formed UTF-8 written as %XX (the

@@ -63,7 +63,11 @@ struct Policy {
 // Parses and validates a policy object strictly: every field required,
 // unknown fields rejected, decimals as strings, weights as integers. Error
 // messages name the field ("policy.weights.survey: ...").
-Result<Policy> ParsePolicy(const boost::json::value& v);
+// `stored`: a policy the ledger adopted already, read under the rules it was
+// accepted by; the rules added since (no two departments of one name,
+// selfcheck and complaint weights not both 0, no text of only white space)
+// apply to a new policy only, so that a ledger of an earlier release opens.
+Result<Policy> ParsePolicy(const boost::json::value& v, bool stored = false);
 
 // A policy as adopted into the ledger.
 struct AdoptedPolicy {
@@ -88,6 +92,16 @@ Result<std::vector<AdoptedPolicy>> AdoptedPolicies(const std::vector<Event>& eve
 // if none. `adopted` is in seq order.
 const AdoptedPolicy* PolicyFor(const std::vector<AdoptedPolicy>& adopted, const Quarter& q,
                                int64_t as_of_seq);
+
+// The department that `text` names among the policies `adopted` (seq order):
+// its code in any case, or its name. A name is read as the policy in force
+// for `quarter` (when there is one) names it; else it is the one department
+// any of them gave that name — of several, the one the quarter's policy
+// has. nullopt if it names none; then `ambiguous`, if given, holds the
+// codes of the departments the name was given to when there are several.
+std::optional<std::string> DepartmentCodeOf(const std::vector<AdoptedPolicy>& adopted,
+                                            const std::optional<Quarter>& quarter, std::string_view text,
+                                            std::vector<std::string>* ambiguous = nullptr);
 
 }  // namespace qledger::domain
 
