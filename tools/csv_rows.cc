@@ -30,9 +30,10 @@ Result<std::vector<domain::Department>> KnownDepartments(const std::vector<domai
 }
 
 std::optional<std::string> ResolveDepartment(const std::vector<domain::Department>& known, const std::string& cell) {
+  const std::string code = AsciiLower(cell);
   std::vector<std::string> codes;
   for (const auto& d : known) {
-    if (domain::FindDepartmentByCodeOrName({d}, cell) && std::find(codes.begin(), codes.end(), d.code) == codes.end()) {
+    if ((d.code == code || d.name == cell) && std::find(codes.begin(), codes.end(), d.code) == codes.end()) {
       codes.push_back(d.code);
     }
   }

@@ -168,10 +168,9 @@ Result<domain::TimeZone> LedgerTimeZone(const EventStore& store) {
 }
 
 Result<domain::TimeZone> QuarterTimeZone(const EventStore& store, const Quarter& q) {
-  auto in_force = PolicyInForce(store, q);
-  if (in_force.ok()) return in_force->policy.Zone();
-  if (in_force.status().code() != domain::StatusCode::kNotFound) return in_force.status();
-  return LedgerTimeZone(store);
+  QLEDGER_ASSIGN_OR_RETURN(auto events, AdoptedPolicyEvents(store));
+  QLEDGER_ASSIGN_OR_RETURN(auto adopted, Adopted(events));
+  return domain::ZoneFor(adopted, q);
 }
 
 Result<domain::AdoptedPolicy> PolicyInForce(const EventStore& store, const Quarter& q, int64_t point) {

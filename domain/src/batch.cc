@@ -331,11 +331,7 @@ Status CheckAgainstLedger(const Overlay& ledger, const Event& e, std::vector<std
       // times read in the quarter's zone (its policy's, SPEC §1 and §3)
       // when they carry no offset.
       QLEDGER_ASSIGN_OR_RETURN(std::string received, ledger.DataStringOf(DataString(e, "complaint"), "received_at"));
-      const std::optional<Quarter> q = e.quarter();
-      const AdoptedPolicy* in_force = q ? PolicyFor(ledger.policies(), *q, INT64_MAX) : nullptr;
-      TimeZone tz = in_force                    ? in_force->policy.Zone()
-                    : ledger.policies().empty() ? TimeZone::Default()
-                                                : ledger.policies().back().policy.Zone();
+      const TimeZone tz = ZoneFor(ledger.policies(), e.quarter());
       auto at = ParseInstantIn(DataString(e, "at"), tz);
       auto from = ParseInstantIn(received, tz);
       if (at && from && *at < *from) {

@@ -130,8 +130,11 @@ struct ExactHandler {
     if (frames.empty()) return "";
     const Frame& f = frames.back();
     if (!f.object || !f.in_key) return "in " + Path();
-    if (f.key.empty()) return frames.size() == 1 ? "in the first key" : "in the first key of " + Path().substr(0, Path().rfind('.'));
-    return "in the key after " + Path();
+    if (!f.key.empty()) return "in the key after " + Path();
+    if (frames.size() == 1) return "in the first key";
+    std::string of = Path();  // the enclosing member, then "." and this object's key, still ""
+    of.pop_back();
+    return "in the first key of " + of;
   }
   bool Fail(json::error_code& ec, std::string why) {
     problem = std::move(why);

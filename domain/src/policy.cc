@@ -19,9 +19,19 @@ const Department* Policy::FindDepartment(std::string_view code) const {
   return nullptr;
 }
 
-const Department* FindDepartmentByCodeOrName(const std::vector<Department>& departments, std::string_view text) {
+namespace {
+
+// A department code as typed in any case: codes are lowercase ASCII.
+std::string AsCode(std::string_view text) {
   std::string lower(text);
   for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  return lower;
+}
+
+}  // namespace
+
+const Department* FindDepartmentByCodeOrName(const std::vector<Department>& departments, std::string_view text) {
+  const std::string lower = AsCode(text);
   for (const auto& d : departments) {
     if (d.code == lower || d.name == text) return &d;
   }
@@ -219,11 +229,16 @@ const AdoptedPolicy* PolicyFor(const std::vector<AdoptedPolicy>& adopted, const 
   return best;
 }
 
+TimeZone ZoneFor(const std::vector<AdoptedPolicy>& adopted, const std::optional<Quarter>& quarter) {
+  const AdoptedPolicy* in_force = quarter ? PolicyFor(adopted, *quarter, INT64_MAX) : nullptr;
+  if (in_force) return in_force->policy.Zone();
+  return adopted.empty() ? TimeZone::Default() : adopted.back().policy.Zone();
+}
+
 std::optional<std::string> DepartmentCodeOf(const std::vector<AdoptedPolicy>& adopted,
                                             const std::optional<Quarter>& quarter, std::string_view text,
                                             std::vector<std::string>* ambiguous) {
-  std::string lower(text);
-  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  const std::string lower = AsCode(text);
   for (const auto& a : adopted) {
     if (a.policy.FindDepartment(lower)) return lower;
   }

@@ -93,6 +93,12 @@ Result<std::vector<AdoptedPolicy>> AdoptedPolicies(const std::vector<Event>& eve
 const AdoptedPolicy* PolicyFor(const std::vector<AdoptedPolicy>& adopted, const Quarter& q,
                                int64_t as_of_seq);
 
+// The time zone a quarter's times are read in (SPEC §1, §3): that of the
+// policy in force for it; else (no quarter, or none in force) the latest
+// adopted policy's; the default (Asia/Shanghai) before any policy.
+// `adopted` is in seq order.
+TimeZone ZoneFor(const std::vector<AdoptedPolicy>& adopted, const std::optional<Quarter>& quarter);
+
 // The department that `text` names among the policies `adopted` (seq order):
 // its code in any case, or its name. A name is read as the policy in force
 // for `quarter` (when there is one) names it; else it is the one department
