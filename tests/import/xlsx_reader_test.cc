@@ -54,6 +54,13 @@ std::map<std::string, std::string> Book(const std::string& pr = "") {
           {"xl/worksheets/sheet2.xml", kSheet2}};
 }
 
+// The sheet 自查 of the workbook Book() with its XML replaced by sheet_xml.
+domain::Result<Sheet> ReadSheetXml(const std::string& sheet_xml) {
+  auto book = Book();
+  book["xl/worksheets/sheet2.xml"] = sheet_xml;
+  return ReadSheetFrom(Parts(book), "自查");
+}
+
 TEST(XlsxReaderTest, CellsReadAsExcelShowsThem) {
   auto sheet = ReadSheetFrom(Parts(Book()), "自查");
   ASSERT_TRUE(sheet.ok()) << sheet.status().message();
@@ -75,16 +82,14 @@ TEST(XlsxReaderTest, CellsReadAsExcelShowsThem) {
 // empty is as wide as its header all the same, and a row of nothing but
 // spaces is blank, as in a CSV file.
 TEST(XlsxReaderTest, ARowWithoutItsLastCellsIsAsWideAsTheSheetAndARowOfSpacesIsBlank) {
-  auto book = Book();
-  book["xl/worksheets/sheet2.xml"] =
+  auto sheet = ReadSheetXml(
       "<worksheet><sheetData>"
       "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>b</t></is></c>"
       "<c r=\"C1\" t=\"inlineStr\"><is><t>c</t></is></c></row>"
       "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>x</t></is></c></row>"
       "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> </t></is></c>"
       "<c r=\"B3\" t=\"inlineStr\"><is><t>\u3000</t></is></c></row>"
-      "</sheetData></worksheet>";
-  auto sheet = ReadSheetFrom(Parts(book), "自查");
+      "</sheetData></worksheet>");
   ASSERT_TRUE(sheet.ok()) << sheet.status().message();
   ASSERT_EQ(sheet->records.size(), 2u);
   EXPECT_EQ(sheet->records[1].line, 2);
@@ -94,8 +99,7 @@ TEST(XlsxReaderTest, ARowWithoutItsLastCellsIsAsWideAsTheSheetAndARowOfSpacesIsB
 // Strict Open XML writes a date as an ISO 8601 cell (t="d"): read as Excel
 // shows it, a date at midnight as the date.
 TEST(XlsxReaderTest, IsoDateCellsAreReadAsDatesOrDateTimes) {
-  auto book = Book();
-  book["xl/worksheets/sheet2.xml"] =
+  auto sheet = ReadSheetXml(
       "<worksheet><sheetData><row r=\"1\">"
       "<c r=\"A1\" t=\"d\"><v>2026-08-03T00:00:00</v></c>"
       "<c r=\"B1\" t=\"d\"><v>2026-08-03T00:00:00.000</v></c>"
@@ -103,8 +107,7 @@ TEST(XlsxReaderTest, IsoDateCellsAreReadAsDatesOrDateTimes) {
       "<c r=\"D1\" t=\"d\"><v>2026-08-14T09:30:05.000Z</v></c>"
       "<c r=\"E1\" t=\"d\"><v>2026-08-03</v></c>"
       "<c r=\"F1\" t=\"d\"><v>2026-08-03T00:00:00Z</v></c>"
-      "</row></sheetData></worksheet>";
-  auto sheet = ReadSheetFrom(Parts(book), "自查");
+      "</row></sheetData></worksheet>");
   ASSERT_TRUE(sheet.ok()) << sheet.status().message();
   ASSERT_EQ(sheet->records.size(), 1u);
   EXPECT_EQ(sheet->records[0].fields, (std::vector<std::string>{"2026-08-03", "2026-08-03", "2026-08-14T09:30:00",
@@ -116,12 +119,10 @@ TEST(XlsxReaderTest, IsoDateCellsAreReadAsDatesOrDateTimes) {
 // A workbook never declares a document type; one that does (entities, an
 // external one left out of a cell without a word) is refused.
 TEST(XlsxReaderTest, ADocumentTypeDeclarationIsRefused) {
-  auto book = Book();
-  book["xl/worksheets/sheet2.xml"] =
+  auto sheet = ReadSheetXml(
       "<?xml version=\"1.0\"?><!DOCTYPE worksheet [<!ENTITY e SYSTEM \"file:///etc/hostname\">]>"
       "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>id-&e;-x</t></is></c></row>"
-      "</sheetData></worksheet>";
-  auto sheet = ReadSheetFrom(Parts(book), "自查");
+      "</sheetData></worksheet>");
   ASSERT_FALSE(sheet.ok());
   EXPECT_EQ(sheet.status().message(),
             "xl/worksheets/sheet2.xml: has a document type declaration (<!DOCTYPE>, entities) at line 1, which a "
